@@ -1,0 +1,170 @@
+"""The Python API: an :class:`Engine` that keeps the model and index loaded, and one-shot helpers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .answering import compose
+from .config import Settings
+from .embedding import Embedder, default_embedder
+from .errors import IndexMissingError, QuestionError
+from .indexer import build_index as _build_index
+from .indexer import expected_manifest, is_stale
+from .records import Answer, BuildSummary
+from .retrieval import dense_search
+from .store import LoadedIndex, load_index, mismatches, read_manifest
+
+_CONTROL = {c: " " for c in range(32) if c not in (9, 10)} | {0x7F: " "}
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """Validate a question and return it stripped.
+
+    Raises:
+        QuestionError: the question is empty or longer than ``max_chars``.
+    """
+    if not isinstance(question, str):
+        raise QuestionError(f"the question must be text, got {type(question).__name__}")
+    cleaned = question.translate(_CONTROL).strip()
+    if not cleaned:
+        raise QuestionError('the question is empty; ask something, e.g. parisqa ask "What is the FAQ about?"')
+    if len(cleaned) > max_chars:
+        raise QuestionError(
+            f"the question is {len(cleaned):,} characters long, over the {max_chars:,}-character limit; "
+            "shorten it (or raise PARISQA_MAX_QUESTION_CHARS)"
+        )
+    return cleaned
+
+
+class Engine:
+    """Answers questions over one index, loading the model and the index once.
+
+    Construction is cheap. The index is loaded (and built first when it is missing or stale and
+    ``auto_build`` is true) on first use, and reloaded when another process swaps in a new one.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        auto_build: bool = True,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> None:
+        self.settings = settings or Settings.from_env()
+        self.embedder = embedder or default_embedder()
+        self.auto_build = auto_build
+        self.on_warning = on_warning
+        self._index: LoadedIndex | None = None
+        self._manifest_stamp: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def index_dir(self) -> Path:
+        return self.settings.index_dir
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            st = (self.index_dir / "manifest.json").stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_ino)
+
+    def build(self, *, progress: bool = False, lock_wait: float = 0.0) -> BuildSummary:
+        """Build or update the index now, then serve the new one."""
+        summary = _build_index(
+            self.settings, embedder=self.embedder, progress=progress, on_warning=self.on_warning, lock_wait=lock_wait
+        )
+        with self._lock:
+            self._index = None
+        return summary
+
+    def index(self) -> LoadedIndex:
+        """The index being served, loading (or building) it when needed."""
+        stamp = self._stamp()
+        current = self._index
+        if current is not None and stamp == self._manifest_stamp:
+            return current
+        with self._lock:
+            if self._index is not None and self._stamp() == self._manifest_stamp:
+                return self._index
+            if current is None and self.auto_build:
+                self._build_if_needed()
+            stamp = self._stamp()
+            manifest = read_manifest(self.index_dir)
+            expected = expected_manifest(self.settings, manifest.get("model") if manifest else None)
+            self._index = load_index(self.index_dir, expected)
+            self._manifest_stamp = stamp
+            return self._index
+
+    def _build_if_needed(self) -> None:
+        manifest = read_manifest(self.index_dir)
+        if manifest is not None:
+            expected = expected_manifest(self.settings, manifest.get("model"))
+            if not mismatches(manifest, expected) and not is_stale(self.settings, manifest):
+                return
+        _build_index(self.settings, embedder=self.embedder, on_warning=self.on_warning, lock_wait=600)
+
+    def ask(self, question: str, *, k: int | None = None) -> Answer:
+        """Answer one question from the corpus.
+
+        Raises:
+            QuestionError: the question is empty or too long.
+            IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
+        """
+        cleaned = clean_question(question, self.settings.max_question_chars)
+        index = self.index()
+        if index is None:  # pragma: no cover - index() raises instead
+            raise IndexMissingError(f"no index in '{self.index_dir}'")
+        self.embedder.warm_up()
+        started = time.perf_counter()
+        query_vector = self.embedder.encode([cleaned])[0]
+        embedded = time.perf_counter()
+        hits = dense_search(index, query_vector, k or self.settings.top_k)
+        searched = time.perf_counter()
+        text, abstained, confidence, citations = compose(cleaned, hits)
+        done = time.perf_counter()
+        return Answer(
+            question=question,
+            answer=text,
+            abstained=abstained,
+            confidence=confidence,
+            citations=tuple(citations),
+            timings_ms={
+                "total": (done - started) * 1000,
+                "embed": (embedded - started) * 1000,
+                "search": (searched - embedded) * 1000,
+                "answer": (done - searched) * 1000,
+            },
+        )
+
+
+_engines: dict[Settings, Engine] = {}
+
+
+def open_engine(settings: Settings | None = None, **overrides: object) -> Engine:
+    """The shared engine for these settings (created on first use)."""
+    settings = settings or Settings.from_env(**overrides)
+    if settings not in _engines:
+        _engines[settings] = Engine(settings)
+    return _engines[settings]
+
+
+def ask(question: str, *, settings: Settings | None = None, k: int | None = None, **overrides: object) -> Answer:
+    """Answer ``question`` from the corpus; see :class:`parisqa.records.Answer`.
+
+    Example:
+        >>> import parisqa
+        >>> answer = parisqa.ask("Why is ethical AI important?")  # doctest: +SKIP
+        >>> answer.citations[0].source  # doctest: +SKIP
+        'paris-ai-city.txt'
+    """
+    return open_engine(settings, **overrides).ask(question, k=k)
+
+
+def build_index(settings: Settings | None = None, *, progress: bool = False, **overrides: object) -> BuildSummary:
+    """Build or update the index (see :func:`parisqa.indexer.build_index`)."""
+    return open_engine(settings, **overrides).build(progress=progress)

