@@ -108,20 +108,27 @@ class Engine:
                 return
         _build_index(self.settings, embedder=self.embedder, on_warning=self.on_warning, lock_wait=600)
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
+    def ask(self, question: str, *, k: int | None = None, query: str | None = None) -> Answer:
         """Answer one question from the corpus.
+
+        Args:
+            question: what the user asked.
+            k: passages to retrieve (default: ``settings.top_k``).
+            query: the text to search with, when it differs from the question (e.g. a follow-up
+                question expanded with the conversation); reported in ``Answer.query``.
 
         Raises:
             QuestionError: the question is empty or too long.
             IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
         """
         cleaned = clean_question(question, self.settings.max_question_chars)
+        search_text = clean_question(query, self.settings.max_question_chars) if query else cleaned
         index = self.index()
         if index is None:  # pragma: no cover - index() raises instead
             raise IndexMissingError(f"no index in '{self.index_dir}'")
         self.embedder.warm_up()
         started = time.perf_counter()
-        query_vector = self.embedder.encode([cleaned])[0]
+        query_vector = self.embedder.encode([search_text])[0]
         embedded = time.perf_counter()
         hits = dense_search(index, query_vector, k or self.settings.top_k)
         searched = time.perf_counter()
@@ -133,6 +140,7 @@ class Engine:
             abstained=abstained,
             confidence=confidence,
             citations=tuple(citations),
+            query=search_text if query else None,
             timings_ms={
                 "total": (done - started) * 1000,
                 "embed": (embedded - started) * 1000,

@@ -189,9 +189,7 @@ def chunk_document(
         budget = max(4, min(budget - 1, int(budget * max_wordpieces / worst * 0.9)))
         pending = []
         for _, group in too_long:
-            units = [
-                Unit(p.kind, p.start, p.end, p.path, p.unit.question, p.unit.answer) for p in group
-            ]
+            units = [Unit(p.kind, p.start, p.end, p.path, p.unit.question, p.unit.answer) for p in group]
             for sub in _pack(text, _pieces(text, units, budget), budget, 0):
                 pending.append((_make_chunk(text, source, parsed.title, sub), sub))
     result.sort(key=lambda c: (c.start, c.end))

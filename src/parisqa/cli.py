@@ -28,7 +28,10 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
         "--chunk-tokens", type=int, metavar="N", help="token budget per chunk (env PARISQA_CHUNK_TOKENS; default 128)"
     )
     parser.add_argument(
-        "--chunk-overlap", type=int, metavar="N", help="tokens repeated between chunks (env PARISQA_CHUNK_OVERLAP; default 0)"
+        "--chunk-overlap",
+        type=int,
+        metavar="N",
+        help="tokens repeated between chunks (env PARISQA_CHUNK_OVERLAP; default 0)",
     )
 
 
@@ -45,7 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_location(p_index)
     p_index.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p_index.add_argument(
-        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for another running build (default: refuse at once)"
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another running build (default: refuse at once)",
     )
 
     p_ask = sub.add_parser("ask", help="answer a question from the corpus, with citations")
@@ -54,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     p_ask.add_argument("-k", type=int, metavar="N", help="passages to retrieve (env PARISQA_TOP_K; default 5)")
     p_ask.add_argument(
-        "--questions", metavar="FILE", help="answer every line of FILE ('-' for stdin), one JSON object per line with --json"
+        "--questions",
+        metavar="FILE",
+        help="answer every line of FILE ('-' for stdin), one JSON object per line with --json",
     )
     p_ask.add_argument("--no-build", action="store_true", help="never build or update the index; use it as it is")
 

@@ -60,13 +60,9 @@ class Settings:
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
         object.__setattr__(self, "index_dir", Path(self.index_dir))
         object.__setattr__(self, "chunk_tokens", _int("chunk_tokens", self.chunk_tokens, 16, 256))
-        object.__setattr__(
-            self, "chunk_overlap", _int("chunk_overlap", self.chunk_overlap, 0, self.chunk_tokens // 2)
-        )
+        object.__setattr__(self, "chunk_overlap", _int("chunk_overlap", self.chunk_overlap, 0, self.chunk_tokens // 2))
         object.__setattr__(self, "top_k", _int("top_k", self.top_k, 1, 100))
-        object.__setattr__(
-            self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1)
-        )
+        object.__setattr__(self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1))
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -24,8 +24,8 @@ from .errors import CorpusError, IndexCorruptError, IndexMismatchError
 from .ingest import Document, SourceFile, Unreadable, read_document, scan_corpus
 from .records import BuildSummary, Chunk, content_id
 from .store import (
-    LoadedIndex,
     SCHEMA_VERSION,
+    LoadedIndex,
     load_index,
     mismatches,
     read_manifest,
@@ -156,8 +156,7 @@ def build_index(
         warn(message)
     if not files:
         raise CorpusError(
-            f"corpus folder '{settings.corpus_dir}' has no .txt or .md files; add some and run "
-            "`parisqa index` again"
+            f"corpus folder '{settings.corpus_dir}' has no .txt or .md files; add some and run `parisqa index` again"
         )
     docs: list[Document] = []
     skipped: dict[str, Any] = {}
@@ -169,8 +168,7 @@ def build_index(
             skipped[f.source] = {"size": f.size, "mtime_ns": f.mtime_ns, "reason": str(exc)}
     if not docs:
         raise CorpusError(
-            f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text; "
-            "see the warnings above"
+            f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text; see the warnings above"
         )
 
     with write_lock(settings.index_dir, wait=lock_wait, on_wait=warn):

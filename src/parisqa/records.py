@@ -43,7 +43,9 @@ class Chunk:
         Falls back to the title for text that sits directly under it, and to ``None`` when the
         document has no headings at all.
         """
-        below_title = self.heading_path[1:] if self.title and self.heading_path[:1] == (self.title,) else self.heading_path
+        below_title = (
+            self.heading_path[1:] if self.title and self.heading_path[:1] == (self.title,) else self.heading_path
+        )
         if below_title:
             return " > ".join(below_title)
         return self.title or None

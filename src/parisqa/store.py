@@ -60,6 +60,19 @@ class LoadedIndex:
     def generation(self) -> str:
         return str(self.manifest["generation"])
 
+    def read_extra(self, name: str) -> bytes:
+        """The verified bytes of an extra data file written with this generation.
+
+        Raises:
+            IndexCorruptError: the file is missing or does not match the manifest.
+        """
+        entry = (self.manifest.get("data") or {}).get(name)
+        if entry is None:
+            raise IndexCorruptError(
+                f"index '{self.path}' has no {name}; it was built by an older parisqa, run `parisqa index`"
+            )
+        return _verified_bytes(self.path / self.generation, name, entry, self.path)
+
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     """The manifest of ``index_dir``, or ``None`` when there is no index there yet.
@@ -103,8 +116,7 @@ def check_compatible(manifest: dict[str, Any], expected: dict[str, Any], index_d
     found = mismatches(manifest, expected)
     if found:
         raise IndexMismatchError(
-            f"index '{index_dir}' was built with other settings ({'; '.join(found)}); "
-            "run `parisqa index` to rebuild it"
+            f"index '{index_dir}' was built with other settings ({'; '.join(found)}); run `parisqa index` to rebuild it"
         )
 
 
@@ -200,12 +212,18 @@ def _write_file(path: Path, data: bytes) -> dict[str, Any]:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def write_index(index_dir: Path, manifest: dict[str, Any], chunks: list[Chunk], vectors: Any) -> str:
+def write_index(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    chunks: list[Chunk],
+    vectors: Any,
+    extra: dict[str, bytes] | None = None,
+) -> str:
     """Write a new generation and swap it in atomically; return its name.
 
     ``manifest`` is completed here with the generation name, chunk count and data-file hashes. The
     previous generation stays on disk (a reader may still be loading it) and is removed by a later
-    write.
+    write. ``extra`` holds further named data files (read back with :meth:`LoadedIndex.read_extra`).
 
     Raises:
         ParisqaError: writing failed (disk full, permissions); the previous index is untouched.
@@ -222,6 +240,10 @@ def write_index(index_dir: Path, manifest: dict[str, Any], chunks: list[Chunk], 
             ),
             VECTORS: _write_file(build_dir / VECTORS, vector_index.serialize(vectors)),
         }
+        for name, payload in (extra or {}).items():
+            if "/" in name or name.startswith(".") or name in data:
+                raise ValueError(f"extra index file name must be a plain new file name, got {name!r}")
+            data[name] = _write_file(build_dir / name, payload)
         _fsync_dir(build_dir)
         os.rename(build_dir, index_dir / generation)
         full = dict(manifest, generation=generation, chunks=len(chunks), data=data)
@@ -272,9 +294,7 @@ def remove_stale(index_dir: Path, keep: int = 2) -> None:
 
 
 @contextmanager
-def write_lock(
-    index_dir: Path, *, wait: float = 0.0, on_wait: Callable[[str], None] | None = None
-) -> Iterator[None]:
+def write_lock(index_dir: Path, *, wait: float = 0.0, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the index's write lock; only one process may build an index at a time.
 
     Args:
@@ -302,9 +322,7 @@ def write_lock(
                 break
             except BlockingIOError:
                 holder = _lock_holder(fd)
-                message = (
-                    f"another parisqa process{holder} is rebuilding the index in '{index_dir}'"
-                )
+                message = f"another parisqa process{holder} is rebuilding the index in '{index_dir}'"
                 if time.monotonic() >= deadline:
                     raise IndexBusyError(f"{message}; wait for it to finish and try again") from None
                 if on_wait and not told:

@@ -196,7 +196,7 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
         content = line.content
 
         # Fenced code (Markdown): one unit, never parsed for headings.
-        fence = _FENCE.match(text, line.raw_start, line.raw_end) if markdown else None
+        fence = _FENCE.match(text[line.raw_start : line.raw_end]) if markdown else None
         if fence:
             marker = fence.group(1)
             j = i + 1

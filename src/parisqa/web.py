@@ -7,6 +7,9 @@ from typing import Any
 
 from .config import Settings
 
+# No usage reporting or version checks: the page must work with no network.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
 
 def build_app(settings: Settings) -> Any:
     """Build the Gradio page over the index described by ``settings``."""
@@ -32,4 +35,4 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     host = host or os.environ.get("PARISQA_HOST") or "127.0.0.1"
     port = int(port or os.environ.get("PARISQA_PORT") or 7860)
     app = build_app(settings)
-    app.launch(server_name=host, server_port=port)
+    app.launch(server_name=host, server_port=port, auth=tuple(auth.split(":", 1)) if auth else None)

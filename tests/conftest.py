@@ -1,0 +1,72 @@
+"""Shared fixtures: every test gets its own corpus and index folders; the real model loads once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "corpus" / "paris-ai-city.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point every test at temporary folders so none touches the repository's index/."""
+    monkeypatch.setenv("PARISQA_CORPUS", str(tmp_path / "corpus"))
+    monkeypatch.setenv("PARISQA_INDEX", str(tmp_path / "index"))
+    for name in ("PARISQA_CHUNK_TOKENS", "PARISQA_CHUNK_OVERLAP", "PARISQA_TOP_K", "PARISQA_MAX_QUESTION_CHARS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real all-MiniLM-L6-v2, loaded once for the whole test session."""
+    from parisqa.embedding import default_embedder
+
+    model = default_embedder()
+    model.warm_up()
+    return model
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return SEED.read_bytes().decode("utf-8")
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A corpus folder holding the seed article."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED, folder / SEED.name)
+    return folder
+
+
+@pytest.fixture
+def settings(corpus: Path, tmp_path: Path):
+    from parisqa.config import Settings
+
+    return Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """An index of the seed corpus, built once; tests must not modify it."""
+    from parisqa.config import Settings
+    from parisqa.indexer import build_index
+
+    base = tmp_path_factory.mktemp("seed")
+    (base / "corpus").mkdir()
+    shutil.copy(SEED, base / "corpus" / SEED.name)
+    build_index(Settings(corpus_dir=base / "corpus", index_dir=base / "index"), embedder=embedder)
+    return base
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_index: Path, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+
+    return Engine(Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index"), embedder=embedder)
