@@ -10,13 +10,14 @@ from pathlib import Path
 from .answering import compose
 from .config import Settings
 from .embedding import Embedder, default_embedder
-from .errors import IndexMissingError, QuestionError
+from .errors import ConfigError, IndexMissingError, QuestionError
 from .indexer import build_index as _build_index
 from .indexer import expected_manifest, is_stale
 from .records import Answer, BuildSummary
 from .retrieval import dense_search
 from .store import LoadedIndex, load_index, mismatches, read_manifest
 
+RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
 _CONTROL = {c: " " for c in range(32) if c not in (9, 10)} | {0x7F: " "}
 
 
@@ -108,7 +109,7 @@ class Engine:
                 return
         _build_index(self.settings, embedder=self.embedder, on_warning=self.on_warning, lock_wait=600)
 
-    def ask(self, question: str, *, k: int | None = None, query: str | None = None) -> Answer:
+    def ask(self, question: str, *, k: int | None = None, query: str | None = None, mode: str = "hybrid") -> Answer:
         """Answer one question from the corpus.
 
         Args:
@@ -116,11 +117,15 @@ class Engine:
             k: passages to retrieve (default: ``settings.top_k``).
             query: the text to search with, when it differs from the question (e.g. a follow-up
                 question expanded with the conversation); reported in ``Answer.query``.
+            mode: retrieval mode, one of :data:`RETRIEVAL_MODES`: ``"hybrid"`` (the default, what
+                users get), ``"dense"`` or ``"bm25"`` (the baselines evaluation compares against).
 
         Raises:
             QuestionError: the question is empty or too long.
             IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
         """
+        if mode not in RETRIEVAL_MODES:
+            raise ConfigError(f"mode must be one of {', '.join(RETRIEVAL_MODES)}, got {mode!r}")
         cleaned = clean_question(question, self.settings.max_question_chars)
         search_text = clean_question(query, self.settings.max_question_chars) if query else cleaned
         index = self.index()
