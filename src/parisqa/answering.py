@@ -1,37 +1,462 @@
-"""Compose an answer with citations from retrieved chunks."""
+"""Compose a short extractive answer with citations, or abstain.
+
+No language model: the best passages are cut into sentences (precomputed, with their embeddings, at
+index time), each sentence is scored against the question, and the one to three sentences that
+answer it are quoted verbatim with inline markers. When the question matches the question of an FAQ
+pair, that pair's answer is quoted. A small logistic model over measured features (retrieval scores,
+their agreement, term coverage, whether the sentence holds the kind of fact asked for) gives a
+calibrated confidence; below its threshold parisqa abstains and lists the closest passages as
+related reading instead.
+"""
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
 
-from .records import Citation
-from .retrieval import Hit
+from .lexical import STOPWORDS, terms, words
+from .records import Citation, Span
+from .retrieval import Hit, SearchData
 
-# Below this cosine similarity the best passage is taken as not answering the question.
-MIN_DENSE_SCORE = 0.35
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+# How many retrieved passages are read for answer sentences.
+READ_DEPTH = 6
+# A further sentence joins the answer when it scores within this margin of the best one.
+EXTRA_SENTENCE_MARGIN = 0.10
+MAX_SENTENCES = 3
+# Sentences this similar (cosine) to one already chosen add nothing.
+DUPLICATE_COSINE = 0.92
+# A user question this close to an FAQ question is answered with that FAQ's answer.
+FAQ_MATCH_COSINE = 0.80
+
+ABSTAIN_TEXT = "The corpus does not answer this question."
+NO_TERMS_TEXT = "The question has no words to search for; ask about something specific."
 
 
-def compose(question: str, hits: Sequence[Hit]) -> tuple[str, bool, float, list[Citation]]:
-    """Answer from the best passages.
+@dataclass(frozen=True)
+class Composed:
+    """What the answering step returns to the engine."""
 
-    Returns:
-        The answer text with inline markers, whether it abstained, a confidence in 0..1, and the
-        citations the markers refer to.
+    answer: str
+    abstained: bool
+    confidence: float
+    citations: list[Citation]
+    related: list[Citation] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Sentence:
+    row: int  # row in the sentence table
+    hit_rank: int
+    start: int
+    end: int
+    text: str
+    cosine: float
+    coverage: float
+    score: float
+
+
+# --- answer types --------------------------------------------------------------------------------
+
+_Q_NUMBER = re.compile(
+    r"\bhow (many|much|large|big|long|old|far|often|tall|high)\b"
+    r"|\b(what|which) (percentage|proportion|share|number|amount|sum|fraction|figure)\b"
+    r"|\bwhat (is|was|are|were) the (average|total|median|number|amount|size|population|budget|cost|price|"
+    r"value|salary|rate|gdp|revenue|valuation)\b",
+    re.IGNORECASE,
+)
+_Q_DATE = re.compile(
+    r"\bwhen\b|\b(what|which|in which|in what) (year|month|day|date|decade|century|season)\b|\bsince when\b",
+    re.IGNORECASE,
+)
+_Q_PERSON = re.compile(r"\bwho\b|\bwhose\b|\bwhom\b", re.IGNORECASE)
+# "Which company ...", "What is the name of ...": the answer is a name (a proper noun not in the question).
+_Q_NAME = re.compile(
+    r"\b(which|what) (?:(?!(?:is|are|was|were|does|do|did|has|have|can|could|will|would|should)\b)\w+ )?"
+    r"(company|companies|firm|firms|startup|startups|business|school|schools|"
+    r"university|universities|institution|institutions|institute|institutes|organi[sz]ation|organi[sz]ations|"
+    r"project|projects|conference|conferences|event|events|meeting|summit|programme|program|partnership|"
+    r"partnerships|award|awards|law|laws|strategy|plan|product|products|brand|lab|laboratory|agency|"
+    r"city|cities|country|countries|place|venue)\b|\bwhat is the name of\b|\bname (the|a|an|one)\b",
+    re.IGNORECASE,
+)
+_Q_PLACE = re.compile(
+    r"\bwhere\b|\b(what|which|in which|in what) (city|country|place|venue|location|region|town)\b", re.IGNORECASE
+)
+_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty "
+    "hundred hundreds thousand thousands million millions billion billions trillion dozen dozens half"
+).split()
+_A_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(" + "|".join(_NUMBER_WORDS) + r")\b", re.IGNORECASE)
+_MONTHS = "january february march april may june july august september october november december"
+_A_DATE = re.compile(
+    r"\b(1[5-9]\d\d|20\d\d)s?\b|\b(" + "|".join(_MONTHS.split()) + r")\b"
+    r"|\b(last|next|this) (year|month|week|decade|century)\b|\b(yesterday|today|ago)\b",
+    re.IGNORECASE,
+)
+_PEOPLE = re.compile(
+    r"\b(people|persons?|founders?|co-?founders?|leaders?|researchers?|scientists?|policymakers?|"
+    r"professionals?|experts?|students?|engineers?|entrepreneurs?|employees?|staff|ceos?|executives?|"
+    r"ministers?|presidents?|directors?|teachers?|professors?|officials?|investors?|enthusiasts?|"
+    r"developers?|citizens?|authors?)\b",
+    re.IGNORECASE,
+)
+# Two capitalised words in a row: a person ("Ada Lovelace") or an organisation ("Mistral AI").
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z][\w-]*)\s+([A-Z][\w-]+)\b(?!['’])")
+# A capitalised word that does not open the text or follow sentence punctuation, or an acronym.
+_CAPITALISED = re.compile(r"(?<![.:!?]\s)(?<!^)\b(?:[A-Z][\w'’-]*[A-Za-z]|[A-Z]{2,})(?:\s+(?:[A-Z][\w'’-]*|\d+)\b)*")
+# "Dataiku: Offers ..." - a list item that opens with the name it describes.
+_LEADING_NAME = re.compile(r"^([A-Z][\w'’-]*(?:\s+[A-Z\d][\w'’-]*){0,3}):\s")
+# "in Paris", "at the Palais des Congrès", "based in Lyon": a capitalised place after a preposition.
+_LOCATED = re.compile(
+    r"\b(?:in|at|near|from|based in|located in|headquartered in)\s+(?:the\s+)?"
+    r"(?:(?!(?:their|his|her|its|our|my|your|this|that|these|those)\b)[a-z]+\s+){0,2}([A-Z][\w'’-]+)"
+)
+_PLACE_WORDS = re.compile(r"\b(city|country|capital|region|venue|hall|centre|center|campus|street)\b", re.IGNORECASE)
+
+
+def expected_type(question: str) -> str | None:
+    """The kind of fact a question asks for: number, date, person, place, or None."""
+    if _Q_NUMBER.search(question):
+        return "number"
+    if _Q_DATE.search(question):
+        return "date"
+    if _Q_PERSON.search(question):
+        return "person"
+    if _Q_PLACE.search(question):
+        return "place"
+    if _Q_NAME.search(question):
+        return "name"
+    return None
+
+
+def _has_new_name(text: str, question: str, single: bool = False, common: Any = None) -> bool:
+    """Whether ``text`` names something the question does not.
+
+    A name is a capitalised word that does not merely open a sentence (or one that opens a
+    ``Name: description`` list item), or an acronym; ``single=False`` asks for two capitalised words in
+    a row, as in a person's name. Words for which ``common(word)`` is true (the corpus's topic words)
+    do not count.
     """
-    citations = [
-        Citation(
-            n=i + 1,
-            source=h.chunk.source,
-            start=h.chunk.start,
-            end=h.chunk.end,
-            text=h.chunk.text,
-            heading=h.chunk.heading,
-            score=h.score,
-            scores=dict(h.scores),
-        )
-        for i, h in enumerate(hits)
-    ]
-    if not hits or hits[0].score < MIN_DENSE_SCORE:
-        return "The corpus does not seem to answer this question.", True, 0.0, citations
-    confidence = max(0.0, min(1.0, hits[0].score))
-    return f"{hits[0].chunk.text} [1]", False, confidence, citations
+    asked = set(words(question))
+    pattern = _CAPITALISED if single else _CAPITALISED_PAIR
+    # A pair may open a sentence ("Ada Lovelace wrote ..."), but not when it starts with a function
+    # word ("The French government").
+    candidates = [m.group(0) for m in pattern.finditer(text) if single or m.group(1).lower() not in STOPWORDS]
+    if single:
+        lead = _LEADING_NAME.match(text)
+        if lead:
+            candidates.append(lead.group(1))
+    for candidate in candidates:
+        found = [w for w in words(candidate) if w not in asked]
+        if found and not (common and all(common(w) for w in found)):
+            return True
+    return False
+
+
+def _new_matches(pattern: re.Pattern[str], text: str, question: str) -> list[str]:
+    """Matches of ``pattern`` in ``text`` that are not just repeating the question."""
+    asked = fold_question(question)
+    return [m.group(0) for m in pattern.finditer(text) if m.group(0).lower().strip() not in asked]
+
+
+def fold_question(question: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[\w%€$£]+", question)}
+
+
+_YEAR = re.compile(r"^(1[5-9]|20)\d\ds?$")
+_Q_PERCENT = re.compile(r"\b(percentage|percent|proportion|share|fraction)\b", re.IGNORECASE)
+_A_PERCENT = re.compile(r"%|\bper ?cent\b|\b(half|third|quarter|majority)\b", re.IGNORECASE)
+
+
+def type_match(kind: str | None, text: str, question: str, common: Any = None) -> float:
+    """1.0 when ``text`` holds the kind of fact asked for, 0.0 when it does not, 0.5 when unknown.
+
+    Facts that only repeat the question (a year or name it already contains) do not count.
+    ``common(word)`` tells the corpus's topic words, which do not count as an answer's name.
+    """
+    if kind is None:
+        return 0.5
+    if kind == "number":
+        if _Q_PERCENT.search(question):
+            return 1.0 if _new_matches(_A_PERCENT, text, question) else 0.0
+        numbers = [m for m in _new_matches(_A_NUMBER, text, question) if not _YEAR.match(m)]
+        return 1.0 if numbers else 0.0
+    if kind == "date":
+        return 1.0 if _new_matches(_A_DATE, text, question) else 0.0
+    if kind == "person":
+        # A person's name is two capitalised words ("Ada Lovelace"); a role noun will also do.
+        return 1.0 if (_new_matches(_PEOPLE, text, question) or _has_new_name(text, question, False, common)) else 0.0
+    if kind == "place":
+        places = [m.group(1) for m in _LOCATED.finditer(text)]
+        new_places = [p for p in places if _has_new_name(" " + p, question, True, common)]
+        return 1.0 if (_new_matches(_PLACE_WORDS, text, question) or new_places) else 0.0
+    return 1.0 if _has_new_name(text, question, single=True, common=common) else 0.0
+
+
+_ENTITY = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w'’.-]*|\b[A-Z]{2,}\b")
+
+
+def question_entities(question: str) -> list[str]:
+    """Content terms of the names in a question (capitalised words other than the first, acronyms)."""
+    found: list[str] = []
+    for match in _ENTITY.finditer(question.strip()):
+        for term in terms(match.group(0)):
+            if term not in found:
+                found.append(term)
+    return found
+
+
+def entity_coverage(entities: Sequence[str], found: set[str] | frozenset[str]) -> float:
+    """Share of the question's names that occur in ``found``; 1.0 when it names nothing."""
+    if not entities:
+        return 1.0
+    return sum(1 for e in entities if e in found) / len(entities)
+
+
+# --- the fitted model ----------------------------------------------------------------------------
+
+# Features of a candidate sentence; its score is their weighted sum (weights in answer_model.json).
+SENTENCE_FEATURES = ("cosine", "chunk_cosine", "coverage", "chunk_bm25", "type", "faq", "prior", "entities")
+# Which sentence features each retrieval mode may use: the baselines see only their own signal.
+MODE_FEATURES = {
+    "hybrid": set(SENTENCE_FEATURES),
+    "dense": {"cosine", "chunk_cosine", "type", "faq", "prior"},
+    "bm25": {"coverage", "chunk_bm25", "type", "prior", "entities"},
+}
+# Features of a composed answer for the abstention model.
+FEATURES = ("dense", "sentence", "faq", "topical", "entities", "type_missing")
+
+
+@lru_cache(maxsize=1)
+def answer_model() -> dict[str, Any]:
+    """The sentence-ranking weights and the abstention model, fitted on the development set.
+
+    Written by ``eval/dev_eval.py --fit``; see that script for how.
+    """
+    text = resources.files("parisqa").joinpath("answer_model.json").read_text(encoding="utf-8")
+    model = json.loads(text)
+    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or tuple(model["abstention"]["features"]) != FEATURES:
+        raise ValueError("answer_model.json does not match the features this version computes; refit it")
+    return model
+
+
+def support_probability(features: dict[str, float], abstention: dict[str, Any] | None = None) -> float:
+    """Calibrated probability that the corpus supports the composed answer."""
+    m = abstention or answer_model()["abstention"]
+    z = m["bias"] + sum(w * features[name] for name, w in zip(m["features"], m["weights"]))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+# --- composing -------------------------------------------------------------------------------------
+
+
+def _coverage(query_terms: Sequence[str], found: frozenset[str] | set[str], data: SearchData) -> float:
+    """IDF-weighted share of the query's terms that occur in ``found``."""
+    unique = set(query_terms)
+    total = sum(data.bm25.idf(t) for t in unique)
+    if total <= 0:
+        return 0.0
+    return sum(data.bm25.idf(t) for t in unique if t in found) / total
+
+
+def _citation(n: int, hit: Hit, highlights: Sequence[tuple[int, int]] = ()) -> Citation:
+    c = hit.chunk
+    return Citation(
+        n=n,
+        source=c.source,
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        heading=c.heading,
+        score=hit.score,
+        scores=dict(hit.scores),
+        highlights=tuple(Span(s, e) for s, e in sorted(highlights)),
+    )
+
+
+@dataclass
+class Candidates:
+    """The sentences of the retrieved passages, with their features (one row each)."""
+
+    sentences: list[_Sentence]
+    features: np.ndarray  # (len(sentences), len(SENTENCE_FEATURES))
+    faq_best: tuple[float, int] | None  # (cosine to the closest FAQ question, hit rank)
+
+
+def candidates(
+    question: str, query_vector: np.ndarray, query_terms: list[str], hits: Sequence[Hit], data: SearchData
+) -> Candidates:
+    """Score-ready features for every sentence of the first :data:`READ_DEPTH` hits."""
+    import numpy as np
+
+    q = np.asarray(query_vector, dtype=np.float32)
+    table = data.sentences
+    kind = expected_type(question)
+    common = _common_words(data)
+    entities = question_entities(question)
+    read = list(hits[:READ_DEPTH])
+    top_bm25 = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
+    sentences: list[_Sentence] = []
+    rows: list[list[float]] = []
+    faq_best: tuple[float, int] | None = None
+    for rank, hit in enumerate(read):
+        span = table.rows_for(hit.row)
+        if not len(span):
+            continue
+        cosines = table.vectors[span.start : span.stop].astype(np.float32) @ q
+        faq_cosine = 0.0
+        for offset, row in enumerate(span):
+            if table.question[row]:
+                faq_cosine = max(faq_cosine, float(cosines[offset]))
+        if faq_cosine and (faq_best is None or faq_cosine > faq_best[0]):
+            faq_best = (faq_cosine, rank)
+        chunk = hit.chunk
+        bm25 = hit.scores.get("bm25", 0.0) / top_bm25 if top_bm25 > 0 else 0.0
+        heading_terms = set(terms(" ".join(chunk.heading_path)))
+        for offset, row in enumerate(span):
+            if table.question[row]:
+                continue
+            start, end = int(table.start[row]), int(table.end[row])
+            text = chunk.text[start - chunk.start : end - chunk.start]
+            sentence_terms = set(terms(text))
+            coverage = _coverage(query_terms, sentence_terms, data)
+            type_score = type_match(kind, text, question, common) - 0.5 if kind else 0.0
+            sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), coverage, 0.0))
+            rows.append(
+                [
+                    float(cosines[offset]),
+                    hit.scores.get("dense", 0.0),
+                    coverage,
+                    bm25,
+                    type_score,
+                    faq_cosine,
+                    1.0 / (1 + rank),
+                    entity_coverage(entities, sentence_terms | heading_terms),
+                ]
+            )
+    features = np.array(rows, dtype=np.float32).reshape(len(rows), len(SENTENCE_FEATURES))
+    return Candidates(sentences, features, faq_best)
+
+
+def _common_words(data: SearchData) -> Any:
+    """Words so frequent in this corpus (in over a quarter of the chunks) that they are its topic."""
+    n = max(1, data.bm25.num_docs)
+    df = data.bm25.doc_freq
+
+    def common(word: str) -> bool:
+        stemmed = terms(word)
+        return bool(stemmed) and df.get(stemmed[0], 0) > 0.25 * n
+
+    return common
+
+
+def compose(
+    question: str,
+    query_vector: np.ndarray,
+    query_terms: list[str],
+    hits: Sequence[Hit],
+    data: SearchData,
+    *,
+    k: int,
+    mode: str = "hybrid",
+    model: dict[str, Any] | None = None,
+) -> Composed:
+    """Answer ``question`` from ``hits`` (best first), or abstain.
+
+    Args:
+        question: the question as searched (used for its expected answer type).
+        query_vector: its unit embedding.
+        query_terms: its content terms.
+        hits: retrieved passages, best first.
+        data: the loaded index (sentence table, BM25 statistics).
+        k: how many citations to return at most.
+        mode: the retrieval mode; the dense and BM25 baselines rank sentences with their own signal only.
+        model: ranking weights and abstention model (default: the fitted ones shipped with parisqa).
+    """
+    import numpy as np
+
+    model = model or answer_model()
+    if not query_terms:
+        related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
+        return Composed(NO_TERMS_TEXT, True, 0.0, [], related)
+    if not hits:
+        return Composed(ABSTAIN_TEXT, True, 0.0, [], [])
+    cands = candidates(question, query_vector, query_terms, hits, data)
+    if not cands.sentences:
+        return Composed(ABSTAIN_TEXT, True, 0.0, [], [_citation(i + 1, h) for i, h in enumerate(hits[:k])])
+    active = MODE_FEATURES[mode]
+    weights = np.array(
+        [w if f in active else 0.0 for f, w in zip(SENTENCE_FEATURES, model["ranker"]["weights"])], dtype=np.float32
+    )
+    scores = cands.features @ weights
+    for sentence, score in zip(cands.sentences, scores):
+        sentence.score = float(score)
+    faq_best = cands.faq_best if "faq" in active else None
+    chosen = _choose(cands.sentences, faq_best, data)
+
+    kind = expected_type(question)
+    best_hit = hits[chosen[0].hit_rank]
+    read = hits[:READ_DEPTH]
+    answer_terms = set().union(*(set(terms(s.text)) for s in chosen))
+    dense_top = max(read, key=lambda h: h.scores.get("dense", 0.0))
+    features = {
+        "dense": dense_top.scores.get("dense", 0.0),
+        "sentence": chosen[0].cosine,
+        "faq": cands.faq_best[0] if cands.faq_best else 0.0,
+        # On topic at all: the answer is close in meaning or shares the question's words.
+        "topical": max(chosen[0].cosine, _coverage(query_terms, answer_terms, data)),
+        "entities": entity_coverage(question_entities(question), data.chunk_terms(best_hit.row)),
+        "type_missing": 1.0 if type_match(kind, chosen[0].text, question, _common_words(data)) == 0.0 else 0.0,
+    }
+    confidence = support_probability(features, model["abstention"])
+
+    # Citations: passages used by the answer first (in order of use), then the other hits.
+    order: list[int] = []
+    for s in chosen:
+        if s.hit_rank not in order:
+            order.append(s.hit_rank)
+    # Every passage the answer quotes is cited, even beyond k; the others fill up to k.
+    order += [r for r in range(len(hits)) if r not in order][: max(0, k - len(order))]
+    if confidence < model["abstention"]["threshold"]:
+        # The closest passages, in retrieval order, as related reading (not as an answer).
+        related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
+        return Composed(ABSTAIN_TEXT, True, confidence, [], related, features)
+    number = {r: i + 1 for i, r in enumerate(order)}
+    highlights: dict[int, list[tuple[int, int]]] = {}
+    for s in chosen:
+        highlights.setdefault(s.hit_rank, []).append((s.start, s.end))
+    citations = [_citation(number[r], hits[r], highlights.get(r, ())) for r in order]
+    parts = [f"{s.text} [{number[s.hit_rank]}]" for s in chosen]
+    return Composed(" ".join(parts), False, confidence, citations, [], features)
+
+
+def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, data: SearchData) -> list[_Sentence]:
+    """The sentences that make the answer: an FAQ answer, or the best one to three sentences."""
+    import numpy as np
+
+    if faq_best is not None and faq_best[0] >= FAQ_MATCH_COSINE:
+        answer = [s for s in candidates if s.hit_rank == faq_best[1]]
+        if answer:
+            return sorted(answer, key=lambda s: s.start)
+    ranked = sorted(candidates, key=lambda s: -s.score)
+    best = ranked[0]
+    chosen = [best]
+    vectors = data.sentences.vectors
+    for s in ranked[1:]:
+        if len(chosen) >= MAX_SENTENCES or s.score < best.score - EXTRA_SENTENCE_MARGIN:
+            break
+        v = vectors[s.row].astype(np.float32)
+        if any(float(v @ vectors[c.row].astype(np.float32)) >= DUPLICATE_COSINE or s.text == c.text for c in chosen):
+            continue
+        chosen.append(s)
+    return chosen

@@ -7,17 +7,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .answering import compose
+from .answering import READ_DEPTH, compose
 from .config import Settings
 from .embedding import Embedder, default_embedder
 from .errors import ConfigError, IndexMissingError, QuestionError
 from .indexer import build_index as _build_index
 from .indexer import expected_manifest, is_stale
+from .lexical import terms
 from .records import Answer, BuildSummary
-from .retrieval import dense_search
+from .retrieval import MODES, SearchData, search
 from .store import LoadedIndex, load_index, mismatches, read_manifest
 
-RETRIEVAL_MODES = ("hybrid", "dense", "bm25")
+RETRIEVAL_MODES = MODES
 _CONTROL = {c: " " for c in range(32) if c not in (9, 10)} | {0x7F: " "}
 
 
@@ -60,6 +61,7 @@ class Engine:
         self.auto_build = auto_build
         self.on_warning = on_warning
         self._index: LoadedIndex | None = None
+        self._search_data: SearchData | None = None
         self._manifest_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
@@ -131,20 +133,24 @@ class Engine:
         index = self.index()
         if index is None:  # pragma: no cover - index() raises instead
             raise IndexMissingError(f"no index in '{self.index_dir}'")
+        data = self.search_data(index)
         self.embedder.warm_up()
         started = time.perf_counter()
         query_vector = self.embedder.encode([search_text])[0]
+        query_terms = terms(search_text)
         embedded = time.perf_counter()
-        hits = dense_search(index, query_vector, k or self.settings.top_k)
+        depth = k or self.settings.top_k
+        hits = search(data, query_vector, query_terms, max(depth, READ_DEPTH), mode)
         searched = time.perf_counter()
-        text, abstained, confidence, citations = compose(cleaned, hits)
+        composed = compose(search_text, query_vector, query_terms, hits, data, k=depth, mode=mode)
         done = time.perf_counter()
         return Answer(
             question=question,
-            answer=text,
-            abstained=abstained,
-            confidence=confidence,
-            citations=tuple(citations),
+            answer=composed.answer,
+            abstained=composed.abstained,
+            confidence=composed.confidence,
+            citations=tuple(composed.citations),
+            related=tuple(composed.related),
             query=search_text if query else None,
             timings_ms={
                 "total": (done - started) * 1000,
@@ -153,6 +159,17 @@ class Engine:
                 "answer": (done - searched) * 1000,
             },
         )
+
+    def search_data(self, index: LoadedIndex | None = None) -> SearchData:
+        """The query-time view of the served index (BM25, sentences), loaded once per generation."""
+        index = index or self.index()
+        cached = self._search_data
+        if cached is not None and cached.index is index:
+            return cached
+        with self._lock:
+            if self._search_data is None or self._search_data.index is not index:
+                self._search_data = SearchData.load(index)
+            return self._search_data
 
 
 _engines: dict[Settings, Engine] = {}

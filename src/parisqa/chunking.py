@@ -31,6 +31,10 @@ class _Piece:
     path: tuple[str, ...]
     unit: Unit
 
+    @property
+    def section(self) -> tuple[str, ...]:
+        return self.unit.section if self.unit.section is not None else self.path
+
 
 def _tokens(text: str, start: int, end: int) -> int:
     if end - start > _MAX_COUNT_CHARS:
@@ -97,7 +101,7 @@ def _pack(text: str, pieces: Sequence[_Piece], budget: int, overlap: int) -> lis
     for piece in pieces:
         if current:
             last = current[-1]
-            same_section = last.path == piece.path
+            same_section = last.section == piece.section
             faq_boundary = piece.kind == "faq" or last.kind == "faq"
             faq_same_unit = piece.unit is last.unit
             fits = _tokens(text, current[0].start, piece.end) <= budget
@@ -123,6 +127,18 @@ def _pack(text: str, pieces: Sequence[_Piece], budget: int, overlap: int) -> lis
     return groups
 
 
+def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    first = paths[0]
+    n = len(first)
+    for p in paths[1:]:
+        n = min(n, len(p))
+        for i in range(n):
+            if p[i] != first[i]:
+                n = i
+                break
+    return first[:n]
+
+
 def _make_chunk(text: str, source: str, title: str, group: Sequence[_Piece]) -> Chunk:
     start, end = group[0].start, group[-1].end
     kinds = {p.kind for p in group}
@@ -138,7 +154,7 @@ def _make_chunk(text: str, source: str, title: str, group: Sequence[_Piece]) -> 
         start=start,
         end=end,
         text=chunk_text,
-        heading_path=group[0].path,
+        heading_path=_common_prefix([p.path for p in group]),
         kind=kind,
         title=title,
         question_span=question_span,

@@ -120,14 +120,15 @@ def format_answer(answer: Any, out: TextIO) -> None:
         print(f"Not in the corpus: {answer.answer}", file=out)
     else:
         print(answer.answer, file=out)
-    shown = answer.citations if not answer.abstained else answer.citations[:3]
+        print(f"(confidence {answer.confidence:.0%})", file=out)
+    shown = answer.citations if not answer.abstained else answer.related[:3]
     if shown:
         print(file=out)
         if answer.abstained:
             print("Closest passages (related reading, not an answer):", file=out)
     for c in shown:
         where = f"{c.source}" + (f" > {c.heading}" if c.heading else "")
-        print(f"[{c.n}] {where}  (chars {c.start}-{c.end}, score {c.score:.2f})", file=out)
+        print(f"[{c.n}] {where}  (chars {c.start}-{c.end})", file=out)
         body = " ".join(c.text.split())
         print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
 

@@ -22,7 +22,9 @@ from .config import ENCODING_NAME, Settings
 from .embedding import Embedder, default_embedder, model_info
 from .errors import CorpusError, IndexCorruptError, IndexMismatchError
 from .ingest import Document, SourceFile, Unreadable, read_document, scan_corpus
+from .lexical import Bm25Index
 from .records import BuildSummary, Chunk, content_id
+from .sentences import SentenceTable, chunk_sentences
 from .store import (
     SCHEMA_VERSION,
     LoadedIndex,
@@ -38,7 +40,11 @@ from .tokens import count_wordpieces
 
 log = logging.getLogger(__name__)
 # Bumped whenever chunking changes in a way that changes chunks for the same settings.
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
+# Extra data files of each index generation (see store.write_index).
+BM25_MATRIX = "bm25.npz"
+BM25_VOCAB = "bm25_vocab.json"
+SENTENCES = "sentences.npz"
 
 
 def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -233,8 +239,9 @@ def build_index(
                     rebuilt=False,
                 )
 
-        vectors, embedded = _vectors_for(new_chunks, rows_from_old, old, reuse, embedder, progress)
+        vectors, sentences, embedded = _embeddings_for(new_chunks, rows_from_old, old, reuse, embedder, progress)
         index, index_info = vector_index.build(vectors)
+        bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks]).to_bytes()
         manifest = dict(
             expected,
             parisqa_version=__version__,
@@ -243,7 +250,8 @@ def build_index(
             files=file_entries,
             skipped=skipped,
         )
-        write_index(settings.index_dir, manifest, new_chunks, index)
+        extra = {BM25_MATRIX: bm25_matrix, BM25_VOCAB: bm25_vocab, SENTENCES: sentences.to_bytes()}
+        write_index(settings.index_dir, manifest, new_chunks, index, extra)
         remove_stale(settings.index_dir)
     return BuildSummary(
         **summary,
@@ -266,34 +274,83 @@ def _previous_index(settings: Settings, warn: Callable[[str], None]) -> LoadedIn
         return None
 
 
-def _vectors_for(
+def _embeddings_for(
     chunks: list[Chunk],
     rows_from_old: list[int],
     old: LoadedIndex | None,
     reuse: bool,
     embedder: Embedder | None,
     progress: bool,
-) -> tuple[Any, int]:
-    """Vectors for ``chunks``: copied from the old index where possible, embedded otherwise."""
+) -> tuple[Any, SentenceTable, int]:
+    """Chunk vectors and the sentence table for ``chunks``, embedding only what the old index lacks.
+
+    Vectors of unchanged chunks (and their sentences) are copied row for row; any other text whose
+    exact embedded form is already in the old index reuses that vector; the rest goes to the model in
+    one batch.
+
+    Returns:
+        The chunk vectors, the sentence table, and how many chunks were sent to the model.
+    """
     import numpy as np
 
     dim = model_info(old.manifest.get("model") if old else None).dimension
-    out = np.zeros((len(chunks), dim), dtype=np.float32)
-    old_vectors = vector_index.all_vectors(old.vectors) if (old is not None and reuse) else None
-    by_key: dict[str, int] = {}
+    old_vectors = old_sentences = None
+    if old is not None and reuse:
+        old_vectors = vector_index.all_vectors(old.vectors)
+        old_sentences = _old_sentence_table(old)
+    per_chunk = [chunk_sentences(c) for c in chunks]
+    chunk_out = np.zeros((len(chunks), dim), dtype=np.float32)
+    sentence_out = np.zeros((sum(len(s) for s in per_chunk), dim), dtype=np.float32)
+
+    chunk_cache: dict[str, Any] = {}
+    sentence_cache: dict[str, Any] = {}
     if old_vectors is not None and any(r < 0 for r in rows_from_old):
-        by_key = {embed_key(c): row for row, c in enumerate(old.chunks)}  # type: ignore[union-attr]
-    todo: dict[str, list[int]] = {}
-    for i, (chunk, row) in enumerate(zip(chunks, rows_from_old)):
-        if row < 0 and old_vectors is not None:
-            row = by_key.get(embed_key(chunk), -1)
-        if row >= 0 and old_vectors is not None:
-            out[i] = old_vectors[row]
+        chunk_cache = {embed_key(c): old_vectors[row] for row, c in enumerate(old.chunks)}  # type: ignore[union-attr]
+        if old_sentences is not None:
+            for row, c in enumerate(old.chunks):  # type: ignore[union-attr]
+                for i in old_sentences.rows_for(row):
+                    text = c.text[int(old_sentences.start[i]) - c.start : int(old_sentences.end[i]) - c.start]
+                    sentence_cache[text] = old_sentences.vectors[i]
+
+    todo: dict[str, list[tuple[str, int]]] = {}  # text -> [(kind, row)]
+    chunk_texts: set[str] = set()
+    s_row = 0
+    for i, (chunk, old_row) in enumerate(zip(chunks, rows_from_old)):
+        sentence_rows = range(s_row, s_row + len(per_chunk[i]))
+        s_row += len(per_chunk[i])
+        if old_row >= 0 and old_vectors is not None:
+            chunk_out[i] = old_vectors[old_row]
+            old_rows = old_sentences.rows_for(old_row) if old_sentences is not None else range(0)
+            if len(old_rows) == len(sentence_rows):
+                sentence_out[sentence_rows.start : sentence_rows.stop] = old_sentences.vectors[  # type: ignore[union-attr]
+                    old_rows.start : old_rows.stop
+                ]
+                continue
         else:
-            todo.setdefault(chunk.embed_text, []).append(i)
+            cached = chunk_cache.get(embed_key(chunk))
+            if cached is not None:
+                chunk_out[i] = cached
+            else:
+                todo.setdefault(chunk.embed_text, []).append(("chunk", i))
+                chunk_texts.add(chunk.embed_text)
+        for row, sentence in zip(sentence_rows, per_chunk[i]):
+            text = chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
+            cached = sentence_cache.get(text)
+            if cached is not None:
+                sentence_out[row] = cached
+            else:
+                todo.setdefault(text, []).append(("sentence", row))
     if todo:
         texts = list(todo)
         encoded = (embedder or default_embedder()).encode(texts, show_progress=progress)
         for text, vector in zip(texts, encoded):
-            out[todo[text]] = vector
-    return out, len(todo)
+            for kind, row in todo[text]:
+                (chunk_out if kind == "chunk" else sentence_out)[row] = vector
+    return chunk_out, SentenceTable.build(per_chunk, sentence_out), len(chunk_texts)
+
+
+def _old_sentence_table(old: LoadedIndex) -> SentenceTable | None:
+    try:
+        return SentenceTable.from_bytes(old.read_extra(SENTENCES))
+    except (IndexCorruptError, ValueError, KeyError):
+        return None

@@ -45,6 +45,9 @@ class Unit:
     heading_path: tuple[str, ...]
     question: tuple[int, int] | None = None
     answer: tuple[int, int] | None = None
+    # The part of ``heading_path`` that chunks never cross: title and section headings (levels 1-2).
+    # Sub-headings below it (Markdown ###, list labels) may share a chunk with their section's text.
+    section: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,10 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
         names = tuple(h for _, h in path)
         return names + ((label,) if label else ())
 
+    def unit(kind: str, start: int, end: int, **spans: tuple[int, int] | None) -> Unit:
+        section = tuple(h for level, h in path if level <= 2)
+        return Unit(kind, start, end, heading_path(), section=section, **spans)  # type: ignore[arg-type]
+
     def set_heading(level: int, name: str) -> None:
         nonlocal title, label
         label = None
@@ -203,7 +210,7 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
             while j < n and not lines[j].content.startswith(marker[:3]):
                 j += 1
             last = min(j, n - 1)
-            units.append(Unit("code", line.start, lines[last].end, heading_path()))
+            units.append(unit("code", line.start, lines[last].end))
             seen_content = True
             i = last + 1
             continue
@@ -219,8 +226,8 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
                 he = hs + closing.start()
             hs, he = strip_span(text, hs, he)
             if _is_question(text[hs:he]) and _answer_follows(lines, i + 1, markdown=True):
-                unit, i = _faq(text, lines, i, hs, he, heading_path(), wrapped)
-                units.append(unit)
+                faq, i = _faq(text, lines, i, hs, he, wrapped)
+                units.append(unit("faq", faq[0], faq[1], question=faq[2], answer=faq[3]))
                 seen_content = True
                 continue
             set_heading(level, _bare(text[hs:he]))
@@ -244,8 +251,8 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
         if (_is_question(content) or qa) and _answer_follows(lines, i + 1, markdown):
             qs = line.start + (qa.end() if qa else 0)
             qs, qe = strip_span(text, qs, line.end)
-            unit, i = _faq(text, lines, i, qs, qe, heading_path(), wrapped)
-            units.append(unit)
+            faq, i = _faq(text, lines, i, qs, qe, wrapped)
+            units.append(unit("faq", faq[0], faq[1], question=faq[2], answer=faq[3]))
             seen_content = True
             continue
 
@@ -283,7 +290,7 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
                     if _LIST.match(c) or _MD_ATX.match(c) or _is_question(c):
                         break
                     j += 1
-            units.append(Unit("list", line.start, lines[j - 1].end, heading_path()))
+            units.append(unit("list", line.start, lines[j - 1].end))
             seen_content = True
             i = j
             continue
@@ -302,7 +309,7 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
                 if markdown and _SETEXT.match(c) and c.strip()[0] == "=":
                     break
                 j += 1
-        units.append(Unit("text", line.start, lines[j - 1].end, heading_path()))
+        units.append(unit("text", line.start, lines[j - 1].end))
         seen_content = True
         i = j
 
@@ -326,9 +333,13 @@ def _answer_follows(lines: list[_Line], j: int, markdown: bool) -> bool:
 
 
 def _faq(
-    text: str, lines: list[_Line], i: int, qs: int, qe: int, path: tuple[str, ...], wrapped: bool
-) -> tuple[Unit, int]:
-    """Build the FAQ unit whose question is on line ``i``; return it and the next line index."""
+    text: str, lines: list[_Line], i: int, qs: int, qe: int, wrapped: bool
+) -> tuple[tuple[int, int, tuple[int, int], tuple[int, int]], int]:
+    """Find the answer of the FAQ question on line ``i``.
+
+    Returns:
+        ``(start, end, question_span, answer_span)`` of the pair, and the index of the next line.
+    """
     j = i + 1
     while j < len(lines) and lines[j].blank:
         j += 1
@@ -349,5 +360,4 @@ def _faq(
         j += 1
     answer_end = lines[j - 1].end
     a_s, a_e = strip_span(text, answer_start, answer_end)
-    unit = Unit("faq", qs, answer_end, path, question=(qs, qe), answer=(a_s, a_e))
-    return unit, j
+    return (qs, answer_end, (qs, qe), (a_s, a_e)), j

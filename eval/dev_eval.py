@@ -1,0 +1,350 @@
+"""Measure answer quality on the development set and fit the abstention model.
+
+    python eval/dev_eval.py                 # report the issue's four figures for hybrid, dense, bm25
+    python eval/dev_eval.py --fit           # refit src/parisqa/abstention.json, then report
+    python eval/dev_eval.py --show-misses   # print the questions that miss
+
+The corpus is indexed into a temporary folder; the served index/ is never touched. Figures for the
+abstention decision are given twice: with the shipped model fitted on all questions, and with
+5-fold cross-validation (each question judged by a model fitted without it), which is the honest
+estimate for questions the model has not seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from parisqa.answering import (  # noqa: E402
+    FEATURES,
+    READ_DEPTH,
+    SENTENCE_FEATURES,
+    answer_model,
+    candidates,
+    compose,
+    support_probability,
+)
+from parisqa.api import Engine  # noqa: E402
+from parisqa.config import Settings  # noqa: E402
+from parisqa.lexical import terms  # noqa: E402
+from parisqa.retrieval import search  # noqa: E402
+
+
+def never_abstain(model: dict) -> dict:
+    """The same model with abstention switched off, to see every answer and its features."""
+    return {**model, "abstention": {**model["abstention"], "threshold": -1.0}}
+
+
+def norm(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.lower().split())
+
+
+def load_set(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def retrieve_all(engine: Engine, rows: list[dict], mode: str) -> list[dict]:
+    """Retrieval and sentence candidates for every question (cached for tuning)."""
+    data = engine.search_data()
+    vectors = engine.embedder.encode([row["question"] for row in rows])
+    out = []
+    for row, qv in zip(rows, vectors):
+        qt = terms(row["question"])
+        hits = search(data, qv, qt, max(5, READ_DEPTH), mode)
+        cands = candidates(row["question"], qv, qt, hits, data)
+        out.append({"row": row, "qv": qv, "qt": qt, "hits": hits, "cands": cands})
+    return out
+
+
+def compose_all(engine: Engine, cached: list[dict], mode: str, model: dict) -> list[dict]:
+    data = engine.search_data()
+    for item in cached:
+        item["composed"] = compose(
+            item["row"]["question"], item["qv"], item["qt"], item["hits"], data, k=5, mode=mode, model=model
+        )
+    return cached
+
+
+def passage_has_evidence(text: str, row: dict) -> bool:
+    t = norm(text)
+    return any(norm(e) in t for e in row.get("evidence", []))
+
+
+def judge(results: list[dict], probs: list[float], threshold: float, corpus: Path) -> dict:
+    ans = [r for r in results if r["row"]["answerable"]]
+    una = [r for r in results if not r["row"]["answerable"]]
+    p_of = {id(r): p for r, p in zip(results, probs)}
+    hit1 = fact = wrong_abstain = retrieval_hit1 = 0
+    for r in ans:
+        c = r["composed"]
+        abstained = p_of[id(r)] < threshold
+        retrieval_hit1 += bool(c.citations) and passage_has_evidence(c.citations[0].text, r["row"])
+        if abstained:
+            wrong_abstain += 1
+            continue
+        hit1 += bool(c.citations) and passage_has_evidence(c.citations[0].text, r["row"])
+        fact += any(norm(a) in norm(c.answer) for a in r["row"]["answers"])
+    abstained_una = sum(p_of[id(r)] < threshold for r in una)
+    exact = total = 0
+    cache: dict[str, str] = {}
+    for r in results:
+        for c in r["composed"].citations:
+            src = cache.setdefault(c.source, (corpus / c.source).read_bytes().decode("utf-8"))
+            total += 1
+            ok = src[c.start : c.end] == c.text
+            for h in c.highlights:
+                ok = ok and c.start <= h.start < h.end <= c.end and src[h.start : h.end] in c.text
+            exact += ok
+    para = [r for r in ans if r["row"].get("kind", "paraphrase") == "paraphrase"]
+    para_hit = sum(
+        p_of[id(r)] >= threshold
+        and bool(r["composed"].citations)
+        and passage_has_evidence(r["composed"].citations[0].text, r["row"])
+        for r in para
+    )
+    para_fact = sum(
+        p_of[id(r)] >= threshold and any(norm(a) in norm(r["composed"].answer) for a in r["row"]["answers"])
+        for r in para
+    )
+    return {
+        "paraphrased: hit@1": para_hit / max(1, len(para)),
+        "paraphrased: key fact": para_fact / max(1, len(para)),
+        "answerable": len(ans),
+        "unanswerable": len(una),
+        "hit@1 (answer passage is citation [1])": hit1 / len(ans),
+        "retrieval hit@1 (ignoring abstention)": retrieval_hit1 / len(ans),
+        "key fact in answer": fact / len(ans),
+        "unanswerable abstained": abstained_una / max(1, len(una)),
+        "answerable wrongly abstained": wrong_abstain / len(ans),
+        "citations/highlights exact": exact / max(1, total),
+    }
+
+
+def tune_ranker(cached: list[dict], folds: int = 5) -> tuple[list[float], dict]:
+    """Grid-search the sentence-ranking weights for chunk hit@1 + key fact; report cross-validated figures."""
+    import itertools
+
+    grid = [
+        (1.0, a, b, c, d, e, f, g)
+        for a, b, c, d, e, f, g in itertools.product(
+            (0.0, 0.25, 0.5),
+            (0.0, 0.1, 0.2, 0.4),
+            (0.0, 0.05, 0.1, 0.2),
+            (0.0, 0.05, 0.1, 0.2),
+            (0.0, 0.1, 0.2),
+            (0.0, 0.05, 0.1),
+            (0.0, 0.05, 0.1, 0.2),
+        )
+    ]
+    answerable = [item for item in cached if item["row"]["answerable"] and item["cands"].sentences]
+    tables = []
+    for item in answerable:
+        row, cands = item["row"], item["cands"]
+        in_gold = [passage_has_evidence(item["hits"][s.hit_rank].chunk.text, row) for s in cands.sentences]
+        has_fact = [any(norm(a) in norm(s.text) for a in row["answers"]) for s in cands.sentences]
+        tables.append((cands.features, np.array(in_gold), np.array(has_fact)))
+    weights = np.array(grid, dtype=np.float32)
+
+    def score(indices: list[int]) -> np.ndarray:
+        total = np.zeros(len(grid))
+        for i in indices:
+            features, gold, fact = tables[i]
+            best = np.argmax(features @ weights.T, axis=0)
+            total += gold[best] + fact[best]
+        return total
+
+    everything = list(range(len(tables)))
+    best = grid[int(np.argmax(score(everything)))]
+    order = everything[:]
+    random.Random(0).shuffle(order)
+    hits = facts = 0.0
+    for f in range(folds):
+        test = order[f::folds]
+        train = [i for i in order if i not in set(test)]
+        w = np.array(grid[int(np.argmax(score(train)))], dtype=np.float32)
+        for i in test:
+            features, gold, fact = tables[i]
+            j = int(np.argmax(features @ w))
+            hits += gold[j]
+            facts += fact[j]
+    cv = {"cv hit@1 (best sentence's passage)": hits / len(tables), "cv key fact in best sentence": facts / len(tables)}
+    return list(best), cv
+
+
+def features_matrix(results: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([[r["composed"].features.get(f, 0.0) for f in FEATURES] for r in results], dtype=np.float64)
+    y = np.array([1.0 if r["row"]["answerable"] else 0.0 for r in results])
+    return x, y
+
+
+# Signs the abstention weights must have: more similarity or coverage can only make an answer more
+# likely to be supported, a missing answer type only less. Fitting without them on a small set learns
+# accidents of how the set was written (e.g. that unanswerable questions reuse the article's names).
+SIGNS = {"type_missing": -1}
+
+
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 0.1, signs: list[int] | None = None
+) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression (bias not penalised), weights optionally sign-constrained."""
+    from scipy.optimize import minimize
+
+    n_features = x.shape[1]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = x @ w[:-1] + w[-1]
+        p = 1.0 / (1.0 + np.exp(-z))
+        eps = 1e-12
+        value = -np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)) + 0.5 * l2 * np.sum(w[:-1] ** 2)
+        grad = np.append(x.T @ (p - y) + l2 * w[:-1], np.sum(p - y))
+        return value, grad
+
+    bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in (signs or [0] * n_features)]
+    result = minimize(loss, np.zeros(n_features + 1), jac=True, method="L-BFGS-B", bounds=bounds + [(None, None)])
+    return result.x[:-1], float(result.x[-1])
+
+
+def abstention_signs() -> list[int]:
+    return [SIGNS.get(f, 1) for f in FEATURES]
+
+
+def model_dict(weights: np.ndarray, bias: float, threshold: float, n: int) -> dict:
+    return {
+        "features": list(FEATURES),
+        "weights": [round(float(v), 6) for v in weights],
+        "bias": round(bias, 6),
+        "threshold": threshold,
+        "fitted_on": f"eval/dev.jsonl ({n} questions), eval/dev_eval.py --fit",
+    }
+
+
+def cross_val_probs(x: np.ndarray, y: np.ndarray, folds: int = 5, seed: int = 0) -> np.ndarray:
+    idx = list(range(len(y)))
+    random.Random(seed).shuffle(idx)
+    probs = np.zeros(len(y))
+    for f in range(folds):
+        test = idx[f::folds]
+        train = [i for i in idx if i not in set(test)]
+        w, b = fit_logistic(x[train], y[train], signs=abstention_signs())
+        probs[test] = 1.0 / (1.0 + np.exp(-(x[test] @ w + b)))
+    return probs
+
+
+def choose_threshold(probs: np.ndarray, y: np.ndarray, max_false_abstain: float = 0.04) -> float:
+    """The highest threshold that wrongly abstains on at most ``max_false_abstain`` of answerable ones."""
+    answerable = np.sort(probs[y == 1])
+    allowed = int(math.floor(max_false_abstain * len(answerable)))
+    return float(answerable[allowed]) - 1e-6 if len(answerable) else 0.5
+
+
+def ece(probs: np.ndarray, y: np.ndarray, bins: int = 5) -> float:
+    edges = np.linspace(0, 1, bins + 1)
+    total = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        mask = (probs >= lo) & (probs < hi if hi < 1 else probs <= hi)
+        if mask.any():
+            total += mask.sum() / len(y) * abs(probs[mask].mean() - y[mask].mean())
+    return float(total)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", default=str(ROOT / "eval" / "dev.jsonl"))
+    parser.add_argument("--corpus", default=str(ROOT / "corpus"))
+    parser.add_argument("--fit", action="store_true", help="refit src/parisqa/answer_model.json")
+    parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--json", help="write the figures to this file")
+    args = parser.parse_args()
+
+    rows = load_set(Path(args.set))
+    corpus = Path(args.corpus)
+    model_path = ROOT / "src" / "parisqa" / "answer_model.json"
+    tmp = Path(tempfile.mkdtemp(prefix="parisqa-dev-"))
+    try:
+        engine = Engine(Settings(corpus_dir=corpus, index_dir=tmp / "index"))
+        engine.build()
+        cached = {mode: retrieve_all(engine, rows, mode) for mode in ("hybrid", "dense", "bm25")}
+        model = json.loads(model_path.read_text(encoding="utf-8"))
+        report: dict[str, dict] = {}
+        if args.fit:
+            weights, ranker_cv = tune_ranker(cached["hybrid"])
+            model["ranker"] = {"features": list(SENTENCE_FEATURES), "weights": weights}
+            report["ranker, 5-fold cross-validated"] = ranker_cv
+            results = compose_all(engine, cached["hybrid"], "hybrid", never_abstain(model))
+            x, y = features_matrix(results)
+            cv = cross_val_probs(x, y)
+            threshold = choose_threshold(cv, y)
+            w, b = fit_logistic(x, y, signs=abstention_signs())
+            model["abstention"] = {
+                "features": list(FEATURES),
+                "weights": [round(float(v), 6) for v in w],
+                "bias": round(b, 6),
+                "threshold": round(threshold, 4),
+            }
+            model["note"] = f"fitted by eval/dev_eval.py --fit on eval/dev.jsonl ({len(y)} questions)"
+            model_path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+            answer_model.cache_clear()
+            print("fitted:", json.dumps(model))
+        for mode in ("hybrid", "dense", "bm25"):
+            results = compose_all(engine, cached[mode], mode, never_abstain(model))
+            x, _ = features_matrix(results)
+            probs = [support_probability(dict(zip(FEATURES, r)), model["abstention"]) for r in x]
+            report[mode] = judge(results, probs, model["abstention"]["threshold"], corpus)
+            cached[mode] = results
+        x, y = features_matrix(cached["hybrid"])
+        cv = cross_val_probs(x, y)
+        report["hybrid, abstention 5-fold cross-validated"] = judge(
+            cached["hybrid"], list(cv), model["abstention"]["threshold"], corpus
+        )
+        shipped = np.array([support_probability(dict(zip(FEATURES, r)), model["abstention"]) for r in x])
+        report["calibration"] = {
+            "ECE shipped model": ece(shipped, y),
+            "ECE cross-validated": ece(cv, y),
+            "Brier cross-validated": float(np.mean((cv - y) ** 2)),
+        }
+        width = max(len(k) for v in report.values() for k in v)
+        for name, figures in report.items():
+            print(f"\n{name}")
+            for key, value in figures.items():
+                print(f"  {key:<{width}}  {value:.3f}" if isinstance(value, float) else f"  {key:<{width}}  {value}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+        if args.show_misses:
+            show_misses(cached["hybrid"], model)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def show_misses(results: list[dict], model: dict) -> None:
+    for r in results:
+        row, c = r["row"], r["composed"]
+        p = support_probability(c.features, model["abstention"]) if c.features else 0.0
+        abstained = p < model["abstention"]["threshold"]
+        feats = {k: round(v, 2) for k, v in c.features.items()}
+        if row["answerable"]:
+            hit = bool(c.citations) and passage_has_evidence(c.citations[0].text, row)
+            fact = any(norm(a) in norm(c.answer) for a in row["answers"])
+            if abstained or not hit or not fact:
+                print(f"\nMISS {row['id']} p={p:.2f} hit1={hit} fact={fact} abstained={abstained}: {row['question']}")
+                print("   answer:", c.answer[:300])
+                print("   features:", feats)
+        elif not abstained:
+            print(f"\nNOT ABSTAINED {row['id']} p={p:.2f}: {row['question']}")
+            print("   answer:", c.answer[:300])
+            print("   features:", feats)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,134 @@
+"""Lexical matching: the term analyser shared by BM25 and answer scoring, and the BM25 index.
+
+BM25 scoring itself is done by ``bm25s`` (sparse matrices); this module only decides what a term is
+(lowercased, accents folded, stop words dropped, Snowball-stemmed) and stores the index as plain
+numpy arrays and JSON (never pickle).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+# English function words and question words: they carry no topic, so neither BM25 nor the answer
+# scorer should count them.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been before
+    being below between both but by can cannot could couldn't did didn't do does doesn't doing don't
+    down during each either else ever few for from further get gets got had hadn't has hasn't have
+    haven't having he her here hers herself him himself his how however i if in into is isn't it it's
+    its itself just let like many me might more most much must my myself no nor not now of off on once only
+    or other ought our ours ourselves out over own per quite rather same shall she should shouldn't
+    so some such than that that's the their theirs them themselves then there there's these they
+    this those through thus to too under until up upon us very via was wasn't we were weren't what
+    what's when where which while who whom whose why will with within without won't would wouldn't
+    yet you your yours yourself yourselves s t d ll m re ve
+    """.split()
+)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    try:
+        import Stemmer
+    except ImportError:  # pragma: no cover - PyStemmer is a dependency
+        return None
+    return Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, so "École" and "ecole" match."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, stop words included."""
+    return _WORD.findall(fold(text))
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of ``text``: folded words minus stop words, stemmed."""
+    kept = [w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())]
+    stemmer = _stemmer()
+    return stemmer.stemWords(kept) if stemmer else kept
+
+
+@dataclass
+class Bm25Index:
+    """BM25 over chunks (rows aligned with the vector index)."""
+
+    model: Any  # bm25s.BM25
+    doc_freq: dict[str, int]
+    num_docs: int
+
+    @classmethod
+    def build(cls, texts: list[str]) -> Bm25Index:
+        import bm25s
+
+        tokens = [terms(t) or [""] for t in texts]
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        model.index(tokens, show_progress=False)
+        return cls(model, _doc_freq(model), len(texts))
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency (BM25's, floored at a small positive value)."""
+        import math
+
+        df = self.doc_freq.get(term, 0)
+        return max(0.05, math.log(1 + (self.num_docs - df + 0.5) / (df + 0.5)))
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        """BM25 score of every chunk for ``query_terms`` (zeros when none is known)."""
+        import numpy as np
+
+        known = [t for t in query_terms if t in self.model.vocab_dict]
+        if not known or self.num_docs == 0:
+            return np.zeros(self.num_docs, dtype=np.float32)
+        return self.model.get_scores(known)
+
+    def to_bytes(self) -> tuple[bytes, bytes]:
+        """The index as an ``.npz`` of its sparse matrix and a JSON vocabulary."""
+        import numpy as np
+
+        buffer = io.BytesIO()
+        s = self.model.scores
+        np.savez(buffer, data=s["data"], indices=s["indices"], indptr=s["indptr"], num_docs=np.int64(s["num_docs"]))
+        vocab = json.dumps(self.model.vocab_dict, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return buffer.getvalue(), vocab
+
+    @classmethod
+    def from_bytes(cls, matrix: bytes, vocab: bytes) -> Bm25Index:
+        import bm25s
+        import numpy as np
+
+        with np.load(io.BytesIO(matrix), allow_pickle=False) as arrays:
+            scores = {
+                "data": arrays["data"],
+                "indices": arrays["indices"],
+                "indptr": arrays["indptr"],
+                "num_docs": int(arrays["num_docs"]),
+            }
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        model.scores = scores
+        model.vocab_dict = {str(k): int(v) for k, v in json.loads(vocab).items()}
+        model.unique_token_ids_set = set(model.vocab_dict.values())
+        model.nonoccurrence_array = None  # only the "bm25l"/"bm25+" variants use one
+        return cls(model, _doc_freq(model), scores["num_docs"])
+
+
+def _doc_freq(model: Any) -> dict[str, int]:
+    import numpy as np
+
+    counts = np.diff(model.scores["indptr"])
+    return {term: int(counts[i]) for term, i in model.vocab_dict.items() if i < len(counts)}
