@@ -21,32 +21,12 @@ QUESTIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve_app(settings, embedder, **launch_args):
-    """Start the real page over ``settings`` on a free loopback port; returns (app, url)."""
-    from parisqa.api import Engine
-    from parisqa.web import build_app, launch
-
-    app = build_app(
-        settings, engine=Engine(settings, embedder=embedder), max_upload_bytes=launch_args.pop("limit", None)
-    )
-    port = launch_args.pop("port", None) or free_port()
-    launch(app, host="127.0.0.1", port=port, block=False, quiet=True, **launch_args)
-    app.parisqa.warmup.done.wait(120)
-    return app, f"http://127.0.0.1:{port}/"
-
-
 @pytest.fixture(scope="module")
-def served(seed_index, embedder):
+def served(seed_index, serve_web):
     from parisqa.config import Settings
 
     settings = Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index")
-    app, url = serve_app(settings, embedder, auth="")
+    app, url = serve_web(settings)
     yield url, settings
     app.close()
 
@@ -118,7 +98,9 @@ def test_host_port_and_auth_from_the_environment(seed_index, embedder, monkeypat
 
     from parisqa.config import Settings
 
-    port = free_port()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
     monkeypatch.setenv("PARISQA_PORT", str(port))
     monkeypatch.setenv("PARISQA_HOST", "127.0.0.1")
     monkeypatch.setenv("PARISQA_AUTH", "alice:s3cret")

@@ -62,6 +62,13 @@ watch('value', () => {
 });
 """
 
+_FAQ_JS = """
+element.addEventListener('click', (event) => {
+  const chip = event.target.closest('[data-pq-faq]');
+  if (chip) trigger('pick', {question: chip.textContent});
+});
+"""
+
 _DOC_JS = """
 watch('value', () => {
   const body = element.querySelector('.pq-doc-body');
@@ -150,7 +157,7 @@ def status_text(ctx: WebContext) -> tuple[str, str]:
     return "ready", f"Ready · {docs}, {len(index.chunks)} passages · index of {built}"
 
 
-def _faq_samples(ctx: WebContext) -> list[list[str]]:
+def _faq_questions(ctx: WebContext) -> list[str]:
     from .documents import faq_questions
     from .store import read_manifest
 
@@ -159,7 +166,7 @@ def _faq_samples(ctx: WebContext) -> list[list[str]]:
     except ParisqaError:
         return []
     sources = list((manifest or {}).get("files", {}))
-    return [[q] for q in faq_questions(ctx.settings.corpus_dir, sources)]
+    return faq_questions(ctx.settings.corpus_dir, sources)
 
 
 def _read_source(ctx: WebContext, source: str) -> str:
@@ -181,7 +188,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
     import gradio as gr
 
     from .followup import previous_turn, rewrite_query
-    from .web_render import document_html, document_placeholder, related_passages, transcript_html
+    from .web_render import document_html, document_placeholder, faq_html, related_passages, transcript_html
 
     engine = ctx.engine
     with gr.Tab("Ask", id="ask"):
@@ -200,14 +207,8 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
                         autofocus=True,
                     )
                     send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pq-ask")
-                    clear = gr.Button("New chat", variant="secondary", scale=0, min_width=110, elem_id="pq-clear")
-                examples = gr.Dataset(
-                    components=[gr.Textbox(visible=False)],
-                    samples=_faq_samples(ctx),
-                    label="Questions from the corpus FAQ",
-                    samples_per_page=12,
-                    elem_id="pq-faq",
-                )
+                    clear = gr.Button("New chat", variant="secondary", scale=0, min_width=130, elem_id="pq-clear")
+                examples = gr.HTML(faq_html(_faq_questions(ctx)), elem_id="pq-faq", js_on_load=_FAQ_JS)
             with gr.Column(scale=4, min_width=320):
                 document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=_DOC_JS)
 
@@ -263,7 +264,12 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
     }
     box.submit(chat_turn, [box, turns], [chat, box, turns], **answer_events)
     send.click(chat_turn, [box, turns], [chat, box, turns], **answer_events)
-    examples.click(lambda sample: sample[0], examples, box, api_visibility="private").then(
+
+    def pick(evt: gr.EventData) -> str:
+        return str((getattr(evt, "_data", None) or {}).get("question", ""))
+
+    pick.__annotations__["evt"] = gr.EventData
+    examples.pick(pick, None, box, api_visibility="private", show_progress="hidden").then(
         chat_turn, [box, turns], [chat, box, turns], **answer_events
     )
     chat.cite(open_citation, [turns], document, api_visibility="private")
@@ -371,7 +377,7 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
     import gradio as gr
 
     from .documents import human_size
-    from .web_render import documents_html, messages_html, status_html
+    from .web_render import documents_html, faq_html, messages_html, status_html
 
     actions = IndexActions(ctx)
 
@@ -424,7 +430,7 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
         return (
             messages_html(messages),
             *table(),
-            gr.Dataset(samples=_faq_samples(ctx)),
+            faq_html(_faq_questions(ctx)),
             status_html(*status_text(ctx)),
         )
 
@@ -468,7 +474,7 @@ def build_app(
 
     from .api import Engine
     from .documents import max_upload_bytes as upload_limit
-    from .web_render import status_html
+    from .web_render import faq_html, status_html
 
     engine = engine or Engine(settings)
     ctx = WebContext(settings, engine, Warmup(engine).start(), upload_limit(max_upload_bytes))
@@ -483,7 +489,7 @@ def build_app(
     def poll_status():
         state, text = status_text(ctx)
         loading = state == "loading"
-        examples = gr.skip() if loading else gr.Dataset(samples=_faq_samples(ctx))
+        examples = gr.skip() if loading else faq_html(_faq_questions(ctx))
         return status_html(state, text), gr.Timer(active=loading), examples
 
     with gr.Blocks(title="parisqa", analytics_enabled=False, delete_cache=(3600, 3600)) as app:

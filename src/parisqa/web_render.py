@@ -189,6 +189,14 @@ def transcript_html(turns: Sequence[Mapping[str, Any]]) -> str:
     return '<div class="pq-chat">' + "".join(turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
 
 
+def faq_html(questions: Sequence[str]) -> str:
+    """The corpus's FAQ questions as buttons that ask them (nothing when there are none)."""
+    if not questions:
+        return ""
+    chips = "".join(f'<button type="button" class="pq-chip" data-pq-faq="1">{esc(q)}</button>' for q in questions)
+    return f'<div class="pq-faq"><div class="pq-sub">Questions from the corpus FAQ</div>{chips}</div>'
+
+
 def document_html(
     source: str,
     text: str,
@@ -341,9 +349,8 @@ CSS = """
 .pq-card.pq-active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
 .pq-card.pq-flash { animation: pq-flash 1.2s ease-out; }
 @keyframes pq-flash { 0% { box-shadow: 0 0 0 4px #facc15; } 100% { box-shadow: 0 0 0 0 transparent; } }
-.pq-card-head { display: flex; align-items: baseline; gap: 6px; flex-wrap: wrap; font-size: 0.88rem;
-  margin-bottom: 5px; }
-.pq-n { display: inline-flex; align-items: center; justify-content: center; min-width: 20px; height: 20px;
+.pq-card-head { font-size: 0.88rem; margin-bottom: 5px; line-height: 1.5; }
+.pq-n { display: inline-block; text-align: center; min-width: 20px; line-height: 20px; margin-right: 6px;
   padding: 0 5px;
   border-radius: 6px; font-size: 0.78rem; font-weight: 700; background: var(--color-accent-soft);
   color: var(--color-accent); }
@@ -373,14 +380,18 @@ mark.pq-span mark.pq-hl { background: #fcd34d; }
 .pq-doc-body { position: relative; height: 68vh; overflow-y: auto; padding: 12px 16px; white-space: pre-wrap;
   font-size: 0.9rem; line-height: 1.6; overflow-wrap: anywhere; }
 
+.pq-faq { margin-top: 4px; }
+.pq-chip { display: inline-block; margin: 4px 6px 0 0; padding: 5px 11px; border-radius: 999px; text-align: left;
+  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
+  color: var(--body-text-color); font-size: 0.86rem; font-weight: 400; cursor: pointer; overflow-wrap: anywhere; }
+.pq-chip:hover { border-color: var(--color-accent); color: var(--color-accent); }
 .pq-docs { margin-bottom: 8px; }
-.pq-table, .pq-table th, .pq-table td { border-left: none !important; border-right: none !important; }
-.pq-table { border: none !important; }
 .pq-toolbar { gap: 8px; }
-.pq-table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-.pq-table th { text-align: left; font-weight: 600; padding: 6px 8px;
-  border-bottom: 2px solid var(--border-color-primary); }
-.pq-table td { padding: 6px 8px; border-bottom: 1px solid var(--border-color-primary); vertical-align: top; }
+.pq-table { width: 100%; border-collapse: collapse; font-size: 0.9rem; border: none !important; }
+.pq-table tr { border: none !important; background: transparent !important; }
+.pq-table th, .pq-table td { border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
+  padding: 7px 10px; text-align: left; vertical-align: top; }
+.pq-table th { font-weight: 600; border-bottom-width: 2px !important; }
 .pq-status { font-size: 0.8rem; padding: 1px 8px; border-radius: 999px;
   background: var(--background-fill-secondary); }
 .pq-status-indexed { background: #dcfce7; color: #166534; }
