@@ -218,3 +218,26 @@ def test_faq_questions_of_the_seed_article(corpus):
     assert questions[0] == "What makes Paris a significant player in AI?"
     assert "Why is ethical AI important?" in questions
     assert faq_questions(corpus, []) == []  # only documents that are indexed count
+
+
+def test_add_file_keeps_uploads_inside_the_corpus(tmp_path):
+    from parisqa.documents import add_file, add_text
+
+    corpus = tmp_path / "a" / "corpus"
+    upload = tmp_path / "upload.bin"
+    upload.write_text("some text")
+    for name, expected in (
+        ("../../evil.txt", "evil.txt"),
+        ("/etc/cron.d/x.md", "etc-cron.d-x.md"),
+        ("CON.txt", "CON_.txt"),
+    ):
+        assert add_file(corpus, upload, name=name).name == expected
+        assert (corpus / expected).read_text() == "some text"
+    with pytest.raises(UploadRefused, match="only"):
+        add_file(corpus, upload, name="/etc/passwd")
+    with pytest.raises(UploadRefused, match="cannot read"):
+        add_file(corpus, tmp_path / "missing.txt")
+    assert add_text(corpus, "a\nb\x00c", "pasted").name == "a b c.txt"
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        ["upload.bin", "evil.txt", "etc-cron.d-x.md", "CON_.txt", "a b c.txt"]
+    )

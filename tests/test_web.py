@@ -277,3 +277,111 @@ def test_building_the_page_writes_nothing_into_the_package(served):
 
     package = Path(parisqa.__file__).parent
     assert not list(package.glob("*.pyi"))
+
+
+def test_serve_refuses_bad_options_before_loading_anything(capsys, monkeypatch):
+    from parisqa.cli import main
+
+    assert main(["serve", "--port", "70000"]) == 1
+    assert "port must be between 1 and 65535, got 70000" in capsys.readouterr().err
+    monkeypatch.setenv("PARISQA_AUTH", "nopassword")
+    assert main(["serve"]) == 1
+    assert "USER:PASSWORD" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_app_py_serves_the_chat_and_answers(seed_index, tmp_path):
+    """The README's first command, for real: app.py in its own process, on the port it is given."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from gradio_client import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "PARISQA_CORPUS": str(seed_index / "corpus"),
+        "PARISQA_INDEX": str(seed_index / "index"),
+    }
+    env.pop("PARISQA_AUTH", None)
+    root = Path(__file__).resolve().parents[1]
+    log = (tmp_path / "app.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, str(root / "app.py"), "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None, (tmp_path / "app.log").read_text()
+            try:
+                page = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "app.py did not serve its page in time"
+                time.sleep(0.2)
+        assert '"title":"parisqa"' in page.replace(": ", ":")
+        answer = Client(url, verbose=False).predict("Why is ethical AI important?", api_name="/ask")
+        assert answer["citations"] and not answer["abstained"]
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+
+
+def test_extra_tabs_are_built_with_the_context(seed_index, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+    from parisqa.web import WebContext, build_app
+
+    seen = []
+
+    def evaluate_tab(ctx):
+        import gradio as gr
+
+        seen.append(ctx)
+        with gr.Tab("Evaluate"):
+            gr.Markdown("numbers")
+
+    settings = Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index")
+    app = build_app(settings, engine=Engine(settings, embedder=embedder), extra_tabs=[evaluate_tab])
+    assert len(seen) == 1 and isinstance(seen[0], WebContext) and seen[0].settings == settings
+    labels = [b.label for b in app.blocks.values() if type(b).__name__ == "Tab"]
+    assert labels == ["Ask", "Index", "Evaluate"]
+
+
+def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
+    import threading
+
+    from parisqa.web import Warmup, WebContext, status_text
+
+    release = threading.Event()
+
+    class SlowEmbedder:
+        def warm_up(self):
+            release.wait(30)
+
+    class Index:
+        manifest = {"files": {"a.txt": {}}, "created_at": "2026-01-01T00:00:00Z"}
+        chunks = [object(), object()]
+
+    class StubEngine:  # the model and index are not the subject here, only the status they give
+        embedder = SlowEmbedder()
+        auto_build = True
+
+        def index(self):
+            return Index()
+
+    engine = StubEngine()
+    warmup = Warmup(engine).start()
+    ctx = WebContext(None, engine, warmup, 100)
+    state, text = status_text(ctx)
+    assert state == "loading" and text.startswith("Loading the model")
+    release.set()
+    assert warmup.done.wait(30)
+    assert status_text(ctx) == ("ready", "Ready · 1 document, 2 passages · index of 2026-01-01 00:00:00 UTC")
+    assert engine.auto_build is False  # later rebuilds happen when the user asks for one

@@ -137,6 +137,7 @@ class WebContext:
     warmup: Warmup
     max_upload_bytes: int
     on_index_changed: list[Callable[[], None]] = field(default_factory=list)
+    faq_cache: tuple[str | None, list[str]] | None = None
 
 
 TabBuilder = Callable[[WebContext], None]
@@ -158,6 +159,7 @@ def status_text(ctx: WebContext) -> tuple[str, str]:
 
 
 def _faq_questions(ctx: WebContext) -> list[str]:
+    """The FAQ questions of the indexed documents, found again only when a new index is in place."""
     from .documents import faq_questions
     from .store import read_manifest
 
@@ -165,8 +167,14 @@ def _faq_questions(ctx: WebContext) -> list[str]:
         manifest = read_manifest(ctx.settings.index_dir)
     except ParisqaError:
         return []
-    sources = list((manifest or {}).get("files", {}))
-    return faq_questions(ctx.settings.corpus_dir, sources)
+    if manifest is None:
+        return []
+    generation = manifest.get("generation")
+    cached = ctx.faq_cache
+    if cached is None or cached[0] != generation:
+        cached = (generation, faq_questions(ctx.settings.corpus_dir, list(manifest.get("files", {}))))
+        ctx.faq_cache = cached
+    return list(cached[1])
 
 
 def _read_source(ctx: WebContext, source: str) -> str:
@@ -395,7 +403,7 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
             refresh = gr.Button(
                 "Refresh list", variant="secondary", size="md", scale=0, min_width=120, elem_id="pq-refresh"
             )
-        outcome = gr.HTML(elem_id="pq-outcome", min_height=48)
+        outcome = gr.HTML(elem_id="pq-outcome", min_height=72)
         with gr.Row(equal_height=False):
             with gr.Column(min_width=300):
                 gr.Markdown(f"**Add files** · .txt or .md, UTF-8, up to {human_size(ctx.max_upload_bytes)} each")
@@ -543,6 +551,20 @@ def parse_port(value: object) -> int:
     return port
 
 
+def server_options(
+    host: str | None = None, port: object = None, auth: str | None = None
+) -> tuple[str, int, tuple[str, str] | None]:
+    """Address, port and credentials: the arguments, else ``PARISQA_HOST``/``PORT``/``AUTH``, else defaults.
+
+    Raises:
+        ConfigError: a bad port or auth value.
+    """
+    host = host or os.environ.get("PARISQA_HOST") or DEFAULT_HOST
+    port = parse_port(port or os.environ.get("PARISQA_PORT") or DEFAULT_PORT)
+    credentials = parse_auth(auth if auth is not None else os.environ.get("PARISQA_AUTH"))
+    return host, port, credentials
+
+
 _SOCIAL_META = re.compile(r"<meta\b[^>]*\b(?:property|name)\s*=\s*[\"'](?:og|twitter):[^>]*>", re.IGNORECASE)
 
 
@@ -620,9 +642,7 @@ def launch(
 
     from .web_render import CSS
 
-    host = host or os.environ.get("PARISQA_HOST") or DEFAULT_HOST
-    port = parse_port(port or os.environ.get("PARISQA_PORT") or DEFAULT_PORT)
-    credentials = parse_auth(auth if auth is not None else os.environ.get("PARISQA_AUTH"))
+    host, port, credentials = server_options(host, port, auth)
     ctx: WebContext = app.parisqa
     theme = gr.themes.Default(
         primary_hue="blue", neutral_hue="slate", font=list(SYSTEM_FONTS), font_mono=list(SYSTEM_MONO)
@@ -654,5 +674,6 @@ def launch(
 
 
 def serve(settings: Settings, *, host: str | None = None, port: int | None = None, auth: str | None = None) -> None:
-    """Build the page and serve it until interrupted."""
-    launch(build_app(settings), host=host, port=port, auth=auth, block=True)
+    """Build the page and serve it until interrupted (bad options are refused before anything loads)."""
+    host, port, credentials = server_options(host, port, auth)
+    launch(build_app(settings), host=host, port=port, auth=":".join(credentials) if credentials else "", block=True)
