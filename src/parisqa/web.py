@@ -98,6 +98,7 @@ class Warmup:
         self.started = time.monotonic()
         self.done = threading.Event()
         self.error: str | None = None
+        self.fatal = False  # the model itself could not be loaded: nothing can be answered
         self.seconds: float | None = None
 
     def start(self) -> Warmup:
@@ -111,7 +112,7 @@ class Warmup:
         except ParisqaError as exc:
             self.error = web_message(exc)
         except Exception as exc:  # noqa: BLE001 - shown on the page instead of a silent dead thread
-            self.error = f"could not load the model or the index: {exc}"
+            self.error, self.fatal = f"could not load the model or the index: {exc}", True
         finally:
             self.engine.auto_build = False
             self.seconds = time.monotonic() - self.started
@@ -148,6 +149,8 @@ def status_text(ctx: WebContext) -> tuple[str, str]:
     warm = ctx.warmup
     if not warm.done.is_set():
         return "loading", f"Loading the model and the index… {time.monotonic() - warm.started:.0f} s"
+    if warm.fatal:
+        return "error", str(warm.error)
     try:
         index = ctx.engine.index()
     except ParisqaError as exc:
@@ -196,7 +199,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
     import gradio as gr
 
     from .followup import previous_turn, rewrite_query
-    from .web_render import document_html, document_placeholder, faq_html, related_passages, transcript_html
+    from .web_render import document_html, document_placeholder, related_passages, transcript_html
 
     engine = ctx.engine
     with gr.Tab("Ask", id="ask"):
@@ -216,7 +219,8 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
                     )
                     send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pq-ask")
                     clear = gr.Button("New chat", variant="secondary", scale=0, min_width=130, elem_id="pq-clear")
-                examples = gr.HTML(faq_html(_faq_questions(ctx)), elem_id="pq-faq", js_on_load=_FAQ_JS)
+                # Filled when the page loads (see build_app): finding them reads the indexed documents.
+                examples = gr.HTML("", elem_id="pq-faq", js_on_load=_FAQ_JS)
             with gr.Column(scale=4, min_width=320):
                 document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=_DOC_JS)
 

@@ -367,7 +367,7 @@ CSS = """
   border-radius: 7px; padding: 3px 10px; font-size: 0.8rem; cursor: pointer; }
 .pq-open:hover { border-color: var(--color-accent); color: var(--color-accent); }
 mark.pq-hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: 0 1px; }
-mark.pq-span { background: #dbeafe; color: #111827; border-radius: 3px; outline: 2px solid #93c5fd; }
+mark.pq-span { background: #dbeafe; color: #111827; border-radius: 2px; padding: 1px 0; }
 mark.pq-span mark.pq-hl { background: #fcd34d; }
 
 .pq-doc { border: 1px solid var(--border-color-primary); border-radius: 12px;
