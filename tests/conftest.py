@@ -70,3 +70,38 @@ def seed_engine(seed_index: Path, embedder):
     from parisqa.config import Settings
 
     return Engine(Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index"), embedder=embedder)
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def serve_web(embedder):
+    """Start the real web app: ``serve_web(settings, limit=None, **launch_args) -> (app, url)``.
+
+    The app listens on a free loopback port, answers with the session's model, and has finished
+    loading its index when this returns. Every app started is closed at the end of the session.
+    """
+    from parisqa.api import Engine
+    from parisqa.web import build_app, launch
+
+    started = []
+
+    def start(settings, *, limit=None, **launch_args):
+        app = build_app(settings, engine=Engine(settings, embedder=embedder), max_upload_bytes=limit)
+        port = launch_args.pop("port", None) or free_port()
+        launch_args.setdefault("auth", "")
+        launch(app, host="127.0.0.1", port=port, block=False, quiet=True, **launch_args)
+        started.append(app)
+        assert app.parisqa.warmup.done.wait(300), "the web app did not finish loading its index"
+        return app, f"http://127.0.0.1:{port}/"
+
+    yield start
+    for app in started:
+        app.close()

@@ -1,37 +1,387 @@
-"""The web app, served for real on loopback and called through its HTTP API."""
+"""The web app, served for real on loopback: the /ask API, the page, settings, the Index tab's actions."""
+
+from __future__ import annotations
 
 import json
+import re
+import shutil
 import socket
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 
+from parisqa.errors import ConfigError
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+QUESTIONS = [
+    "Why is ethical AI important?",
+    "What challenges does Paris face in becoming an AI leader?",
+    "What is the boiling point of tungsten in kelvin?",  # not in the corpus
+]
 
 
 @pytest.fixture(scope="module")
-def served(seed_index, embedder):
+def served(seed_index, serve_web):
     from parisqa.config import Settings
-    from parisqa.web import build_app
 
-    app = build_app(Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index"))
-    port = _free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    yield f"http://127.0.0.1:{port}/", seed_index
+    settings = Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index")
+    app, url = serve_web(settings)
+    yield url, settings
     app.close()
 
 
-def test_ask_endpoint_returns_the_cli_contract(served):
+def _source_text(settings, source: str) -> str:
+    return (settings.corpus_dir / source).read_bytes().decode("utf-8")
+
+
+def test_ask_endpoint_returns_the_cli_contract(served, capsys):
     from gradio_client import Client
 
-    url, base = served
+    from parisqa.cli import main
+
+    url, settings = served
     client = Client(url, verbose=False)
-    result = client.predict("Why is ethical AI important?", api_name="/ask")
-    obj = result if isinstance(result, dict) else json.loads(result)
-    assert {"question", "answer", "abstained", "confidence", "citations", "timings_ms"} <= set(obj)
-    source = (base / "corpus" / "paris-ai-city.txt").read_text(encoding="utf-8")
-    for c in obj["citations"]:
-        assert source[c["start"] : c["end"]] == c["text"]
+    for question in QUESTIONS:
+        obj = client.predict(question, api_name="/ask")
+        assert isinstance(obj, dict)
+        assert {"question", "answer", "abstained", "confidence", "citations", "timings_ms"} <= set(obj)
+        assert obj["question"] == question and isinstance(obj["abstained"], bool)
+        assert 0.0 <= obj["confidence"] <= 1.0 and obj["timings_ms"]["total"] >= 0
+        for c in [*obj["citations"], *obj.get("related", [])]:
+            text = _source_text(settings, c["source"])
+            assert text[c["start"] : c["end"]] == c["text"]
+            for h in c["highlights"]:
+                assert c["start"] <= h["start"] < h["end"] <= c["end"]
+        # The same object as `parisqa ask --json`, timings aside.
+        code = main(
+            ["ask", "--json", question, "--corpus", str(settings.corpus_dir), "--index", str(settings.index_dir)]
+        )
+        assert code == 0
+        cli = json.loads(capsys.readouterr().out)
+        assert set(cli) == set(obj)
+        assert {k: v for k, v in cli.items() if k != "timings_ms"} == {
+            k: v for k, v in obj.items() if k != "timings_ms"
+        }
+    assert client.predict(QUESTIONS[2], api_name="/ask")["abstained"] is True
+
+
+def test_ask_endpoint_reports_bad_questions(served):
+    from gradio_client import Client
+
+    url, _ = served
+    client = Client(url, verbose=False)
+    with pytest.raises(Exception, match="question is empty"):
+        client.predict("   ", api_name="/ask")
+
+
+def test_only_ask_is_a_public_api(served):
+    from gradio_client import Client
+
+    url, _ = served
+    api = Client(url, verbose=False).view_api(print_info=False, return_format="dict")
+    assert set(api["named_endpoints"]) == {"/ask"}
+    assert not api["unnamed_endpoints"]
+
+
+def test_page_names_no_other_host(served):
+    url, _ = served
+    for path in ("", "config"):
+        page = urllib.request.urlopen(url + path, timeout=30).read().decode("utf-8")
+        hosts = set(re.findall(r"https?://([^/\"'\s:<>\\)]+)", page))
+        assert hosts <= {"127.0.0.1", "localhost"}, f"/{path} names other hosts: {hosts}"
+        assert "fonts.googleapis" not in page and "fonts.gstatic" not in page
+
+
+def test_host_port_and_auth_from_the_environment(seed_index, embedder, monkeypatch):
+    from gradio_client import Client
+
+    from parisqa.config import Settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("PARISQA_PORT", str(port))
+    monkeypatch.setenv("PARISQA_HOST", "127.0.0.1")
+    monkeypatch.setenv("PARISQA_AUTH", "alice:s3cret")
+    settings = Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index")
+    from parisqa.api import Engine
+    from parisqa.web import build_app, launch
+
+    app = build_app(settings, engine=Engine(settings, embedder=embedder))
+    launch(app, block=False, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do; the point is no answer
+            Client(url, verbose=False).predict(QUESTIONS[0], api_name="/ask")
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(url + "config", timeout=30)
+        answer = Client(url, auth=("alice", "s3cret"), verbose=False).predict(QUESTIONS[0], api_name="/ask")
+        assert answer["citations"]
+    finally:
+        app.close()
+
+
+def test_bad_server_settings_are_refused_with_the_fix():
+    from parisqa.web import parse_auth, parse_port
+
+    assert parse_port("8080") == 8080
+    with pytest.raises(ConfigError, match="'eighty'"):
+        parse_port("eighty")
+    with pytest.raises(ConfigError, match="between 1 and 65535, got 70000"):
+        parse_port(70000)
+    assert parse_auth("bob:pa:ss") == ("bob", "pa:ss")
+    assert parse_auth(None) is None
+    for bad in ("bob", ":pw", "bob:"):
+        with pytest.raises(ConfigError, match="USER:PASSWORD"):
+            parse_auth(bad)
+
+
+def test_a_taken_port_is_reported(served, seed_index, embedder):
+    from parisqa.api import Engine
+    from parisqa.web import build_app, launch
+
+    url, settings = served
+    port = int(url.rstrip("/").rsplit(":", 1)[1])
+    app = build_app(settings, engine=Engine(settings, embedder=embedder))
+    with pytest.raises(ConfigError, match=f"127.0.0.1:{port}.*--port"):
+        launch(app, host="127.0.0.1", port=port, block=False, quiet=True)
+
+
+# --- The Index tab's actions, on a corpus of their own ---------------------------------------------
+
+
+@pytest.fixture
+def actions(tmp_path, seed_index, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+    from parisqa.web import IndexActions, Warmup, WebContext
+
+    shutil.copytree(seed_index / "corpus", tmp_path / "corpus")
+    shutil.copytree(seed_index / "index", tmp_path / "index")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    engine = Engine(settings, embedder=embedder)
+    warmup = Warmup(engine).start()
+    warmup.done.wait(120)
+    return IndexActions(WebContext(settings, engine, warmup, max_upload_bytes=2000))
+
+
+SUMMARY = re.compile(
+    r"^indexed: (\d+) added, (\d+) changed, (\d+) removed, (\d+) unchanged; \d+ chunks \(\d+ embedded\) in [\d.]+ s$"
+)
+
+
+def test_upload_rebuild_then_answer_from_the_new_document(actions, tmp_path):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "lyon-robotics.txt").write_text(
+        "Lyon Robotics\nThe Lyon robotics cluster builds warehouse robots. Its flagship robot, the Gantry-7, "
+        "lifts forty crates a minute.\n",
+        encoding="utf-8",
+    )
+    (uploads / "slides.pdf").write_bytes(b"%PDF-1.7")
+    (uploads / "huge.txt").write_text("x" * 2001)
+    (uploads / "latin1.txt").write_bytes("caf\u00e9".encode("latin-1"))
+    messages = actions.upload([uploads / n for n in ("lyon-robotics.txt", "slides.pdf", "huge.txt", "latin1.txt")])
+    kinds = [kind for kind, _ in messages]
+    assert kinds == ["ok", "error", "error", "error", "info"]
+    assert "added lyon-robotics.txt" in messages[0][1]
+    assert "only .txt, .md, .markdown" in messages[1][1]
+    assert "it is 2,001 bytes, over the 2,000-byte upload limit" in messages[2][1]
+    assert "not UTF-8" in messages[3][1]
+    corpus = actions.corpus_dir
+    assert sorted(p.name for p in corpus.iterdir()) == ["lyon-robotics.txt", "paris-ai-city.txt"]
+    rows, _ = actions.documents()
+    assert {r.source: r.status for r in rows} == {"lyon-robotics.txt": "new", "paris-ai-city.txt": "indexed"}
+
+    # Until the rebuild, answers come from the index in place.
+    before = actions.ctx.engine.ask("How many crates a minute does the Gantry-7 robot lift?")
+    assert all(c.source == "paris-ai-city.txt" for c in before.citations)
+
+    [(kind, line)] = actions.rebuild()
+    assert kind == "ok" and SUMMARY.match(line), line
+    assert SUMMARY.match(line).groups() == ("1", "0", "0", "1")
+    after = actions.ctx.engine.ask("How many crates a minute does the Gantry-7 robot lift?")
+    assert after.citations[0].source == "lyon-robotics.txt"
+    rows, _ = actions.documents()
+    assert {r.source: r.status for r in rows} == {"lyon-robotics.txt": "indexed", "paris-ai-city.txt": "indexed"}
+
+
+def test_paste_delete_and_rebuild(actions):
+    messages, added = actions.add_text("../../Notes: Marseille", "Marseille hosts a data centre campus.\n")
+    assert added and messages[0] == ("ok", "added Notes- Marseille.txt")
+    assert (actions.corpus_dir / "Notes- Marseille.txt").is_file()
+    assert not (actions.corpus_dir.parent.parent / "Notes- Marseille.txt").exists()
+    messages, added = actions.add_text("", "text")
+    assert not added and "title" in messages[0][1]
+    assert SUMMARY.match(actions.rebuild()[0][1]).groups() == ("1", "0", "0", "1")
+    assert actions.delete("Notes- Marseille.txt")[0] == ("ok", "deleted Notes- Marseille.txt from the corpus folder")
+    assert actions.delete("../index/manifest.json")[0][0] == "error"
+    assert (actions.ctx.settings.index_dir / "manifest.json").is_file()
+    assert SUMMARY.match(actions.rebuild()[0][1]).groups() == ("0", "0", "1", "1")
+
+
+def test_rebuild_refuses_while_another_holds_the_lock_and_answers_go_on(actions):
+    from parisqa.store import write_lock
+
+    (actions.corpus_dir / "extra.txt").write_text("Extra text about Toulouse aerospace.\n", encoding="utf-8")
+    with write_lock(actions.ctx.settings.index_dir):
+        [(kind, message)] = actions.rebuild()
+        assert kind == "error" and "rebuilding the index" in message and "try again" in message
+        answer = actions.ctx.engine.ask("Why is ethical AI important?")
+        assert not answer.abstained and answer.citations[0].source == "paris-ai-city.txt"
+    [(kind, line)] = actions.rebuild()
+    assert kind == "ok" and SUMMARY.match(line).groups() == ("1", "0", "0", "1")
+
+
+def test_opening_a_missing_document_is_a_message_not_a_crash(actions):
+    from parisqa.errors import CorpusError
+    from parisqa.web import _read_source
+
+    with pytest.raises(CorpusError, match="not in the corpus folder"):
+        _read_source(actions.ctx, "gone.txt")
+    with pytest.raises(CorpusError, match="not a document of the corpus"):
+        _read_source(actions.ctx, "../index/manifest.json")
+    assert _read_source(actions.ctx, "paris-ai-city.txt").startswith("Why Paris")
+
+
+def test_status_line_reports_the_index(actions):
+    from parisqa.web import status_text
+
+    state, text = status_text(actions.ctx)
+    assert state == "ready" and "1 document," in text
+
+
+def test_status_line_when_there_is_nothing_to_index(tmp_path, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+    from parisqa.web import Warmup, WebContext, status_text
+
+    (tmp_path / "empty").mkdir()
+    settings = Settings(corpus_dir=tmp_path / "empty", index_dir=tmp_path / "idx")
+    engine = Engine(settings, embedder=embedder)
+    warmup = Warmup(engine).start()
+    assert warmup.done.wait(60)
+    assert warmup.error and "no .txt or .md files" in warmup.error
+    state, text = status_text(WebContext(settings, engine, warmup, 100))
+    assert state == "error" and "Index tab" in text
+
+
+def test_app_py_stays_small():
+    app_py = Path(__file__).resolve().parents[1] / "app.py"
+    assert len(app_py.read_text().splitlines()) <= 12
+
+
+def test_building_the_page_writes_nothing_into_the_package(served):
+    import parisqa
+
+    package = Path(parisqa.__file__).parent
+    assert not list(package.glob("*.pyi"))
+
+
+def test_serve_refuses_bad_options_before_loading_anything(capsys, monkeypatch):
+    from parisqa.cli import main
+
+    assert main(["serve", "--port", "70000"]) == 1
+    assert "port must be between 1 and 65535, got 70000" in capsys.readouterr().err
+    monkeypatch.setenv("PARISQA_AUTH", "nopassword")
+    assert main(["serve"]) == 1
+    assert "USER:PASSWORD" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_app_py_serves_the_chat_and_answers(seed_index, tmp_path):
+    """The README's first command, for real: app.py in its own process, on the port it is given."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    from gradio_client import Client
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "PARISQA_CORPUS": str(seed_index / "corpus"),
+        "PARISQA_INDEX": str(seed_index / "index"),
+    }
+    env.pop("PARISQA_AUTH", None)
+    root = Path(__file__).resolve().parents[1]
+    log = (tmp_path / "app.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, str(root / "app.py"), "--port", str(port)], env=env, stdout=log, stderr=log
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 180
+        while True:
+            assert proc.poll() is None, (tmp_path / "app.log").read_text()
+            try:
+                page = urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "app.py did not serve its page in time"
+                time.sleep(0.2)
+        assert '"title":"parisqa"' in page.replace(": ", ":")
+        answer = Client(url, verbose=False).predict("Why is ethical AI important?", api_name="/ask")
+        assert answer["citations"] and not answer["abstained"]
+    finally:
+        proc.terminate()
+        proc.wait(30)
+        log.close()
+
+
+def test_extra_tabs_are_built_with_the_context(seed_index, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+    from parisqa.web import WebContext, build_app
+
+    seen = []
+
+    def evaluate_tab(ctx):
+        import gradio as gr
+
+        seen.append(ctx)
+        with gr.Tab("Evaluate"):
+            gr.Markdown("numbers")
+
+    settings = Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index")
+    app = build_app(settings, engine=Engine(settings, embedder=embedder), extra_tabs=[evaluate_tab])
+    assert len(seen) == 1 and isinstance(seen[0], WebContext) and seen[0].settings == settings
+    labels = [b.label for b in app.blocks.values() if type(b).__name__ == "Tab"]
+    assert labels == ["Ask", "Index", "Evaluate"]
+
+
+def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
+    import threading
+
+    from parisqa.web import Warmup, WebContext, status_text
+
+    release = threading.Event()
+
+    class SlowEmbedder:
+        def warm_up(self):
+            release.wait(30)
+
+    class Index:
+        manifest = {"files": {"a.txt": {}}, "created_at": "2026-01-01T00:00:00Z"}
+        chunks = [object(), object()]
+
+    class StubEngine:  # the model and index are not the subject here, only the status they give
+        embedder = SlowEmbedder()
+        auto_build = True
+
+        def index(self):
+            return Index()
+
+    engine = StubEngine()
+    warmup = Warmup(engine).start()
+    ctx = WebContext(None, engine, warmup, 100)
+    state, text = status_text(ctx)
+    assert state == "loading" and text.startswith("Loading the model")
+    release.set()
+    assert warmup.done.wait(30)
+    assert status_text(ctx) == ("ready", "Ready · 1 document, 2 passages · index of 2026-01-01 00:00:00 UTC")
+    assert engine.auto_build is False  # later rebuilds happen when the user asks for one

@@ -19,6 +19,10 @@ class CorpusError(ParisqaError):
     """The corpus folder is missing, empty, or holds nothing that can be indexed."""
 
 
+class UploadRefused(CorpusError, ValueError):
+    """A file or text offered for the corpus was refused (type, size, encoding, name)."""
+
+
 class IndexMissingError(ParisqaError):
     """There is no index where one was expected."""
 
