@@ -157,6 +157,9 @@ def test_report_renderings(faq_run, tmp_path):
     assert "faq-in: served index (FAQ included)" in text
     assert "metric" in text and "parisqa" in text and "dense only" in text and "BM25 only" in text
     assert "retrieval judged on 0" in text
+    header, rows = report.sections[0].table()
+    assert header == ["metric", "parisqa", "dense only", "BM25 only"]
+    assert rows[0][0] == "hit@1" and len(rows) == 13 and all(len(r) == 4 for r in rows)
     markdown = report.to_markdown(chart="chart.png")
     assert "| metric | parisqa | dense only | BM25 only |" in markdown and "![metrics by system](chart.png)" in markdown
     assert "| paris-ai-city.txt#faq-8 | Why is ethical AI important? |" in markdown
@@ -172,9 +175,18 @@ def test_report_renderings(faq_run, tmp_path):
     assert json.loads(paths["json"].read_text(encoding="utf-8"))["test_set"] == "faq"
 
 
-def test_paraphrase_set_is_judged_in_both_modes(seed_index, embedder):
+def test_paraphrase_set_is_judged_held_out(seed_index, embedder):
     settings = Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index")
-    report = evaluate_questions(ROOT / "eval" / "seed-paraphrases.jsonl", settings, mode="both", embedder=embedder)
+    calls = []
+    report = evaluate_questions(
+        ROOT / "eval" / "seed-paraphrases.jsonl",
+        settings,
+        mode="heldout",
+        embedder=embedder,
+        on_progress=lambda *args: calls.append(args),
+    )
+    assert calls[0] == (1, 20, "faq-heldout") and calls[-1] == (20, 20, "faq-heldout")
+    assert [s.name for s in report.sections] == ["faq-heldout"]
     for section in report.sections:
         assert section.counts == {"questions": 20, "answerable": 16, "unanswerable": 4, "judged": 16}
         values = section.metrics["hybrid"]

@@ -38,10 +38,11 @@ def render_chart(report: Report | dict[str, Any]) -> bytes:
             p50 = format_value("latency_p50_ms", values.get("latency_p50_ms"))
             xs = [x + (i - (len(systems) - 1) / 2) * width for x in range(len(keys))]
             bars = ax.bar(xs, heights, width, label=f"{SYSTEM_LABELS.get(system, system)} (p50 {p50} ms)")
-            ax.bar_label(bars, labels=[f"{h:.2f}" for h in heights], fontsize=7, padding=1)
+            # Upright labels collide when three bars share a group.
+            ax.bar_label(bars, labels=[f"{h:.2f}" for h in heights], fontsize=6, padding=1, rotation=90)
         names = [LABELS[k] + ("\n(lower is better)" if not HIGHER_IS_BETTER[k] else "") for k in keys]
         ax.set_xticks(range(len(keys)), names, rotation=25, ha="right", fontsize=8)
-        ax.set_ylim(0, 1.1)
+        ax.set_ylim(0, 1.18)
         ax.set_title(f"{section['name']}: {section['description']} ({section['counts']['questions']} questions)")
         ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         ax.grid(axis="y", alpha=0.3)

@@ -106,6 +106,10 @@ class Section:
     def systems(self) -> list[str]:
         return list(self.metrics)
 
+    def table(self) -> tuple[list[str], list[list[str]]]:
+        """The metric table for display: a header (metric, then one column per system) and rows."""
+        return _rows(self.to_dict(items=False))
+
     def to_dict(self, items: bool = True) -> dict[str, Any]:
         data: dict[str, Any] = {
             "name": self.name,

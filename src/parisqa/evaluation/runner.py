@@ -225,11 +225,13 @@ def run_section(
     k: int = DEFAULT_K,
     progress: bool = False,
     on_warning: Callable[[str], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
 ) -> Section:
     """Ask every question with every system on ``engine`` and measure the answers.
 
     Systems run one after the other on each question, so machine noise spreads evenly over them.
     Questions the engine refuses (e.g. too long) are reported through ``on_warning`` and left out.
+    ``on_progress(done, total, name)`` is called after each answer (e.g. to drive a web progress bar).
     """
     usable: list[EvalItem] = []
     for item in items:
@@ -254,6 +256,8 @@ def run_section(
                 raw[system].append(score_item(item, answer, latency, judge))
                 if bar is not None:
                     bar.update(1)
+                if on_progress is not None:
+                    on_progress(sum(map(len, raw.values())), len(usable) * len(systems), name)
     finally:
         if bar is not None:
             bar.close()
@@ -280,6 +284,7 @@ def evaluate(
     embedder: Embedder | None = None,
     progress: bool = False,
     on_warning: Callable[[str], None] | None = None,
+    on_progress: Callable[[int, int, str], None] | None = None,
     auto_build: bool = True,
 ) -> Report:
     """Evaluate ``test_set`` and return the report.
@@ -295,6 +300,7 @@ def evaluate(
         embedder: the model (default: the process-wide one).
         progress: show a progress bar on stderr.
         on_warning: called with each warning (malformed lines, skipped files, refused questions).
+        on_progress: called as ``(answers done, answers in the section, section name)``.
         auto_build: build or update the served index first when it is missing or stale.
 
     Raises:
@@ -324,7 +330,7 @@ def evaluate(
         if on_warning:
             on_warning(message)
     systems = systems_for(baselines)
-    common = {"systems": systems, "k": k, "progress": progress, "on_warning": warn}
+    common = {"systems": systems, "k": k, "progress": progress, "on_warning": warn, "on_progress": on_progress}
     sections: list[Section] = []
     if test_set.documents:
         with tempfile.TemporaryDirectory(prefix="parisqa-eval-") as tmp:
@@ -380,8 +386,8 @@ def evaluate_faq(
         settings: corpus, index and chunking (default: from the environment).
         mode: ``"in"`` (served index), ``"heldout"`` (temporary index without the FAQ) or ``"both"``.
         limit: evaluate only the first ``limit`` questions.
-        **options: ``baselines``, ``k``, ``embedder``, ``progress``, ``on_warning``, ``auto_build``,
-            as for :func:`evaluate`.
+        **options: ``baselines``, ``k``, ``embedder``, ``progress``, ``on_warning``, ``on_progress``,
+            ``auto_build``, as for :func:`evaluate`.
 
     Raises:
         DatasetError: the corpus holds no FAQ pair (the message suggests ``--questions``).
