@@ -1,4 +1,4 @@
-"""Command line: ``parisqa index``, ``parisqa ask``, ``parisqa serve``.
+"""Command line: ``parisqa index``, ``parisqa ask``, ``parisqa serve``, ``parisqa eval``.
 
 The only place (with ``web.py``) that turns library errors into messages and exit codes. Imports
 stay light so ``parisqa --help`` answers at once; heavy modules load inside the commands.
@@ -17,6 +17,7 @@ from . import __version__
 from .errors import ParisqaError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
 
 
 def _add_location(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +73,29 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--host", help="address to bind (env PARISQA_HOST; default 127.0.0.1)")
     p_serve.add_argument("--port", type=int, help="port (env PARISQA_PORT; default 7860)")
     p_serve.add_argument("--auth", metavar="USER:PASSWORD", help="require basic auth (env PARISQA_AUTH)")
+
+    p_eval = sub.add_parser("eval", help="measure answer quality on the corpus's FAQ or your own questions")
+    _add_location(p_eval)
+    p_eval.add_argument(
+        "--faq",
+        choices=("in", "heldout", "both"),
+        help="index to evaluate on: the served one, FAQ included (in); a temporary one without the FAQ "
+        "(heldout); or both (default for the FAQ set; 'in' for --questions)",
+    )
+    test_set = p_eval.add_mutually_exclusive_group()
+    test_set.add_argument("--questions", metavar="FILE", help="JSONL questions with gold answers, FAQ ids or documents")
+    test_set.add_argument("--squad", metavar="FILE", help="SQuAD v1.1/v2.0 JSON, evaluated on a temporary index of it")
+    p_eval.add_argument("--baselines", action="store_true", help="also run dense-only and BM25-only retrieval")
+    p_eval.add_argument("-k", type=int, default=10, metavar="N", help="passages retrieved per question (default 10)")
+    p_eval.add_argument("--limit", type=int, metavar="N", help="evaluate only the first N questions")
+    p_eval.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p_eval.add_argument("--out", metavar="DIR", help="write report.json, report.md and chart.png into DIR")
+    p_eval.add_argument(
+        "--compare",
+        metavar="OLD.json",
+        help=f"show changes from an earlier report.json; exit {EXIT_REGRESSION} on a regression",
+    )
+    p_eval.add_argument("--no-build", action="store_true", help="never build or update the served index")
     return parser
 
 
@@ -178,11 +202,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .errors import ConfigError
+    from .evaluation import compare_reports, evaluate_faq, evaluate_questions, evaluate_squad, load_report, write_report
+
+    settings = _settings(args)
+    old = load_report(args.compare) if args.compare else None  # a bad path fails before the long run
+    options: dict[str, Any] = {
+        "baselines": args.baselines,
+        "k": args.k,
+        "limit": args.limit,
+        "progress": sys.stderr.isatty(),
+        "on_warning": _warn,
+        "auto_build": not args.no_build,
+    }
+    if args.squad:
+        if args.faq:
+            raise ConfigError("--faq does not apply to --squad, which is evaluated on its own articles; drop --faq")
+        report = evaluate_squad(args.squad, settings, **options)
+    elif args.questions:
+        report = evaluate_questions(args.questions, settings, mode=args.faq or "in", **options)
+    else:
+        report = evaluate_faq(settings, mode=args.faq or "both", **options)
+    print(json.dumps(report.to_dict(), ensure_ascii=False) if args.json else report.to_text(warnings=False))
+    if args.out:
+        paths = write_report(report, args.out)
+        print("wrote " + ", ".join(str(p) for p in paths.values()), file=sys.stderr)
+    if old is not None:
+        comparison = compare_reports(old, report.to_dict(items=False))
+        print(comparison.to_text(args.compare), file=sys.stderr if args.json else sys.stdout)
+        if comparison.regressions:
+            return EXIT_REGRESSION
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve}
+    commands = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval}
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

@@ -45,3 +45,7 @@ class QuestionError(ParisqaError, ValueError):
 
 class MissingDependencyError(ParisqaError, ImportError):
     """An optional package is needed for this feature and is not installed."""
+
+
+class DatasetError(ParisqaError, ValueError):
+    """An evaluation test set cannot be used: missing, empty, of the wrong shape, or without gold."""
