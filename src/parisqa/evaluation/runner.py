@@ -179,7 +179,8 @@ def add_similarity(results: list[ItemResult], items: Sequence[EvalItem], embedde
                 sim = 0.0
             else:
                 pred = vectors[texts[m.strip_markers(result.answer)]]
-                sim = max(float(pred @ vectors[texts[g]]) for g in item.answers)
+                # Unit vectors: the dot product is the cosine (clamped: float32 rounds 1.0 up).
+                sim = min(1.0, max(float(pred @ vectors[texts[g]]) for g in item.answers))
         out.append(replace(result, similarity=sim))
     return out
 
