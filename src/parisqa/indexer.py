@@ -234,7 +234,7 @@ def build_index(
                 )
 
         vectors, embedded = _vectors_for(new_chunks, rows_from_old, old, reuse, embedder, progress)
-        index, index_info = vector_index.build(vectors)
+        index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
         manifest = dict(
             expected,
             parisqa_version=__version__,
