@@ -70,3 +70,15 @@ def seed_engine(seed_index: Path, embedder):
     from parisqa.config import Settings
 
     return Engine(Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index"), embedder=embedder)
+
+
+@pytest.fixture(scope="session")
+def onnx_cache(tmp_path_factory, embedder) -> Path:
+    """A model-cache folder holding a checked ONNX export of the model, made once per session."""
+    from parisqa.embedding import Embedder
+
+    cache = tmp_path_factory.mktemp("model-cache")
+    exporter = Embedder(cache_dir=cache)
+    exporter.warm_up()
+    assert exporter.backend == "onnx", exporter.fallback_reason
+    return cache

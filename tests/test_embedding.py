@@ -22,16 +22,6 @@ TEXTS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def onnx_cache(tmp_path_factory, embedder):
-    """A cache folder holding a checked ONNX export, made once per session."""
-    cache = tmp_path_factory.mktemp("model-cache")
-    exporter = Embedder(cache_dir=cache)
-    exporter.warm_up()
-    assert exporter.backend == "onnx", exporter.fallback_reason
-    return cache
-
-
 def _cosines(a, b):
     return (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
 
