@@ -24,7 +24,7 @@ def test_plan_is_exact_up_to_the_threshold_then_ivf():
     ivf = vectors.plan(1_000_000)
     assert ivf["type"] == "IndexIVFFlat"
     params = ivf["params"]
-    assert params["nlist"] == 4000 and 16 <= params["nprobe"] < params["nlist"]
+    assert params["nlist"] == 2000 and 16 <= params["nprobe"] < params["nlist"]
     assert params["train_vectors"] <= 1_000_000 and params["direct_map"] == "array"
     small = vectors.plan(vectors.FLAT_MAX_VECTORS + 1)["params"]
     assert small["nlist"] * 39 <= vectors.FLAT_MAX_VECTORS + 1

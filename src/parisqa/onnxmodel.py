@@ -84,7 +84,7 @@ class OnnxEncoder:
     dimension: int
 
     @classmethod
-    def from_bytes(cls, model: bytes, folder: Path, max_seq_length: int, dimension: int) -> OnnxEncoder:
+    def from_file(cls, model: Path, folder: Path, max_seq_length: int, dimension: int) -> OnnxEncoder:
         try:
             import onnxruntime as ort
             import tokenizers
@@ -92,7 +92,7 @@ class OnnxEncoder:
             raise OnnxUnavailable(f"{exc.name} is not installed") from None
         options = ort.SessionOptions()
         options.log_severity_level = 3  # errors only: the optimiser's notices are not for users
-        session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         tokenizer = tokenizers.Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
         # tokenizer.json ships with truncation and fixed padding at 128; sentence-transformers cuts at
         # max_seq_length (256) and pads each batch to its longest text.
@@ -125,6 +125,16 @@ class OnnxEncoder:
         return out
 
 
+def _file_digest(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            digest.update(block)
+            size += len(block)
+    return size, digest.hexdigest()
+
+
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     import numpy as np
 
@@ -144,7 +154,7 @@ def load(cache_dir: Path, info: ModelInfo, folder: Path) -> OnnxEncoder:
     where = cache_folder(cache_dir, info.weights_sha256)
     try:
         meta = json.loads((where / META_FILE).read_bytes())
-        model = (where / MODEL_FILE).read_bytes()
+        size, digest = _file_digest(where / MODEL_FILE)
     except FileNotFoundError:
         raise OnnxUnavailable(f"no exported model in '{where}'") from None
     except (OSError, ValueError) as exc:
@@ -153,9 +163,11 @@ def load(cache_dir: Path, info: ModelInfo, folder: Path) -> OnnxEncoder:
         raise OnnxUnavailable(f"'{where / META_FILE}' has an unknown format")
     if meta.get("weights_sha256") != info.weights_sha256:
         raise OnnxUnavailable(f"'{where}' was exported from other weights")
-    if len(model) != meta.get("onnx_size") or hashlib.sha256(model).hexdigest() != meta.get("onnx_sha256"):
+    if size != meta.get("onnx_size") or digest != meta.get("onnx_sha256"):
         raise OnnxUnavailable(f"'{where / MODEL_FILE}' does not match its recorded hash")
-    encoder = OnnxEncoder.from_bytes(model, folder, info.max_seq_length, info.dimension)
+    # Only our own export replaces this file, atomically and with a checked model, so reading it
+    # again by path is safe; it spares holding a 90 MB copy while onnxruntime builds its own.
+    encoder = OnnxEncoder.from_file(where / MODEL_FILE, folder, info.max_seq_length, info.dimension)
     try:
         texts = list(meta["reference"]["texts"][:LOAD_PROBES])
         reference = np.asarray(meta["reference"]["vectors"][:LOAD_PROBES], dtype=np.float32)
@@ -232,8 +244,7 @@ def export(st_model: Any, cache_dir: Path, info: ModelInfo, folder: Path) -> tup
                 opset_version=OPSET,
                 dynamo=False,
             )
-        model = (tmp / MODEL_FILE).read_bytes()
-        encoder = OnnxEncoder.from_bytes(model, folder, info.max_seq_length, info.dimension)
+        encoder = OnnxEncoder.from_file(tmp / MODEL_FILE, folder, info.max_seq_length, info.dimension)
         reference = np.asarray(
             st_model.encode(list(PROBES), normalize_embeddings=True, convert_to_numpy=True), dtype=np.float32
         )
@@ -246,8 +257,8 @@ def export(st_model: Any, cache_dir: Path, info: ModelInfo, folder: Path) -> tup
             "format": CACHE_FORMAT,
             "model": info.name,
             "weights_sha256": info.weights_sha256,
-            "onnx_sha256": hashlib.sha256(model).hexdigest(),
-            "onnx_size": len(model),
+            "onnx_sha256": _file_digest(tmp / MODEL_FILE)[1],
+            "onnx_size": (tmp / MODEL_FILE).stat().st_size,
             "opset": OPSET,
             "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "versions": _versions(),

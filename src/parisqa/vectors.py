@@ -25,8 +25,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Exact search up to here: measured on 2 cores, 384 dimensions, one query (benchmarks/bench_search.py).
 FLAT_MAX_VECTORS = 20_000
-# IVF: about 4·√n lists, each probed list holding ~√n/4 vectors; k-means on at most this many
-# vectors per list, for this many iterations (quality plateaus well before faiss's default 25).
+# IVF: about IVF_LISTS_PER_SQRT·√n lists (so ~√n/2 vectors per list); k-means on at most
+# IVF_TRAIN_PER_LIST vectors per list, for IVF_TRAIN_ITERATIONS rounds (quality plateaus well
+# before faiss's default 25). Fewer, larger lists than the common 4·√n: on two cores k-means over
+# 4·√n lists costs minutes at 1M vectors, and recall depends on the share of lists probed.
+IVF_LISTS_PER_SQRT = 2
 IVF_TRAIN_PER_LIST = 64
 IVF_TRAIN_ITERATIONS = 12
 # Lists probed per query, as a fraction of nlist (at least IVF_MIN_NPROBE): chosen for recall@10 ≥ 0.95
@@ -54,7 +57,7 @@ def plan(count: int) -> dict[str, Any]:
     if count <= FLAT_MAX_VECTORS:
         return {"type": "IndexFlatIP", "metric": "inner_product", "params": {}}
     # k-means wants at least ~39 training vectors per centroid.
-    nlist = int(max(1, min(65_536, round(4 * math.sqrt(count)), count // 39)))
+    nlist = int(max(1, min(65_536, round(IVF_LISTS_PER_SQRT * math.sqrt(count)), count // 39)))
     return {"type": "IndexIVFFlat", "metric": "inner_product", "params": _ivf_params(count, nlist)}
 
 
