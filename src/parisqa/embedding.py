@@ -181,43 +181,41 @@ class Embedder:
                 self._load()
 
     def _load(self) -> None:
+        """Pick and load the backend; ``self.backend`` is set last, so other threads wait for it."""
         from . import onnxmodel
 
-        if self.requested_backend != "torch":
-            reason = "no ONNX cache folder is set"
-            if self._cache_dir is not None:
-                info = model_info(_known_from_cache(self._cache_dir))
-                try:
-                    self._onnx = onnxmodel.load(self._cache_dir, info, self.folder)
-                    self.backend = "onnx"
-                    return
-                except onnxmodel.OnnxUnavailable as exc:
-                    reason = str(exc)
-            self._load_torch()
-            if self._cache_dir is not None:
-                reason = self._export(onnxmodel) or ""
-                if not reason:
-                    return
-            if self.requested_backend == "onnx":
-                self._model = None
-                self.backend = None
-                raise MissingDependencyError(f"the ONNX embedding backend is unavailable: {reason}")
-            self.fallback_reason = reason
+        if self.requested_backend == "torch":
+            self._model = _load_sentence_transformer(self.folder)
+            self.backend = "torch"
             return
-        self._load_torch()
-
-    def _load_torch(self) -> None:
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
-
-        # The model loads from local files; the per-tensor "Loading weights" bar is noise.
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
-        self._model = SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
+        if self._cache_dir is None:
+            if self.requested_backend == "onnx":
+                raise MissingDependencyError("the ONNX embedding backend needs a cache folder for its exported model")
+            self.fallback_reason = "no ONNX cache folder is set"
+            self._model = _load_sentence_transformer(self.folder)
+            self.backend = "torch"
+            return
+        info = model_info(_known_from_cache(self._cache_dir))
+        try:
+            self._onnx = onnxmodel.load(self._cache_dir, info, self.folder)
+            self.backend = "onnx"
+            return
+        except onnxmodel.OnnxUnavailable as exc:
+            log.debug("no usable ONNX export yet: %s", exc)
+        self._model = _load_sentence_transformer(self.folder)
+        reason = self._export(onnxmodel)
+        if reason is None:
+            self._model = None
+            self.backend = "onnx"
+            return
+        if self.requested_backend == "onnx":
+            self._model = None
+            raise MissingDependencyError(f"the ONNX embedding backend is unavailable: {reason}")
+        self.fallback_reason = reason
         self.backend = "torch"
 
     def _export(self, onnxmodel: Any) -> str | None:
-        """Export to the cache and switch to it; returns why not, or ``None`` on success."""
+        """Export the loaded torch model to the cache; returns why not, or ``None`` on success."""
         assert self._cache_dir is not None
         info = model_info(_known_from_cache(self._cache_dir))
         marker = self._cache_dir / _EXPORT_FAILED
@@ -238,9 +236,10 @@ class Embedder:
             except OSError:
                 pass
             return str(exc)
-        marker.unlink(missing_ok=True)
-        self._model = None
-        self.backend = "onnx"
+        try:
+            marker.unlink(missing_ok=True)
+        except OSError:
+            pass
         return None
 
     def encode(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
@@ -265,6 +264,16 @@ class Embedder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _load_sentence_transformer(folder: Path) -> Any:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    # The model loads from local files; the per-tensor "Loading weights" bar is noise.
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
 
 
 def _known_from_cache(cache_dir: Path) -> dict[str, Any] | None:
