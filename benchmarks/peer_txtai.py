@@ -7,6 +7,7 @@ import json
 import statistics
 import sys
 import time
+from importlib.metadata import version
 
 import numpy as np
 
@@ -14,7 +15,6 @@ import numpy as np
 def main() -> None:
     with open(sys.argv[1], encoding="utf-8") as fh:
         spec = json.loads(fh.read())
-    import txtai
     from txtai import Embeddings
 
     texts, questions, runs = spec["texts"], spec["questions"], spec["runs"]
@@ -37,8 +37,9 @@ def main() -> None:
     print(
         json.dumps(
             {
-                "version": txtai.__version__ if hasattr(txtai, "__version__") else "",
-                "method": str(embeddings.config.get("method") or ""),
+                "version": version("txtai"),
+                "method": f"{type(embeddings.model).__name__}/{type(getattr(embeddings.model, 'model', None)).__name__}, "
+                f"faiss {embeddings.config.get('build', {}).get('settings', {}).get('components', '')}",
                 "build_seconds": {"median": build, "min": min(builds), "max": max(builds), "n": len(builds)},
                 "build_chunks_per_s": len(texts) / build,
                 "query_p50_seconds": {
