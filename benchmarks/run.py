@@ -867,6 +867,14 @@ def report(results: dict) -> str:
         "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
     ]
+    ran = results.get("section_ran_at", {})
+    if ran:
+        lines += [
+            "Each section was measured at (1-minute load average then): "
+            + "; ".join(f"{k} {v['date']} ({v['load_average'][0]:.1f})" for k, v in ran.items())
+            + ".",
+            "",
+        ]
     targets: list[tuple[str, str, str, bool | None]] = []
     build = results.get("build")
     if build:
@@ -901,8 +909,11 @@ def report(results: dict) -> str:
             "| corpus | chunks | unchanged rebuild | one file changed | embedded | full build (est.) | changed / full |",
             "| --- | --- | --- | --- | --- | --- | --- |",
         ]
+        rate = ((results.get("build") or {}).get("backends", {}).get("onnx") or {}).get("build_chunks_per_s")
         for level, r in inc.items():
-            full = r.get("full_build_seconds_estimated")
+            full = r.get("full_build_seconds_estimated") or (r["chunks"] / rate if rate else None)
+            if full:
+                r = dict(r, ratio_to_full_build=r["one_file_changed_seconds"]["median"] / full)
             lines.append(
                 f"| {level} | {r['chunks']:,} | {spread(r['unchanged_rebuild_seconds'], sec)} | "
                 f"{spread(r['one_file_changed_seconds'], sec)} | {r['embedded_after_change']:.0f} | "
@@ -1122,6 +1133,10 @@ def main(argv: list[str] | None = None) -> int:
     b = Bench(args)
     results: dict[str, Any] = {"machine": machine_info(), "quick": args.quick, "runs": b.runs}
     b.results = results
+    if args.only and (out / "RESULTS.json").exists():
+        # Sections run now may lean on earlier ones (e.g. build throughput for the full-build estimate).
+        earlier = json.loads((out / "RESULTS.json").read_text())
+        b.results.update({name: earlier[name] for name in SECTIONS if name in earlier and name not in chosen})
     funcs = {
         "build": bench_build,
         "incremental": bench_incremental,
@@ -1138,6 +1153,10 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             results[name] = funcs[name](b)
             results.setdefault("section_seconds", {})[name] = time.perf_counter() - t
+            results.setdefault("section_ran_at", {})[name] = {
+                "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                "load_average": os.getloadavg(),
+            }
     results["load_average_end"] = os.getloadavg()
     results["total_seconds"] = time.perf_counter() - started
     out.mkdir(parents=True, exist_ok=True)
@@ -1148,6 +1167,9 @@ def main(argv: list[str] | None = None) -> int:
         for name in SECTIONS:
             if name not in chosen and name in old:
                 results[name] = old[name]
+                for key in ("section_seconds", "section_ran_at"):
+                    if name in old.get(key, {}):
+                        results.setdefault(key, {})[name] = old[key][name]
     (out / "RESULTS.json").write_text(json.dumps(results, indent=1, default=float) + "\n")
     (out / "RESULTS.md").write_text(report(results))
     log(f"wrote {out / 'RESULTS.md'} in {results['total_seconds']:.0f} s")
