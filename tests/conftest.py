@@ -105,3 +105,15 @@ def serve_web(embedder):
     yield start
     for app in started:
         app.close()
+
+
+@pytest.fixture(scope="session")
+def onnx_cache(tmp_path_factory, embedder) -> Path:
+    """A model-cache folder holding a checked ONNX export of the model, made once per session."""
+    from parisqa.embedding import Embedder
+
+    cache = tmp_path_factory.mktemp("model-cache")
+    exporter = Embedder(cache_dir=cache)
+    exporter.warm_up()
+    assert exporter.backend == "onnx", exporter.fallback_reason
+    return cache

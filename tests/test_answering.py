@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from parisqa.answering import ABSTAIN_TEXT, expected_type, question_entities, type_match
+from parisqa.answering import ABSTAIN_TEXT
+from parisqa.answertypes import expected_type, question_entities, type_match
 from parisqa.store import load_index
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -111,3 +111,27 @@ def test_second_writer_is_refused_with_a_clear_message(tmp_path):
         thread.join()
     with write_lock(tmp_path):
         pass
+
+
+def test_chunk_records_decode_lazily_but_read_like_a_list():
+    chunks = [Chunk(id=f"id{i}", source="a.txt", start=i, end=i + 1, text=f"é{i}") for i in range(5)]
+    data = "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks).encode()
+    parsed = store.parse_chunks(data)
+    assert len(parsed) == 5 and parsed[2] == chunks[2] and parsed[-1] == chunks[-1]
+    assert parsed[1:3] == chunks[1:3] and list(parsed) == chunks and parsed == chunks
+    # No final newline, blank lines: still the same records.
+    assert list(store.parse_chunks(data.rstrip(b"\n").replace(b"\n", b"\n\n"))) == chunks
+    assert len(store.parse_chunks(b"")) == 0
+
+
+def test_chunk_records_in_a_wrong_format_fail_at_load(tmp_path):
+    gen = _tiny_index(tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    bad = b'{"not": "a chunk"}\n{"id": "x"}\n'
+    (tmp_path / gen / "chunks.jsonl").write_bytes(bad)
+    import hashlib
+
+    manifest["data"]["chunks.jsonl"] = {"size": len(bad), "sha256": hashlib.sha256(bad).hexdigest()}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexCorruptError, match="cannot be read"):
+        load_index(tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .answering import READ_DEPTH, compose
 from .config import Settings
-from .embedding import Embedder, default_embedder
+from .embedding import Embedder, default_embedder, model_cache_dir
 from .errors import ConfigError, IndexMissingError, QuestionError
 from .indexer import build_index as _build_index
 from .indexer import expected_manifest, is_stale
@@ -58,6 +58,8 @@ class Engine:
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or default_embedder()
+        # Queries run on the ONNX export cached beside the index, once there is one (no torch import).
+        self.embedder.offer_cache_dir(model_cache_dir(self.settings.index_dir))
         self.auto_build = auto_build
         self.on_warning = on_warning
         self._index: LoadedIndex | None = None

@@ -116,10 +116,10 @@ def _warn(message: str) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from .indexer import build_index
+    from .api import Engine
 
-    settings = _settings(args)
-    summary = build_index(settings, progress=sys.stderr.isatty(), on_warning=_warn, lock_wait=args.wait)
+    engine = Engine(_settings(args), auto_build=False, on_warning=_warn)
+    summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
     print(json.dumps(summary.to_dict()) if args.json else summary.line())
     return EXIT_OK
 

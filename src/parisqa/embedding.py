@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from .errors import MissingDependencyError
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+
+log = logging.getLogger(__name__)
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -98,17 +101,57 @@ def model_info(known: dict[str, Any] | None = None) -> ModelInfo:
     return _cached_info(str(model_dir()), hint)
 
 
+BACKENDS = ("auto", "onnx", "torch")
+# Beside the index: the exported ONNX model lives with the index it serves (see onnxmodel.py).
+MODEL_CACHE = ".model-cache"
+_EXPORT_FAILED = "export-failed.json"
+
+
+def model_cache_dir(index_dir: Path) -> Path:
+    """Where the exported ONNX model for an index folder is cached."""
+    return Path(index_dir) / MODEL_CACHE
+
+
 class Embedder:
     """Turns texts into unit-length float32 vectors with all-MiniLM-L6-v2.
 
     Construction is cheap; the model loads on the first :meth:`encode` (or :meth:`warm_up`), once,
-    thread-safely.
+    thread-safely. Two backends compute the same embeddings (cosine ≥ 0.9999, checked):
+
+    - ``"onnx"``: ONNX Runtime on a model exported from the bundled weights and cached in
+      ``cache_dir``; loads in a fraction of a second and never imports torch.
+    - ``"torch"``: sentence-transformers on torch, the reference.
+
+    With ``backend="auto"`` (the default) a valid cached export is used when there is one; otherwise
+    torch loads, and when a ``cache_dir`` is known the model is exported there once (a few seconds),
+    checked against torch, and used from then on. Anything failing on the ONNX side falls back to
+    torch with a logged warning.
+
+    Args:
+        folder: the model folder (default: the bundled one).
+        batch_size: texts per forward pass when encoding many.
+        backend: one of :data:`BACKENDS`.
+        cache_dir: where the ONNX export is cached (default: none until :meth:`offer_cache_dir`).
     """
 
-    def __init__(self, folder: Path | None = None, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        folder: Path | None = None,
+        batch_size: int = 32,
+        *,
+        backend: str = "auto",
+        cache_dir: Path | None = None,
+    ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
         self._folder = folder
         self.batch_size = batch_size
-        self._model: Any = None
+        self.requested_backend = backend
+        self._cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self._model: Any = None  # SentenceTransformer, when torch is the backend
+        self._onnx: Any = None  # onnxmodel.OnnxEncoder, when ONNX Runtime is
+        self.backend: str | None = None
+        self.fallback_reason: str | None = None
         self._lock = threading.Lock()
 
     @property
@@ -117,21 +160,87 @@ class Embedder:
 
     @property
     def loaded(self) -> bool:
-        return self._model is not None
+        return self.backend is not None
+
+    @property
+    def cache_dir(self) -> Path | None:
+        return self._cache_dir
+
+    def offer_cache_dir(self, path: Path) -> None:
+        """Use ``path`` for the ONNX cache, unless one was given already or the model is loaded."""
+        with self._lock:
+            if self._cache_dir is None and self.backend is None:
+                self._cache_dir = Path(path)
 
     def warm_up(self) -> None:
-        """Load the model now (imports torch and sentence-transformers)."""
-        if self._model is not None:
+        """Load the model now (ONNX Runtime when its cached export is valid, else torch)."""
+        if self.backend is not None:
             return
         with self._lock:
-            if self._model is None:
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as hf_logging
+            if self.backend is None:
+                self._load()
 
-                # The model loads from local files; the per-tensor "Loading weights" bar is noise.
-                hf_logging.disable_progress_bar()
-                hf_logging.set_verbosity_error()
-                self._model = SentenceTransformer(str(self.folder), device="cpu", local_files_only=True)
+    def _load(self) -> None:
+        """Pick and load the backend; ``self.backend`` is set last, so other threads wait for it."""
+        from . import onnxmodel
+
+        if self.requested_backend == "torch":
+            self._model = _load_sentence_transformer(self.folder)
+            self.backend = "torch"
+            return
+        if self._cache_dir is None:
+            if self.requested_backend == "onnx":
+                raise MissingDependencyError("the ONNX embedding backend needs a cache folder for its exported model")
+            self.fallback_reason = "no ONNX cache folder is set"
+            self._model = _load_sentence_transformer(self.folder)
+            self.backend = "torch"
+            return
+        info = model_info(_known_from_cache(self._cache_dir))
+        try:
+            self._onnx = onnxmodel.load(self._cache_dir, info, self.folder)
+            self.backend = "onnx"
+            return
+        except onnxmodel.OnnxUnavailable as exc:
+            log.debug("no usable ONNX export yet: %s", exc)
+        self._model = _load_sentence_transformer(self.folder)
+        reason = self._export(onnxmodel)
+        if reason is None:
+            self._model = None
+            self.backend = "onnx"
+            return
+        if self.requested_backend == "onnx":
+            self._model = None
+            raise MissingDependencyError(f"the ONNX embedding backend is unavailable: {reason}")
+        self.fallback_reason = reason
+        self.backend = "torch"
+
+    def _export(self, onnxmodel: Any) -> str | None:
+        """Export the loaded torch model to the cache; returns why not, or ``None`` on success."""
+        assert self._cache_dir is not None
+        info = model_info(_known_from_cache(self._cache_dir))
+        marker = self._cache_dir / _EXPORT_FAILED
+        stamp = {"weights_sha256": info.weights_sha256, "versions": onnxmodel._versions()}
+        try:
+            failed = json.loads(marker.read_text(encoding="utf-8"))
+            if {k: failed.get(k) for k in stamp} == stamp:
+                return str(failed.get("reason", "the ONNX export failed before"))  # do not retry every run
+        except (OSError, ValueError, AttributeError):
+            pass
+        try:
+            self._onnx, _ = onnxmodel.export(self._model, self._cache_dir, info, self.folder)
+        except onnxmodel.OnnxUnavailable as exc:
+            log.warning("embedding with torch: %s", exc)
+            try:
+                marker.parent.mkdir(parents=True, exist_ok=True)
+                marker.write_text(json.dumps(dict(stamp, reason=str(exc))), encoding="utf-8")
+            except OSError:
+                pass
+            return str(exc)
+        try:
+            marker.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return None
 
     def encode(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
         """Embed ``texts``; returns an ``(len(texts), dimension)`` float32 array of unit vectors."""
@@ -140,6 +249,13 @@ class Embedder:
         self.warm_up()
         if not texts:
             return np.zeros((0, model_info().dimension), dtype=np.float32)
+        if self._onnx is not None:
+            bar = _progress_bar(len(texts)) if show_progress else None
+            try:
+                return self._onnx.encode(list(texts), self.batch_size, bar)
+            finally:
+                if bar is not None:
+                    bar.close()
         vectors = self._model.encode(
             texts,
             batch_size=self.batch_size,
@@ -148,6 +264,33 @@ class Embedder:
             show_progress_bar=show_progress,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def _load_sentence_transformer(folder: Path) -> Any:
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
+
+    # The model loads from local files; the per-tensor "Loading weights" bar is noise.
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+
+
+def _known_from_cache(cache_dir: Path) -> dict[str, Any] | None:
+    """The model entry of the index manifest beside the cache, so the weights need no re-hashing."""
+    try:
+        manifest = json.loads((Path(cache_dir).parent / "manifest.json").read_bytes())
+        return manifest.get("model") if isinstance(manifest, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _progress_bar(total: int) -> Any:
+    try:
+        from tqdm import tqdm
+    except ImportError:  # pragma: no cover - tqdm comes with sentence-transformers
+        return None
+    return tqdm(total=total, desc="Embedding", unit="text")
 
 
 @lru_cache(maxsize=1)

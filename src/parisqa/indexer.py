@@ -189,13 +189,21 @@ def build_index(
                 + "); re-chunking every file"
             )
         old_files: dict[str, Any] = old.manifest.get("files", {}) if old else {}
-        old_chunks: dict[str, list[int]] = {}
+        old_chunks: dict[str, range] = {}
         if old is not None:
-            for row, chunk in enumerate(old.chunks):
-                old_chunks.setdefault(chunk.source, []).append(row)
+            # Chunks are written file by file in manifest order, so each file's rows are a range: this
+            # spares decoding every chunk record (≈1 s at 100k chunks) when little or nothing changed.
+            start = 0
+            for source, entry in old_files.items():
+                old_chunks[source] = range(start, start + len(entry.get("chunks", ())))
+                start = old_chunks[source].stop
+            if not _ranges_match(old, old_files, old_chunks, start):  # written some other way: ask the records
+                old_chunks = {}
+                for row, chunk in enumerate(old.chunks):
+                    old_chunks.setdefault(chunk.source, []).append(row)  # type: ignore[attr-defined]
 
         added = changed = unchanged = 0
-        new_chunks: list[Chunk] = []
+        new_chunks: list[Chunk | None] = []  # None: row rows_from_old[i] of the old index, read when needed
         rows_from_old: list[int] = []  # per new chunk: row in the old index, or -1
         file_entries: dict[str, Any] = {}
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -204,8 +212,9 @@ def build_index(
             prev = old_files.get(doc.source)
             if reuse and prev and prev.get("sha256") == doc.sha256:
                 unchanged += 1
-                rows = old_chunks.get(doc.source, [])
-                chunks = [old.chunks[r] for r in rows]  # type: ignore[union-attr]
+                rows = old_chunks.get(doc.source, range(0))
+                chunks = [None] * len(rows)
+                ids = list(prev.get("chunks", ()))
                 rows_from_old.extend(rows)
                 indexed_at = prev.get("indexed_at", now)
             else:
@@ -214,6 +223,7 @@ def build_index(
                 else:
                     added += 1
                 chunks = chunk_text(doc, settings, max_wp)
+                ids = [c.id for c in chunks]
                 rows_from_old.extend([-1] * len(chunks))
                 indexed_at = now
             new_chunks.extend(chunks)
@@ -221,7 +231,7 @@ def build_index(
                 "sha256": doc.sha256,
                 "size": doc.size,
                 "mtime_ns": doc.mtime_ns,
-                "chunks": [c.id for c in chunks],
+                "chunks": ids,
                 "indexed_at": indexed_at,
             }
         removed = sum(1 for source in old_files if source not in file_entries)
@@ -239,8 +249,9 @@ def build_index(
                     rebuilt=False,
                 )
 
+        new_chunks = [c if c is not None else old.chunks[r] for c, r in zip(new_chunks, rows_from_old)]  # type: ignore[union-attr]
         vectors, sentences, embedded = _embeddings_for(new_chunks, rows_from_old, old, reuse, embedder, progress)
-        index, index_info = vector_index.build(vectors)
+        index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
         bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks]).to_bytes()
         manifest = dict(
             expected,
@@ -261,6 +272,19 @@ def build_index(
         skipped=tuple(skipped),
         warnings=tuple(warnings),
     )
+
+
+def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, range], total: int) -> bool:
+    """Whether each file's first and last chunk records sit where the manifest order puts them."""
+    if total != len(old.chunks):
+        return False
+    for source, rows in ranges.items():
+        ids = files[source].get("chunks", ())
+        for row, chunk_id in ((rows.start, ids[0]), (rows.stop - 1, ids[-1])) if rows else ():
+            chunk = old.chunks[row]
+            if chunk.source != source or chunk.id != chunk_id:
+                return False
+    return True
 
 
 def _previous_index(settings: Settings, warn: Callable[[str], None]) -> LoadedIndex | None:

@@ -25,11 +25,11 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from . import vectors as vector_index
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, ParisqaError
@@ -53,7 +53,7 @@ class LoadedIndex:
 
     path: Path
     manifest: dict[str, Any]
-    chunks: list[Chunk]
+    chunks: Sequence[Chunk]  # a ChunkList: records decode on first access
     vectors: Any  # faiss.Index
 
     @property
@@ -182,7 +182,7 @@ def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
     except KeyError:
         raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`") from None
     try:
-        chunks = [Chunk.from_dict(json.loads(line)) for line in chunk_bytes.decode("utf-8").splitlines() if line]
+        chunks = parse_chunks(chunk_bytes)
         vectors = vector_index.deserialize(vector_bytes)
     except (ValueError, KeyError, TypeError, RuntimeError):
         raise IndexCorruptError(
@@ -194,6 +194,82 @@ def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
             "run `parisqa index` to rebuild it"
         )
     return LoadedIndex(index_dir, manifest, chunks, vectors)
+
+
+def _json_codec() -> tuple[Callable[[bytes], Any], Callable[[Any], bytes]]:
+    """orjson when installed: 3x faster to parse and 10x faster to write chunk records than json,
+    which a 100k-chunk rebuild reads and writes in full. Both write the same compact UTF-8 JSON."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - orjson is a dependency
+        return json.loads, lambda obj: json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return orjson.loads, orjson.dumps
+
+
+_loads, _dumps = _json_codec()
+
+
+class ChunkList(Sequence[Chunk]):
+    """The chunk records of ``chunks.jsonl``, decoded when first read.
+
+    Loading a 100k-chunk index then costs one scan for line ends instead of 100k JSON parses; a
+    query reads only the few chunks it cites. The bytes were checked against the manifest's sha256
+    before this is built, and the first and last records are decoded at once, so a wrong format
+    still fails at load.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        import numpy as np
+
+        raw = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(raw == 10)
+        if len(data) and (not len(ends) or ends[-1] != len(data) - 1):
+            ends = np.append(ends, len(data))
+        starts = np.concatenate(([0], ends[:-1] + 1)) if len(ends) else ends
+        keep = ends > starts
+        self._data = data
+        self._starts = starts[keep]
+        self._ends = ends[keep]
+        self._parsed: list[Chunk | None] = [None] * len(self._starts)
+        if self._parsed:
+            self[0], self[len(self) - 1]  # noqa: B018  (decode now: fail at load, not at query time)
+
+    def __len__(self) -> int:
+        return len(self._parsed)
+
+    @overload
+    def __getitem__(self, row: int) -> Chunk: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[Chunk]: ...
+    def __getitem__(self, row: int | slice) -> Chunk | list[Chunk]:
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        chunk = self._parsed[row]
+        if chunk is None:
+            line = self._data[int(self._starts[row]) : int(self._ends[row])]
+            chunk = Chunk.from_dict(_loads(line))
+            self._parsed[row] = chunk
+        return chunk
+
+    def __iter__(self) -> Iterator[Chunk]:
+        for row in range(len(self)):
+            yield self[row]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str | bytes):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def parse_chunks(data: bytes) -> ChunkList:
+    """The chunk records in the bytes of ``chunks.jsonl`` (one JSON object per line).
+
+    Raises:
+        ValueError, KeyError, TypeError: the bytes are not chunk records.
+    """
+    return ChunkList(data)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -236,7 +312,7 @@ def write_index(
         data = {
             CHUNKS: _write_file(
                 build_dir / CHUNKS,
-                "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks).encode("utf-8"),
+                b"".join(_dumps(c.to_dict()) + b"\n" for c in chunks),
             ),
             VECTORS: _write_file(build_dir / VECTORS, vector_index.serialize(vectors)),
         }

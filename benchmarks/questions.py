@@ -1,0 +1,48 @@
+"""Questions asked in the query benchmarks: about the seed article, and about the generated corpora
+(licences, Python's documentation strings, manual pages)."""
+
+SEED = [
+    "Why is ethical AI important?",
+    "What is the role of the French government in AI development?",
+    "Which conferences take place in Paris?",
+    "What challenges does Paris face in becoming an AI hub?",
+    "What is Station F?",
+    "How does Paris attract AI talent?",
+    "Which companies have AI research labs in Paris?",
+    "What tax incentives does France offer to startups?",
+    "What is Viva Tech?",
+    "How does Paris compare with Silicon Valley?",
+]
+
+GENERAL = [
+    "How do I list the files in a directory sorted by modification time?",
+    "What does the GNU General Public License say about distributing modified versions?",
+    "How can I copy a file while preserving its permissions?",
+    "What is the difference between a hard link and a symbolic link?",
+    "How do I decode a base64 string in Python?",
+    "Which option makes grep ignore case?",
+    "How can a Python program read environment variables?",
+    "What does the Apache License say about patents?",
+    "How do I compress a folder into a tar archive?",
+    "What does the os.path.join function do?",
+    "How do I change the owner of a file?",
+    "How can I show the disk usage of a directory?",
+    "What warranty does the software come with?",
+    "How do I schedule a command to run later?",
+    "How can I compare two files line by line?",
+    "What is a context manager in Python?",
+    "How do I find which package owns a file?",
+    "How are signals sent to a running process?",
+    "How can I parse command line arguments in Python?",
+    "What does the sort command do with duplicate lines?",
+    "How do I print the first lines of a file?",
+    "How can I create a temporary directory safely?",
+    "What is the default umask?",
+    "How can I follow a growing log file?",
+    "How do I convert a string to a date in Python?",
+    "What is the format of the crontab file?",
+    "How do I set the system time zone?",
+    "How does the shell expand wildcards?",
+    "How do I count the words in a file?",
+    "Which function returns the current working directory?",
+]
