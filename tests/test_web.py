@@ -385,3 +385,157 @@ def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
     assert warmup.done.wait(30)
     assert status_text(ctx) == ("ready", "Ready · 1 document, 2 passages · index of 2026-01-01 00:00:00 UTC")
     assert engine.auto_build is False  # later rebuilds happen when the user asks for one
+
+
+# --- The Evaluate tab, on a corpus and index of its own ---------------------------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones included), by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def evaluations(tmp_path, seed_index, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+    from parisqa.web import Warmup, WebContext
+    from parisqa.web_eval import Evaluations
+
+    shutil.copytree(seed_index / "corpus", tmp_path / "corpus")
+    shutil.copytree(seed_index / "index", tmp_path / "index")
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    engine = Engine(settings, embedder=embedder)
+    warmup = Warmup(engine).start()
+    assert warmup.done.wait(120)
+    return Evaluations(WebContext(settings, engine, warmup, max_upload_bytes=100_000))
+
+
+def test_default_app_has_the_evaluate_tab(seed_index, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+    from parisqa.web import build_app
+
+    settings = Settings(corpus_dir=seed_index / "corpus", index_dir=seed_index / "index")
+    app = build_app(settings, engine=Engine(settings, embedder=embedder))
+    labels = [b.label for b in app.blocks.values() if type(b).__name__ == "Tab"]
+    assert labels == ["Ask", "Index", "Evaluate"]
+    app = build_app(settings, engine=Engine(settings, embedder=embedder), extra_tabs=())
+    assert [b.label for b in app.blocks.values() if type(b).__name__ == "Tab"] == ["Ask", "Index"]
+
+
+def test_evaluate_both_modes_leaves_the_served_index_alone(evaluations):
+    from parisqa.web_render import evaluation_html
+
+    index_dir = evaluations.ctx.settings.index_dir
+    before = _snapshot(index_dir)
+    steps = []
+    outcome = evaluations.run("both", False, on_progress=lambda fraction, text: steps.append((fraction, text)))
+    assert _snapshot(index_dir) == before
+    assert outcome.messages == [] and not outcome.shared
+    report = outcome.report
+    assert [s.name for s in report.sections] == ["faq-in", "faq-heldout"]
+    assert report.settings["index_dir"] == str(index_dir)  # the served settings, not a copy
+    served = report.section("faq-in")
+    assert served.systems == ["hybrid"] and served.counts["questions"] == 8
+    assert served.metrics["hybrid"]["hit@5"] == 1.0  # every FAQ answer is in the served index
+    assert report.section("faq-heldout").counts["judged"] == 0  # the gold answers were left out
+    assert outcome.chart.startswith(b"\x89PNG\r\n\x1a\n")
+
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] == 1.0
+    texts = [t for _, t in steps]
+    assert texts.index("served index: 7 of 8 answers") < texts.index("Building a temporary index without the FAQ…")
+    assert "held-out index: 8 of 8 answers" in texts
+
+    page = evaluation_html(report, outcome.chart, seconds=outcome.seconds)
+    for label in ("hit@1", "hit@3", "hit@5", "MRR@10", "nDCG@10", "token F1", "latency p95 (ms)", "parisqa"):
+        assert f">{label}<" in page
+    assert 'src="data:image/png;base64,' in page and "What the metrics mean" in page
+
+
+def test_evaluate_never_rebuilds_the_served_index(evaluations):
+    corpus = evaluations.ctx.settings.corpus_dir
+    (corpus / "lille.txt").write_text("Lille\nLille hosts a textile museum.\n", encoding="utf-8")
+    before = _snapshot(evaluations.ctx.settings.index_dir)
+    outcome = evaluations.run("in", False)
+    assert _snapshot(evaluations.ctx.settings.index_dir) == before
+    assert outcome.report.section("faq-in").counts["questions"] == 8
+    [(kind, text)] = outcome.messages
+    assert kind == "info" and "not in the index yet" in text and "Rebuild index" in text
+
+
+def test_evaluate_a_corpus_without_faq_says_what_to_do(tmp_path, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+    from parisqa.web import Warmup, WebContext
+    from parisqa.web_eval import Evaluations
+
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "notes.txt").write_text("Notes\nBordeaux makes wine. It is on the Garonne.\n")
+    settings = Settings(corpus_dir=tmp_path / "plain", index_dir=tmp_path / "plain-index")
+    engine = Engine(settings, embedder=embedder)
+    warmup = Warmup(engine).start()
+    assert warmup.done.wait(120)
+    before = _snapshot(settings.index_dir)
+    outcome = Evaluations(WebContext(settings, engine, warmup, 100)).run("both", True)
+    assert outcome.report is None
+    (kind, text), (hint_kind, hint) = outcome.messages
+    assert kind == "error" and "no FAQ found" in text and "--questions" in text
+    assert hint_kind == "info" and "upload a question file" in hint
+    assert _snapshot(settings.index_dir) == before
+
+
+def test_evaluate_an_uploaded_question_file(evaluations, tmp_path):
+    upload = tmp_path / "gradio-upload" / "mine.jsonl"
+    upload.parent.mkdir()
+    upload.write_text(
+        '{"id": "ethics", "question": "Why does ethical AI matter?", "faq": "paris-ai-city.txt#faq-3"}\n'
+        "{not json\n"
+        '{"id": "lyon", "question": "How many people live in Lyon?", "answerable": false}\n',
+        encoding="utf-8",
+    )
+    outcome = evaluations.run("in", False, upload)
+    report = outcome.report
+    assert report.test_set == "questions" and report.source == "mine.jsonl"
+    section = report.section("faq-in")
+    assert section.counts == {"questions": 2, "answerable": 1, "unanswerable": 1, "judged": 1}
+    assert section.systems == ["hybrid"]
+    [warning] = report.warnings
+    assert warning.startswith("mine.jsonl: line 2: not valid JSON") and str(upload.parent) not in warning
+
+    empty = tmp_path / "gradio-upload" / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    failed = evaluations.run("in", False, empty)
+    assert failed.report is None
+    [(kind, text)] = failed.messages
+    assert kind == "error" and "'empty.jsonl' holds no usable question" in text and str(empty.parent) not in text
+
+
+def test_a_second_click_while_one_runs_gets_its_report(evaluations):
+    import threading
+    import time
+
+    started, go = threading.Event(), threading.Event()
+    results = {}
+
+    def hold(fraction, text):
+        started.set()
+        go.wait(60)
+
+    first = threading.Thread(target=lambda: results.setdefault("first", evaluations.run("in", False, on_progress=hold)))
+    first.start()
+    assert started.wait(60)
+    assert evaluations.busy
+    asked = time.monotonic()
+    second = threading.Thread(target=lambda: results.setdefault("second", evaluations.run("in", False, asked_at=asked)))
+    second.start()
+    go.set()
+    first.join(120)
+    second.join(120)
+    assert not evaluations.busy
+    assert results["second"].shared and results["second"].report is results["first"].report
+    # Asked after it ended, or with other options: a run of its own.
+    again = evaluations.run("in", False)
+    assert not again.shared and again.report is not results["first"].report
+    assert not evaluations.run("in", True).shared

@@ -1,4 +1,4 @@
-"""End to end in headless Chromium: ask, read the cited passage, upload and rebuild, hostile text.
+"""End to end in headless Chromium: ask, read the cited passage, upload and rebuild, evaluate, hostile text.
 
 Needs Debian's ``chromium`` at /usr/bin/chromium and the ``playwright`` package (which drives it; no
 browser is downloaded). Without them these tests are skipped, unless PARISQA_REQUIRE_BROWSER=1 (as in
@@ -245,3 +245,82 @@ def test_markup_in_the_corpus_is_shown_as_text(page):
     assert page.locator("#pq-docs .pq-source", has_text=HOSTILE_NAME).count() == 1
     assert page.locator("#pq-docs img").count() == 0
     assert page.evaluate("window.__pqxss") is None
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_evaluation(page) -> None:
+    """Press "Run" on the Evaluate tab and wait for the report and its chart to be shown."""
+    page.click("#pq-eval-run")
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#pq-eval-results .pq-eval-chart');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
+    page.wait_for_function("!document.querySelector('#pq-eval-run').disabled")
+
+
+def test_evaluate_tab_shows_the_faq_report_and_leaves_the_index_alone(page, site):
+    url, settings = site
+    before = _snapshot(settings.index_dir)
+    page.get_by_role("tab", name="Evaluate").click()
+    run = page.locator("#pq-eval-run")
+    assert run.inner_text() == "Run FAQ evaluation"
+    assert page.locator("#pq-eval-mode input[value=both]").is_checked()  # both FAQ modes, baselines on
+    assert page.locator("#pq-eval-baselines input").is_checked()
+    run_evaluation(page)
+
+    results = page.locator("#pq-eval-results")
+    assert results.locator(".pq-eval-heading").inner_text() == "FAQ evaluation"
+    served = results.locator('.pq-eval-section[data-section="faq-in"]')
+    assert results.locator('.pq-eval-section[data-section="faq-heldout"]').count() == 1
+    assert served.locator(".pq-eval-table thead th").all_inner_texts() == [
+        "metric",
+        "parisqa",
+        "dense only",
+        "BM25 only",
+    ]
+    labels = served.locator(".pq-eval-table tbody th").all_inner_texts()
+    assert labels[:5] == ["hit@1", "hit@3", "hit@5", "MRR@10", "nDCG@10"] and "latency p95 (ms)" in labels
+    hit1 = served.locator(".pq-eval-table tbody tr", has_text="hit@1").locator("td").all_inner_texts()
+    assert len(hit1) == 3 and all(re.fullmatch(r"[01]\.\d{3}", v) for v in hit1)
+    assert "what the metrics mean" in results.inner_text().lower()
+
+    # The FAQ question full of markup is listed as text.
+    served.locator(".pq-eval-items summary").click()
+    items = served.locator(".pq-eval-items")
+    assert 'What does the <i>zorblax</i> eat at <img src=x onerror="window.__pqxss=3"> dawn?' in items.inner_text()
+    assert items.locator("img, i, script").count() == 0
+    served.locator(".pq-eval-items summary").click()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "web-evaluate-tab.png"), full_page=True)
+
+    assert _snapshot(settings.index_dir) == before  # the held-out run built its index elsewhere
+    assert page.evaluate("window.__pqxss") is None
+    hosts = {urlparse(u).hostname for u in page.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}
+
+
+def test_evaluate_tab_takes_an_uploaded_question_file(page, tmp_path):
+    questions = tmp_path / "my-questions.jsonl"
+    questions.write_text(
+        '{"question": "Why does ethical AI matter?", "faq": "paris-ai-city.txt#faq-3"}\n'
+        "not json\n"
+        '{"question": "How many people live in Lyon?", "answerable": false}\n',
+        encoding="utf-8",
+    )
+    page.get_by_role("tab", name="Evaluate").click()
+    page.locator("#pq-eval-questions input[type=file]").set_input_files(str(questions))
+    page.wait_for_function("document.querySelector('#pq-eval-run').innerText.includes('my-questions.jsonl')")
+    page.locator("#pq-eval-mode").get_by_label("FAQ in the index (as served)").check()
+    page.locator("#pq-eval-baselines input").uncheck()
+    run_evaluation(page)
+
+    results = page.locator("#pq-eval-results")
+    assert results.locator(".pq-eval-heading").inner_text() == "Evaluation of my-questions.jsonl"
+    assert results.locator(".pq-eval-section").count() == 1
+    served = results.locator('.pq-eval-section[data-section="faq-in"]')
+    assert served.locator(".pq-eval-table thead th").all_inner_texts() == ["metric", "parisqa"]
+    assert "2 questions (1 answerable, 1 unanswerable)" in served.inner_text()
+    assert "my-questions.jsonl: line 2: not valid JSON" in results.inner_text()

@@ -136,3 +136,39 @@ def test_social_meta_tags_are_removed_from_the_page():
         '<meta name="twitter:card" content="summary" /><meta charset="utf-8"></head>'
     )
     assert strip_social_meta(page) == '<head><meta charset="utf-8"></head>'
+
+
+def _hostile_report():
+    from parisqa.evaluation import ItemResult, Report, Section
+
+    metrics = {
+        "hybrid": {"hit@1": 1.0, "f1": 0.5, "latency_p50_ms": 30.0},
+        "bm25": {"hit@1": 0.5, "f1": 0.75, "latency_p50_ms": 10.0},
+    }
+    result = ItemResult(HOSTILE, HOSTILE, True, HOSTILE, False, 12.5, (False, True), 1, 0.0, 0.5, 0.9, 1.0)
+    section = Section(HOSTILE, HOSTILE, metrics, {"questions": 1, "answerable": 1, "unanswerable": 0, "judged": 1})
+    section = Section(section.name, section.description, metrics, section.counts, {"hybrid": [result]})
+    settings = {"corpus_dir": HOSTILE, "index_dir": HOSTILE, "k": 10, "systems": ["hybrid", "bm25"]}
+    return Report("questions", HOSTILE, settings, (section,), warnings=(HOSTILE,))
+
+
+def test_evaluation_report_is_escaped_and_marks_the_best_system():
+    from parisqa.web_render import evaluation_html, evaluation_placeholder
+
+    page = evaluation_html(_hostile_report(), b"\x89PNG fake", seconds=2.5)
+    assert "<script" not in page.lower() and "<img src=x" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert _tags(page) <= {
+        "div", "span", "section", "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "img",
+        "dl", "dt", "dd",
+    }  # fmt: skip
+    [image] = re.findall(r"<img [^>]*>", page)
+    assert 'src="data:image/png;base64,iVBORyBmYWtl"' in image  # the chart is inline: nothing is fetched
+    rows = dict(re.findall(r'<th scope="row"[^>]*>([^<]+)</th>(.*?)</tr>', page))
+    assert rows["hit@1"] == '<td class="pq-num pq-best">1.000</td><td class="pq-num">0.500</td>'
+    assert rows["token F1"] == '<td class="pq-num">0.500</td><td class="pq-num pq-best">0.750</td>'
+    assert "pq-best" not in rows["latency p50 (ms)"]  # latency differences are noise, not a winner
+    assert rows["exact match"] == '<td class="pq-num">-</td><td class="pq-num">-</td>'
+    assert ">2<" in page.split("Per question")[1]  # the first relevant passage was second
+    assert "What the metrics mean" in page and "2.5 s" in page
+    assert "Run FAQ evaluation" in evaluation_placeholder()

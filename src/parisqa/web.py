@@ -1,8 +1,9 @@
 """The web chat (Gradio): ask with follow-ups, read cited passages in their documents, manage the index.
 
 The page has an "Ask" tab (conversation, cited passages, the source document opened at a passage,
-FAQ questions from the corpus as examples) and an "Index" tab (documents, upload, paste, delete,
-rebuild). More tabs plug in through ``build_app(extra_tabs=...)``. The named API endpoint ``/ask``
+FAQ questions from the corpus as examples), an "Index" tab (documents, upload, paste, delete,
+rebuild) and, by default, an "Evaluate" tab (:mod:`parisqa.web_eval`). Tabs after the first two plug
+in through ``build_app(extra_tabs=...)``. The named API endpoint ``/ask``
 returns the ``parisqa ask --json`` object.
 
 This is the web layer: it turns library errors into messages and holds no logic of its own beyond
@@ -142,6 +143,13 @@ class WebContext:
 
 
 TabBuilder = Callable[[WebContext], None]
+
+
+def default_tabs() -> tuple[TabBuilder, ...]:
+    """The tabs after "Ask" and "Index" when ``build_app`` is not told otherwise: "Evaluate"."""
+    from .web_eval import build_evaluate_tab
+
+    return (build_evaluate_tab,)
 
 
 def status_text(ctx: WebContext) -> tuple[str, str]:
@@ -468,7 +476,7 @@ def build_app(
     *,
     engine: Any = None,
     max_upload_bytes: int | None = None,
-    extra_tabs: Sequence[TabBuilder] = (),
+    extra_tabs: Sequence[TabBuilder] | None = None,
 ) -> Any:
     """Build the page over the corpus and index of ``settings``; the model loads in the background.
 
@@ -476,8 +484,8 @@ def build_app(
         settings: corpus and index folders, chunking and answering settings.
         engine: the :class:`parisqa.api.Engine` to answer with (default: a new one over ``settings``).
         max_upload_bytes: upload size limit (default: ``PARISQA_MAX_UPLOAD_BYTES``, else 5 MB).
-        extra_tabs: functions that each add one ``gr.Tab`` after the built-in ones, given a
-            :class:`WebContext` (e.g. an "Evaluate" tab).
+        extra_tabs: functions that each add one ``gr.Tab`` after "Ask" and "Index", given a
+            :class:`WebContext` (default: :func:`default_tabs`, the "Evaluate" tab; ``()`` for none).
 
     Returns:
         The ``gr.Blocks`` app; start it with :func:`launch`.
@@ -517,7 +525,7 @@ def build_app(
         with gr.Tabs():
             ask_parts = build_ask_tab(ctx)
             build_index_tab(ctx, ask_parts, status)
-            for builder in extra_tabs:
+            for builder in default_tabs() if extra_tabs is None else extra_tabs:
                 builder(ctx)
         polled = [status, timer, ask_parts["examples"]]
         timer.tick(poll_status, None, polled, api_visibility="private", show_progress="hidden")

@@ -1,4 +1,4 @@
-"""HTML for the web chat: the conversation, cited passages, a source document, the document list.
+"""HTML for the web chat: the conversation, cited passages, a source document, the document list, evaluation reports.
 
 Plain functions from data to HTML strings, so they are tested without a browser. Every piece of text
 that comes from outside (corpus text, file names, headings, questions, messages) goes through
@@ -14,9 +14,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .documents import DocumentRow, human_size
+
+if TYPE_CHECKING:
+    from .evaluation import Report, Section
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # A document larger than this is shown around the cited span only, so the page stays light.
@@ -294,6 +297,145 @@ def status_html(state: str, text: str) -> str:
     return f'<div class="pq-statusline pq-state-{esc(state)}"><span class="pq-dot"></span>{esc(text)}</div>'
 
 
+# --- the Evaluate tab -----------------------------------------------------------------------------
+
+
+def evaluation_placeholder() -> str:
+    """The Evaluate tab before its first run."""
+    return (
+        '<div class="pq-eval pq-eval-empty"><div class="pq-doc-note">Press “Run FAQ evaluation” to measure '
+        "retrieval (hit@k, MRR, nDCG), answers (exact match, token F1, similarity, verbatim quoting), "
+        "abstention and latency. It takes a few seconds for a small corpus.</div></div>"
+    )
+
+
+def _best_columns(section: Section, key: str) -> set[int]:
+    """Columns (from 1) holding the best shown value of a share metric, when the systems differ."""
+    from .evaluation.report import HIGHER_IS_BETTER, format_value
+
+    if key.startswith("latency") or len(section.systems) < 2:
+        return set()  # latency differences between systems are mostly machine noise
+    shown = {}
+    for column, system in enumerate(section.systems, 1):
+        value = section.metrics[system].get(key)
+        if value is not None:
+            shown[column] = float(format_value(key, value))
+    if len(set(shown.values())) < 2:
+        return set()
+    best = max(shown.values()) if HIGHER_IS_BETTER[key] else min(shown.values())
+    return {c for c, v in shown.items() if v == best}
+
+
+def _metric_table(section: Section) -> str:
+    from .evaluation.report import METRICS
+
+    header, rows = section.table()
+    meanings = {label: (key, meaning) for key, label, _, meaning in METRICS}
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        key, meaning = meanings.get(row[0], ("", ""))
+        best = _best_columns(section, key) if key else set()
+        cells = "".join(
+            f'<td class="pq-num{" pq-best" if i in best else ""}">{esc(v)}</td>' for i, v in enumerate(row[1:], 1)
+        )
+        body.append(f'<tr><th scope="row" title="{esc(meaning)}">{esc(row[0])}</th>{cells}</tr>')
+    return f'<table class="pq-table pq-eval-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _per_question(section: Section, limit: int = 200) -> str:
+    """The first system's result on each question, folded away."""
+    from .evaluation.report import SYSTEM_LABELS, format_value
+
+    if not section.results:
+        return ""
+    system, results = next(iter(section.results.items()))
+    rows = []
+    for r in results[:limit]:
+        rank = "-" if r.relevant is None else (str(r.first_relevant) if r.first_relevant else "miss")
+        rows.append(
+            f'<tr><td>{esc(r.question)}</td><td class="pq-num">{esc(rank)}</td>'
+            f'<td class="pq-num">{esc(format_value("f1", r.f1))}</td>'
+            f'<td class="pq-num">{esc(format_value("similarity", r.similarity))}</td>'
+            f"<td>{'yes' if r.abstained else 'no'}</td>"
+            f'<td class="pq-num">{esc(format_value("latency_ms", r.latency_ms))}</td></tr>'
+        )
+    more = f'<div class="pq-meta">{len(results) - limit:,} more not shown</div>' if len(results) > limit else ""
+    return (
+        f'<details class="pq-eval-items"><summary>Per question ({esc(SYSTEM_LABELS.get(system, system))})</summary>'
+        '<table class="pq-table"><thead><tr><th>question</th><th>first relevant</th><th>F1</th><th>similarity</th>'
+        f"<th>declined</th><th>ms</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</details>"
+    )
+
+
+def _section_html(section: Section) -> str:
+    c = section.counts
+    counts = (
+        f"{c['questions']} questions ({c['answerable']} answerable, {c['unanswerable']} unanswerable); "
+        f"retrieval judged on {c['judged']}"
+    )
+    return (
+        f'<section class="pq-eval-section" data-section="{esc(section.name)}">'
+        f'<div class="pq-eval-title"><span class="pq-eval-name">{esc(section.name)}</span> '
+        f"{esc(section.description)}</div>"
+        f'<div class="pq-meta">{esc(counts)}</div>{_metric_table(section)}{_per_question(section)}</section>'
+    )
+
+
+def metric_help_html() -> str:
+    """What each metric means, and what ``-`` and relevance mean."""
+    from .evaluation.report import METRICS
+
+    items = "".join(f"<dt>{esc(label)}</dt><dd>{esc(meaning)}</dd>" for _, label, _, meaning in METRICS)
+    return (
+        '<div class="pq-eval-help"><div class="pq-sub">What the metrics mean</div>'
+        f'<dl class="pq-eval-metrics">{items}</dl><div class="pq-meta">A passage is relevant when it comes '
+        "from the question's gold document and contains its gold answer or evidence text (compared "
+        "without case, punctuation or articles). A dash (-) means not applicable: no question of that kind, "
+        "or (held out) no gold text left in the index to judge retrieval by. The best value of each row is "
+        "in bold.</div></div>"
+    )
+
+
+def evaluation_html(report: Report, chart: bytes | None = None, *, seconds: float | None = None) -> str:
+    """A :class:`parisqa.evaluation.Report` for the page: its tables, the chart, the metric meanings.
+
+    The chart is embedded as a ``data:`` image, so the page fetches nothing for it.
+    """
+    import base64
+
+    s = report.settings
+    questions = max((sec.counts.get("questions", 0) for sec in report.sections), default=0)
+    title = "FAQ evaluation" if report.test_set == "faq" else f"Evaluation of {report.source}"
+    facts = [
+        f"{questions} question{'s' if questions != 1 else ''}",
+        f"corpus {s.get('corpus_dir')}",
+        f"index {s.get('index_dir')}",
+        f"retrieval depth k={s.get('k')}",
+    ]
+    if seconds is not None:
+        facts.append(f"{seconds:.1f} s")
+    parts = [
+        '<div class="pq-eval">',
+        f'<div class="pq-eval-head"><div class="pq-eval-heading">{esc(title)}</div>'
+        f'<div class="pq-meta">{esc(" · ".join(facts))}</div></div>',
+        '<div class="pq-eval-sections">',
+        *(_section_html(sec) for sec in report.sections),
+        "</div>",
+    ]
+    if chart:
+        data = base64.b64encode(chart).decode("ascii")
+        parts.append(
+            f'<img class="pq-eval-chart" alt="bar chart of the metrics by system, one panel per index" '
+            f'src="data:image/png;base64,{data}">'
+        )
+    if report.warnings:
+        parts.append('<div class="pq-sub">Warnings</div>')
+        parts.extend(f'<div class="pq-doc-note">{esc(w)}</div>' for w in report.warnings)
+    parts += [metric_help_html(), "</div>"]
+    return "".join(parts)
+
+
 # The page's own styles. Colours come from the Gradio theme's variables where one fits, so the
 # light and dark modes both work; highlight colours are fixed and set their own text colour.
 CSS = """
@@ -402,4 +544,28 @@ mark.pq-span mark.pq-hl { background: #fcd34d; }
 .pq-msg-ok { background: #dcfce7; color: #14532d; }
 .pq-msg-error { background: #fee2e2; color: #7f1d1d; }
 .pq-msg-info { background: var(--background-fill-secondary); color: var(--body-text-color); }
+.pq-eval-intro { color: var(--body-text-color-subdued); }
+.pq-eval-empty { padding: 8px 0; }
+.pq-eval-head { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; margin: 6px 0 4px; }
+.pq-eval-heading { font-size: 1.1rem; font-weight: 700; }
+.pq-eval-sections { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 14px 22px; }
+.pq-eval-section { padding: 10px 12px; border: 1px solid var(--border-color-primary); border-radius: 10px;
+  background: var(--background-fill-primary); }
+.pq-eval-title { font-weight: 600; margin-bottom: 2px; }
+.pq-eval-name { font-family: var(--font-mono); font-size: 0.85rem; padding: 1px 7px; border-radius: 6px;
+  background: var(--color-accent-soft); color: var(--color-accent); }
+.pq-eval-table { margin-top: 6px; }
+.pq-eval-table th[scope=row] { font-weight: 400; border-bottom-width: 1px !important; cursor: help; }
+.pq-table td.pq-num { text-align: right; font-variant-numeric: tabular-nums; }
+.pq-eval-table thead th:not(:first-child) { text-align: right; }
+.pq-table td.pq-best { font-weight: 700; }
+.pq-eval-items { margin-top: 8px; font-size: 0.88rem; }
+.pq-eval-items summary { cursor: pointer; color: var(--body-text-color-subdued); }
+.pq-eval-chart { display: block; max-width: 100%; height: auto; margin: 16px auto 4px; border-radius: 8px;
+  border: 1px solid var(--border-color-primary); background: white; }
+.pq-eval-help { margin-top: 10px; }
+.pq-eval-metrics { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 6px 0 8px;
+  font-size: 0.88rem; }
+.pq-eval-metrics dt { font-weight: 600; }
+.pq-eval-metrics dd { margin: 0; color: var(--body-text-color-subdued); }
 """
