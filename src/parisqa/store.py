@@ -96,9 +96,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
         manifest = json.loads(raw)
         _check_shape(manifest)
     except (ValueError, RecursionError):
-        raise IndexCorruptError(
-            f"index manifest '{path}' is damaged; run `parisqa index` to rebuild the index"
-        ) from None
+        raise IndexCorruptError(f"index manifest '{path}' is damaged; run `parisqa index` to rebuild it") from None
     return manifest
 
 
