@@ -143,9 +143,10 @@ class Engine:
             self._warn(f"{message}; answering from the current index until the new one is ready")
 
     def _warn(self, message: str) -> None:
-        log.warning(message)
         if self.on_warning:
             self.on_warning(message)
+        else:
+            log.warning(message)
 
     def ask(self, question: str, *, k: int | None = None, query: str | None = None, mode: str = "hybrid") -> Answer:
         """Answer one question from the corpus.

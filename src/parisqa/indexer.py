@@ -147,9 +147,10 @@ def build_index(
 
     def warn(message: str) -> None:
         warnings.append(message)
-        log.warning(message)
         if on_warning:
             on_warning(message)
+        else:  # a caller that takes the warnings shows them itself; logging them too printed each twice
+            log.warning(message)
 
     # Refuse a missing or empty corpus before taking the lock (and creating the index folder).
     _require_files(settings, scan_corpus(settings.corpus_dir)[0])
