@@ -40,7 +40,11 @@ from textgen import document
 ROOT = Path(__file__).resolve().parents[1]
 KILLS = 30
 MAX_ROUNDS = 60
-PHASES = {"startup": 0.2, "embedding": 0.5, "writing": 0.3}
+# Where kills are aimed, with weights: before the model is loaded (reading, chunking, importing),
+# while embedding, while writing the new generation and swapping the manifest, and after the swap
+# (removing old generations, exiting).
+PHASES = {"startup": 0.2, "embedding": 0.45, "writing": 0.2, "finishing": 0.15}
+PHASE_AFTER_MARK = (("written", "finishing"), ("write", "writing"), ("loaded", "embedding"))
 
 SHIM = textwrap.dedent(
     """
@@ -72,14 +76,14 @@ SHIM = textwrap.dedent(
     """
 )
 
-PROBES = ("What did report 2001 say about funding?", "How many engineers were trained in report 1002?")
+PROBES = ("What did report 2001 say about funding?", "How many engineers were trained in report 1000?")
 
 
 def _states() -> dict[str, dict[str, str]]:
     base = {f"doc{i:02d}.txt": document(i, paragraphs=4) for i in range(24)}
     a = dict(base)
     b = dict(base)
-    for i in range(4):
+    for i in range(2):
         a[f"doc{i:02d}.txt"] = document(1000 + i, paragraphs=4)
         b[f"doc{i:02d}.txt"] = document(2000 + i, paragraphs=4)
     del b["doc23.txt"]
@@ -166,22 +170,29 @@ class Run:
         )
         os.close(write_fd)
 
+    def _read(self, timeout: float) -> bool:
+        """Take in marks arriving within ``timeout``; False once the child has closed the pipe."""
+        if not select.select([self.marks_fd], [], [], timeout)[0]:
+            return True
+        data = os.read(self.marks_fd, 4096)
+        self._buffer += data
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            self.marks.setdefault(line.decode(), time.monotonic())
+        return bool(data)
+
     def wait_for(self, mark: str | None, deadline: float) -> bool:
         """Read marks until ``mark`` arrives (True), the deadline passes or the process ends (False)."""
         while mark is None or mark not in self.marks:
             timeout = deadline - time.monotonic()
-            if timeout <= 0:
+            if timeout <= 0 or not self._read(min(timeout, 0.5)):
                 return False
-            ready, _, _ = select.select([self.marks_fd], [], [], min(timeout, 0.5))
-            if ready:
-                data = os.read(self.marks_fd, 4096)
-                if not data:  # the child closed its end: it exited
-                    return False
-                self._buffer += data
-                *lines, self._buffer = self._buffer.split(b"\n")
-                for line in lines:
-                    self.marks.setdefault(line.decode(), time.monotonic())
         return True
+
+    def drain(self) -> None:
+        """Take in the marks already sent, without waiting."""
+        while select.select([self.marks_fd], [], [], 0)[0] and self._read(0):
+            pass
 
     def kill(self) -> bool:
         """SIGKILL the process; True when it was still running (a real kill)."""
@@ -253,11 +264,15 @@ def test_sigkill_at_any_moment_of_a_rebuild_leaves_a_working_old_or_new_index(tm
         elif aim == "embedding":
             if run.wait_for("loaded", run.started + 600):
                 run.wait_for("write", time.monotonic() + rng.uniform(0, 1.0) * embedding)
-        elif run.wait_for("write", run.started + 600):
-            # Mostly inside the write (new generation, manifest swap), sometimes just after it.
-            time.sleep(rng.uniform(0, 1.5) * writing)
+        elif aim == "writing":
+            if run.wait_for("write", run.started + 600):
+                time.sleep(rng.uniform(0, 1.0) * writing)
+        elif run.wait_for("written", run.started + 600):
+            time.sleep(rng.uniform(0, 1.0) * exiting)
         # Name the phase by what the child had reported when it was killed, not by what was aimed at.
-        phase = "writing" if "write" in run.marks else "embedding" if "loaded" in run.marks else "startup"
+        run.drain()
+        reported = [p for mark, p in PHASE_AFTER_MARK if mark in run.marks]
+        phase = reported[0] if reported else "startup"
         if run.kill():
             kills[phase] += 1
             leftovers = _leftovers(work)
@@ -272,6 +287,7 @@ def test_sigkill_at_any_moment_of_a_rebuild_leaves_a_working_old_or_new_index(tm
     seconds = time.monotonic() - started
 
     # Leave debris of every kind a kill can leave, then one ordinary run must clear it all.
+    _write_corpus(corpus, states[state])  # the corpus the index holds: this run only cleans
     current = read_manifest(work)["generation"]
     (work / ".build-4242-deadbeef").mkdir()
     (work / ".build-4242-deadbeef" / "chunks.jsonl").write_text('{"partial": ')
@@ -309,5 +325,5 @@ def test_sigkill_at_any_moment_of_a_rebuild_leaves_a_working_old_or_new_index(tm
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     (ROOT / "test-artifacts" / "crash-safety.json").write_text(json.dumps(report, indent=1) + "\n")
     assert sum(kills.values()) >= KILLS
-    assert all(kills.values()), f"every phase must be hit: {kills}"
+    assert kills["startup"] and kills["embedding"] and kills["writing"] + kills["finishing"], kills
     assert outcomes["old"] and outcomes["new"], f"kills must land before and after the swap: {outcomes}"

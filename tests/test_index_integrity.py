@@ -326,3 +326,20 @@ def test_file_size_limit_in_a_real_process_gives_a_clear_error_and_keeps_the_ind
     assert (index_copy.index_dir / MANIFEST).read_bytes() == before
     load_index(index_copy.index_dir)
     assert not list(index_copy.index_dir.glob(".build-*"))
+
+
+@pytest.mark.parametrize("damage", ["data file", "manifest"])
+def test_asking_with_a_damaged_index_rebuilds_it_and_answers(index_copy, embedder, damage):
+    from parisqa.api import Engine
+
+    manifest = read_manifest(index_copy.index_dir)
+    if damage == "manifest":
+        (index_copy.index_dir / MANIFEST).write_text("{truncated")
+    else:
+        path = index_copy.index_dir / manifest["generation"] / VECTORS
+        path.write_bytes(path.read_bytes()[:-100])
+    warnings: list[str] = []
+    answer = Engine(index_copy, embedder=embedder, on_warning=warnings.append).ask("What is Viva Tech?")
+    assert answer.citations and not answer.abstained
+    assert any("damaged" in w and "rebuilding it from scratch" in w for w in warnings), warnings
+    _load_everything(index_copy)

@@ -12,7 +12,7 @@ from pathlib import Path
 from .answering import compose
 from .config import Settings
 from .embedding import Embedder, default_embedder
-from .errors import ConfigError, IndexBusyError, IndexMissingError, QuestionError
+from .errors import ConfigError, IndexBusyError, IndexCorruptError, IndexMissingError, QuestionError
 from .indexer import build_index as _build_index
 from .indexer import expected_manifest, is_stale
 from .records import Answer, BuildSummary
@@ -108,11 +108,27 @@ class Engine:
             if current is None and self.auto_build:
                 self._build_if_needed()
             stamp = self._stamp()
-            manifest = read_manifest(self.index_dir)
-            expected = expected_manifest(self.settings, manifest.get("model") if manifest else None)
-            self._index = load_index(self.index_dir, expected)
+            try:
+                self._index = self._load()
+            except IndexCorruptError:
+                if current is not None or not self.auto_build:
+                    raise
+                # A damaged index is rebuilt from the corpus; the build says what was damaged.
+                _build_index(
+                    self.settings,
+                    embedder=self.embedder,
+                    on_warning=self.on_warning,
+                    lock_wait=FIRST_BUILD_WAIT_SECONDS,
+                )
+                stamp = self._stamp()
+                self._index = self._load()
             self._manifest_stamp = stamp
             return self._index
+
+    def _load(self) -> LoadedIndex:
+        manifest = read_manifest(self.index_dir)
+        expected = expected_manifest(self.settings, manifest.get("model") if manifest else None)
+        return load_index(self.index_dir, expected)
 
     def _build_if_needed(self) -> None:
         """Build a missing or stale index before first use.
@@ -121,7 +137,10 @@ class Engine:
         now (it is reloaded when the new one is swapped in) rather than keep the user waiting;
         with none, wait for that build (up to :data:`FIRST_BUILD_WAIT_SECONDS`).
         """
-        manifest = read_manifest(self.index_dir)
+        try:
+            manifest = read_manifest(self.index_dir)
+        except IndexCorruptError:
+            manifest = None  # damaged: the build below starts again (and says so)
         usable = False
         if manifest is not None:
             expected = expected_manifest(self.settings, manifest.get("model"))
