@@ -188,7 +188,7 @@ def hostile_files(draw, max_parts: int = 40) -> bytes:
     return prefix + b"".join(p + j for p, j in zip(parts, joins))
 
 
-FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ
@@ -205,7 +205,7 @@ def test_random_bytes_are_refused_by_name_or_chunk_exactly(data, markdown):
     chunk_bytes(data, "r.txt", markdown, 64)
 
 
-@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=st.text(st.characters(exclude_categories=("Cs",)), max_size=1500),
     markdown=st.booleans(),
@@ -365,7 +365,7 @@ NAMES = st.sampled_from(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files=st.dictionaries(NAMES, hostile_files(max_parts=25), min_size=1, max_size=6))
 def test_builds_over_generated_hostile_corpora_index_what_is_readable(tmp_path_factory, files):
     CASES["hostile corpora -> build_index (fake embedder)"] += 1
@@ -401,6 +401,7 @@ def _hostile_corpus(folder: Path, outside: Path) -> dict[str, str]:
     texts = {
         "crlf-bom.txt": "\ufeffTitle\r\n\r\nWindows lines with a BOM.\r\nWhy keep it?\r\nExact offsets.\r\n",
         "mixed.txt": "One\rTwo\nThree\r\nFour\n\rFive.",
+        "separators.txt": "Next\x85line, line\u2028separator, paragraph\u2029separator.\x1c\x1d\x1e\x0b\x0c end.\n",
         "rtl.md": "# \u0645\u0631\u062d\u0628\u0627\n\n\u0647\u0630\u0627 \u0646\u0635 \u0639\u0631\u0628\u064a. Mixed "
         "with English.\n",
         "zero-width.txt": "Zero\u200bwidth\u200d join\u2060ers and e\u0301\u0301 marks.\n",
@@ -544,3 +545,15 @@ def test_a_file_growing_past_the_limit_after_the_scan_is_refused(tmp_path, monke
     (corpus / "log.txt").write_text("now much longer than ten bytes\n")
     with pytest.raises(Unreadable, match="over the 10-byte limit"):
         ingest.read_document(files[0])
+
+
+def test_a_corpus_of_only_unusable_names_says_why(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    with open(os.path.join(os.fsencode(corpus), b"bad-\xff.txt"), "wb") as fh:
+        fh.write(b"text\n")
+    warnings: list[str] = []
+    with pytest.raises(Exception, match="has no .txt or .md files"):
+        build_index(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), on_warning=warnings.append)
+    assert warnings == ["skipped bad-\\xff.txt: its name is not valid UTF-8; rename the file"]
+    assert not (tmp_path / "index").exists()

@@ -153,7 +153,11 @@ def build_index(
             log.warning(message)
 
     # Refuse a missing or empty corpus before taking the lock (and creating the index folder).
-    _require_files(settings, scan_corpus(settings.corpus_dir)[0])
+    files, scan_warnings = scan_corpus(settings.corpus_dir)
+    if not files:
+        for message in scan_warnings:  # say why the files that are there do not count
+            warn(message)
+        _require_files(settings, files)
     with write_lock(settings.index_dir, wait=lock_wait, on_wait=warn):
         # Read the corpus only now: a build that waited for another one must index the files as
         # they are when it runs, not as they were when it started waiting.

@@ -211,7 +211,9 @@ def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
     except KeyError:
         raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`") from None
     try:
-        chunks = [Chunk.from_dict(json.loads(line)) for line in chunk_bytes.decode("utf-8").splitlines() if line]
+        # Split on b"\n" only: JSON escapes it inside strings, but not U+0085, U+2028 or U+2029,
+        # which str.splitlines() would also split on (and a corpus file may well contain).
+        chunks = [Chunk.from_dict(json.loads(line)) for line in chunk_bytes.split(b"\n") if line]
         vectors = vector_index.deserialize(vector_bytes)
     except (ValueError, KeyError, TypeError, RuntimeError, RecursionError):
         raise IndexCorruptError(
