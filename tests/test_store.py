@@ -135,3 +135,10 @@ def test_chunk_records_in_a_wrong_format_fail_at_load(tmp_path):
     (tmp_path / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexCorruptError, match="cannot be read"):
         load_index(tmp_path)
+
+
+def test_chunk_text_with_any_line_breaking_character_round_trips(tmp_path):
+    """JSON leaves U+0085, U+2028 and U+2029 unescaped: the chunk file must not split lines on them."""
+    texts = ["a\x85b", "c\u2028d", "e\u2029f", "g\x1c\x1d\x1e\x0b\x0ch", "i\r\nj\rk\nl"]
+    _tiny_index(tmp_path, texts)
+    assert [c.text for c in load_index(tmp_path).chunks] == texts

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from pathlib import Path
 from .answering import READ_DEPTH, compose
 from .config import Settings
 from .embedding import Embedder, default_embedder, model_cache_dir
-from .errors import ConfigError, IndexMissingError, QuestionError
+from .errors import ConfigError, IndexBusyError, IndexMissingError, QuestionError
 from .indexer import build_index as _build_index
 from .indexer import expected_manifest, is_stale
 from .lexical import terms
@@ -20,6 +22,17 @@ from .store import LoadedIndex, load_index, mismatches, read_manifest
 
 RETRIEVAL_MODES = MODES
 _CONTROL = {c: " " for c in range(32) if c not in (9, 10)} | {0x7F: " "}
+# Lone surrogates: what undecodable bytes become in a command-line argument or a JSON "\\udc80".
+# They cannot be encoded as UTF-8, so the tokenizer and every printer would fail on them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# How long asking waits for another process's first build when there is no index to answer from.
+FIRST_BUILD_WAIT_SECONDS = 600.0
+
+log = logging.getLogger(__name__)
+
+
+def _encodable(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -30,7 +43,7 @@ def clean_question(question: str, max_chars: int) -> str:
     """
     if not isinstance(question, str):
         raise QuestionError(f"the question must be text, got {type(question).__name__}")
-    cleaned = question.translate(_CONTROL).strip()
+    cleaned = _encodable(question).translate(_CONTROL).strip()
     if not cleaned:
         raise QuestionError('the question is empty; ask something, e.g. parisqa ask "What is the FAQ about?"')
     if len(cleaned) > max_chars:
@@ -99,19 +112,50 @@ class Engine:
             if current is None and self.auto_build:
                 self._build_if_needed()
             stamp = self._stamp()
-            manifest = read_manifest(self.index_dir)
-            expected = expected_manifest(self.settings, manifest.get("model") if manifest else None)
-            self._index = load_index(self.index_dir, expected)
+            # A damaged index is reported, not silently rebuilt: the message names the damaged file
+            # and says to run `parisqa index`, which rebuilds it.
+            self._index = self._load()
             self._manifest_stamp = stamp
             return self._index
 
-    def _build_if_needed(self) -> None:
+    def _load(self) -> LoadedIndex:
         manifest = read_manifest(self.index_dir)
+        expected = expected_manifest(self.settings, manifest.get("model") if manifest else None)
+        return load_index(self.index_dir, expected)
+
+    def _build_if_needed(self) -> None:
+        """Build a missing or stale index before first use.
+
+        When another process is already rebuilding: with an index to answer from, answer from it
+        now (it is reloaded when the new one is swapped in) rather than keep the user waiting;
+        with none, wait for that build (up to :data:`FIRST_BUILD_WAIT_SECONDS`).
+        """
+        manifest = read_manifest(self.index_dir)
+        usable = False
         if manifest is not None:
             expected = expected_manifest(self.settings, manifest.get("model"))
-            if not mismatches(manifest, expected) and not is_stale(self.settings, manifest):
-                return
-        _build_index(self.settings, embedder=self.embedder, on_warning=self.on_warning, lock_wait=600)
+            if not mismatches(manifest, expected):
+                if not is_stale(self.settings, manifest):
+                    return
+                usable = True
+        try:
+            _build_index(
+                self.settings,
+                embedder=self.embedder,
+                on_warning=self.on_warning,
+                lock_wait=0.0 if usable else FIRST_BUILD_WAIT_SECONDS,
+            )
+        except IndexBusyError as exc:
+            if not usable:
+                raise
+            message = f"{exc}".replace("; wait for it to finish and try again", "")
+            self._warn(f"{message}; answering from the current index until the new one is ready")
+
+    def _warn(self, message: str) -> None:
+        if self.on_warning:
+            self.on_warning(message)
+        else:
+            log.warning(message)
 
     def ask(self, question: str, *, k: int | None = None, query: str | None = None, mode: str = "hybrid") -> Answer:
         """Answer one question from the corpus.
@@ -147,7 +191,7 @@ class Engine:
         composed = compose(search_text, query_vector, query_terms, hits, data, k=depth, mode=mode)
         done = time.perf_counter()
         return Answer(
-            question=question,
+            question=_encodable(question),
             answer=composed.answer,
             abstained=composed.abstained,
             confidence=composed.confidence,

@@ -19,6 +19,8 @@ from .tokens import count_tokens
 # Never hand tiktoken more than this many characters at once: BPE on one huge "word" (a long run
 # without spaces) is quadratic. Longer text is treated as over budget and split first.
 _MAX_COUNT_CHARS = 8_000
+# The smallest budget the model-limit check shrinks to; one character is at most 4 cl100k tokens.
+_MIN_BUDGET = 4
 
 WordpieceCounter = Callable[[list[str]], list[int]]
 
@@ -40,6 +42,17 @@ def _tokens(text: str, start: int, end: int) -> int:
     if end - start > _MAX_COUNT_CHARS:
         return 1 << 30
     return count_tokens(text[start:end])
+
+
+def _fits(text: str, start: int, end: int, budget: int) -> bool:
+    """Whether ``text[start:end]`` is at most ``budget`` tokens.
+
+    A token is at least one UTF-8 byte, so text of at most ``budget`` bytes fits without running the
+    tokenizer; packing many tiny sentences would otherwise re-count each growing chunk per sentence.
+    """
+    if end - start <= budget and len(text[start:end].encode("utf-8")) <= budget:
+        return True
+    return _tokens(text, start, end) <= budget
 
 
 def _windows(text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
@@ -72,11 +85,11 @@ def _windows(text: str, start: int, end: int, budget: int) -> list[tuple[int, in
 
 def _split_span(text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
     """Spans of at most ``budget`` tokens covering ``[start, end)``: sentences, then windows."""
-    if _tokens(text, start, end) <= budget:
+    if _fits(text, start, end, budget):
         return [(start, end)]
     out: list[tuple[int, int]] = []
     for s, e in sentence_spans(text, start, end):
-        if _tokens(text, s, e) <= budget:
+        if _fits(text, s, e, budget):
             out.append((s, e))
         else:
             out.extend(_windows(text, s, e, budget))
@@ -91,37 +104,80 @@ def _pieces(text: str, units: Sequence[Unit], budget: int) -> list[_Piece]:
     return pieces
 
 
+def _can_follow(prev: _Piece, piece: _Piece) -> bool:
+    """Whether ``piece`` may join the chunk that ends with ``prev`` (size aside)."""
+    if prev.section != piece.section:  # never across a section heading; sub-headings may share
+        return False
+    return not (piece.kind == "faq" or prev.kind == "faq") or piece.unit is prev.unit
+
+
+def _last_fitting(text: str, pieces: Sequence[_Piece], start: int, first: int, last: int, budget: int) -> int:
+    """The largest ``m`` in ``[first - 1, last]`` such that ``text[start:pieces[m].end]`` fits ``budget``.
+
+    ``first - 1`` means none fits. Token counts grow with the text, so this gallops and then bisects
+    instead of counting the growing chunk once per piece (thousands of tiny sentences would make
+    that a tokenizer call per sentence over ever longer text).
+    """
+    good, step = first - 1, 1
+    bad = last + 1
+    while good + step <= last:
+        probe = good + step
+        if not _fits(text, start, pieces[probe].end, budget):
+            bad = probe
+            break
+        good = probe
+        step *= 2
+    while bad - good > 1:
+        probe = (good + bad) // 2
+        if _fits(text, start, pieces[probe].end, budget):
+            good = probe
+        else:
+            bad = probe
+    return good
+
+
 def _pack(text: str, pieces: Sequence[_Piece], budget: int, overlap: int) -> list[list[_Piece]]:
     """Group consecutive pieces into chunks of at most ``budget`` tokens.
 
-    A group never spans two heading paths, and an FAQ unit is never packed with anything else.
+    A group never spans two sections (sub-headings such as list labels may share one), and an FAQ
+    unit is never packed with anything else.
     """
+    # run_end[i]: the last piece of the longest run from i in which each piece may follow the one
+    # before it; packing only ever looks for the end of a chunk inside such a run.
+    run_end = list(range(len(pieces)))
+    for i in range(len(pieces) - 2, -1, -1):
+        if _can_follow(pieces[i], pieces[i + 1]):
+            run_end[i] = run_end[i + 1]
     groups: list[list[_Piece]] = []
     current: list[_Piece] = []
-    for piece in pieces:
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
         if current:
+            if _can_follow(current[-1], piece):
+                fit = _last_fitting(text, pieces, current[0].start, i, run_end[i], budget)
+                if fit >= i:
+                    current.extend(pieces[i : fit + 1])
+                    i = fit + 1
+                    continue
             last = current[-1]
             same_section = last.section == piece.section
             faq_boundary = piece.kind == "faq" or last.kind == "faq"
-            faq_same_unit = piece.unit is last.unit
-            fits = _tokens(text, current[0].start, piece.end) <= budget
-            if same_section and fits and (not faq_boundary or faq_same_unit):
-                current.append(piece)
-                continue
             groups.append(current)
             carry: list[_Piece] = []
             if overlap and same_section and not faq_boundary:
                 # Repeat the tail of the previous chunk (whole pieces) up to ``overlap`` tokens.
                 for prev in reversed(current):
-                    if _tokens(text, prev.start, current[-1].end) > overlap:
+                    if not _fits(text, prev.start, current[-1].end, overlap):
                         break
-                    if _tokens(text, prev.start, piece.end) > budget:
+                    if not _fits(text, prev.start, piece.end, budget):
                         break
                     carry.insert(0, prev)
                 if len(carry) == len(current):
                     carry = carry[1:]
             current = carry
         current.append(piece)
+        i += 1
     if current:
         groups.append(current)
     return groups
@@ -200,9 +256,15 @@ def chunk_document(
         result.extend(c for (c, _), n in zip(pending, counts) if n <= max_wordpieces)
         if not too_long:
             break
+        if budget <= _MIN_BUDGET:
+            # Nothing smaller to split into: what is left is too long only because of its heading
+            # path (a heading of hundreds of characters); the model reads the start of it and the
+            # chunk still indexes and cites exactly.
+            result.extend(c for c, _ in too_long)
+            break
         # Shrink the budget and re-split only the chunks that overflow the model's window.
         worst = max(count_wordpieces([c.embed_text for c, _ in too_long]))
-        budget = max(4, min(budget - 1, int(budget * max_wordpieces / worst * 0.9)))
+        budget = max(_MIN_BUDGET, min(budget - 1, int(budget * max_wordpieces / worst * 0.9)))
         pending = []
         for _, group in too_long:
             units = [Unit(p.kind, p.start, p.end, p.path, p.unit.question, p.unit.answer) for p in group]

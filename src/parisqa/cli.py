@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .errors import ParisqaError
+from .ingest import shown
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
@@ -124,36 +126,43 @@ def cmd_index(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
 def _read_questions(path: str) -> Iterator[str]:
-    if path == "-":
-        yield from (line.rstrip("\r\n") for line in sys.stdin)
-        return
+    """One question per line (\\n, \\r\\n or \\r; not the Unicode separators splitlines() also splits on)."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            lines = fh.read().splitlines()
+        if path == "-":
+            stream = getattr(sys.stdin, "buffer", None)  # bytes, so undecodable input gets our message
+            text = stream.read().decode("utf-8") if stream is not None else sys.stdin.read()
+        else:
+            with open(path, "rb") as fh:
+                text = fh.read().decode("utf-8")
     except FileNotFoundError:
         raise ParisqaError(f"questions file '{path}' does not exist; pass a file with one question per line") from None
     except UnicodeDecodeError:
-        raise ParisqaError(f"questions file '{path}' is not UTF-8 text; re-save it as UTF-8") from None
-    yield from lines
+        where = "standard input" if path == "-" else f"questions file '{path}'"
+        raise ParisqaError(f"{where} is not UTF-8 text; re-save it as UTF-8") from None
+    yield from _LINE_END.split(text.removeprefix("\ufeff"))
 
 
 def format_answer(answer: Any, out: TextIO) -> None:
     """Print an answer for people: the text, then each citation with where it comes from."""
+    # Corpus text and questions are data: control characters (terminal escapes) are shown escaped.
     if answer.abstained:
-        print(f"Not in the corpus: {answer.answer}", file=out)
+        print(f"Not in the corpus: {shown(answer.answer)}", file=out)
     else:
-        print(answer.answer, file=out)
+        print(shown(" ".join(answer.answer.split())), file=out)
         print(f"(confidence {answer.confidence:.0%})", file=out)
-    shown = answer.citations if not answer.abstained else answer.related[:3]
-    if shown:
+    passages = answer.citations if not answer.abstained else answer.related[:3]
+    if passages:
         print(file=out)
         if answer.abstained:
             print("Closest passages (related reading, not an answer):", file=out)
-    for c in shown:
-        where = f"{c.source}" + (f" > {c.heading}" if c.heading else "")
+    for c in passages:
+        where = shown(c.source) + (f" > {shown(c.heading)}" if c.heading else "")
         print(f"[{c.n}] {where}  (chars {c.start}-{c.end})", file=out)
-        body = " ".join(c.text.split())
+        body = shown(" ".join(c.text.split()))
         print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
 
 
@@ -189,7 +198,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
-            print(f"Q: {question}")
+            print(f"Q: {shown(question)}")
             format_answer(answer, sys.stdout)
             print()
     return status

@@ -153,31 +153,21 @@ def build_index(
 
     def warn(message: str) -> None:
         warnings.append(message)
-        log.warning(message)
         if on_warning:
             on_warning(message)
+        else:  # a caller that takes the warnings shows them itself; logging them too printed each twice
+            log.warning(message)
 
+    # Refuse a missing or empty corpus before taking the lock (and creating the index folder).
     files, scan_warnings = scan_corpus(settings.corpus_dir)
-    for message in scan_warnings:
-        warn(message)
     if not files:
-        raise CorpusError(
-            f"corpus folder '{settings.corpus_dir}' has no .txt or .md files; add some and run `parisqa index` again"
-        )
-    docs: list[Document] = []
-    skipped: dict[str, Any] = {}
-    for f in files:
-        try:
-            docs.append(read_document(f))
-        except Unreadable as exc:
-            warn(str(exc))
-            skipped[f.source] = {"size": f.size, "mtime_ns": f.mtime_ns, "reason": str(exc)}
-    if not docs:
-        raise CorpusError(
-            f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text; see the warnings above"
-        )
-
+        for message in scan_warnings:  # say why the files that are there do not count
+            warn(message)
+        _require_files(settings, files)
     with write_lock(settings.index_dir, wait=lock_wait, on_wait=warn):
+        # Read the corpus only now: a build that waited for another one must index the files as
+        # they are when it runs, not as they were when it started waiting.
+        docs, skipped = _read_corpus(settings, warn)
         remove_stale(settings.index_dir)
         old = _previous_index(settings, warn)
         expected = expected_manifest(settings, old.manifest.get("model") if old else None)
@@ -285,6 +275,34 @@ def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, ran
             if chunk.source != source or chunk.id != chunk_id:
                 return False
     return True
+
+
+def _require_files(settings: Settings, files: list[SourceFile]) -> None:
+    if not files:
+        raise CorpusError(
+            f"corpus folder '{settings.corpus_dir}' has no .txt or .md files; add some and run `parisqa index` again"
+        )
+
+
+def _read_corpus(settings: Settings, warn: Callable[[str], None]) -> tuple[list[Document], dict[str, Any]]:
+    """The readable corpus files, and the skipped ones as the manifest records them."""
+    files, scan_warnings = scan_corpus(settings.corpus_dir)
+    for message in scan_warnings:
+        warn(message)
+    _require_files(settings, files)
+    docs: list[Document] = []
+    skipped: dict[str, Any] = {}
+    for f in files:
+        try:
+            docs.append(read_document(f))
+        except Unreadable as exc:
+            warn(str(exc))
+            skipped[f.source] = {"size": f.size, "mtime_ns": f.mtime_ns, "reason": str(exc)}
+    if not docs:
+        raise CorpusError(
+            f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text; see the warnings above"
+        )
+    return docs, skipped
 
 
 def _previous_index(settings: Settings, warn: Callable[[str], None]) -> LoadedIndex | None:

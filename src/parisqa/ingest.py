@@ -6,10 +6,13 @@ is skipped with a warning that names it and says why; the others still index.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from .config import CORPUS_SUFFIXES
 from .errors import CorpusError
@@ -69,12 +72,17 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
     root = corpus_dir.resolve()
     files: list[SourceFile] = []
     warnings: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(corpus_dir, followlinks=False):
+
+    def unreadable_folder(exc: OSError) -> None:
+        where = _rel(corpus_dir, Path(exc.filename)) if exc.filename else str(corpus_dir)
+        warnings.append(f"skipped {shown(where)}/: cannot read the folder ({exc.strerror}); check its permissions")
+
+    for dirpath, dirnames, filenames in os.walk(corpus_dir, onerror=unreadable_folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for dirname in dirnames:
             if os.path.islink(os.path.join(dirpath, dirname)):
                 warnings.append(
-                    f"skipped {_rel(corpus_dir, Path(dirpath) / dirname)}/: symbolic links to folders "
+                    f"skipped {shown(_rel(corpus_dir, Path(dirpath) / dirname))}/: symbolic links to folders "
                     "are not followed; copy the files into the corpus instead"
                 )
         for name in sorted(filenames):
@@ -82,28 +90,71 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
                 continue
             path = Path(dirpath) / name
             source = _rel(corpus_dir, path)
+            if _SURROGATE.search(source):
+                # Undecodable bytes in the name: it could not be written to the manifest or shown.
+                warnings.append(f"skipped {shown(source)}: its name is not valid UTF-8; rename the file")
+                continue
             if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root) or not target.is_file():
-                    warnings.append(
-                        f"skipped {source}: it is a symbolic link to '{target}', outside the corpus "
-                        "folder; copy the file into the corpus instead"
-                    )
+                problem, target = _link_problem(path, root)
+                if problem:
+                    warnings.append(f"skipped {shown(source)}: {problem}")
                     continue
+                path = target  # read the file itself, so swapping the link later changes nothing
             try:
                 stat = path.stat()
             except OSError as exc:
-                warnings.append(f"skipped {source}: cannot read it ({exc.strerror})")
+                warnings.append(f"skipped {shown(source)}: cannot read it ({exc.strerror})")
                 continue
-            if not path.is_file():
+            if not S_ISREG(stat.st_mode):
+                # A FIFO or device named like a text file: reading it could block or never end.
+                warnings.append(f"skipped {shown(source)}: it is not a regular file")
                 continue
             files.append(SourceFile(source, path, stat.st_size, stat.st_mtime_ns))
     files.sort(key=lambda f: f.source)
     return files, warnings
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# Control characters and bidirectional overrides: shown escaped, so a file name cannot rewrite the
+# terminal or reorder the message it appears in.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def shown(name: str) -> str:
+    """``name`` safe to print: control, bidi-override and undecodable characters escaped."""
+    return _UNSAFE.sub(_escape, name)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # an undecodable byte of a file name (surrogateescape)
+        code -= 0xDC00
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _link_problem(path: Path, root: Path) -> tuple[str | None, Path]:
+    """Why the symbolic link ``path`` is not indexed (``None`` when it may be), and its target."""
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return f"it is a symbolic link to '{os.readlink(path)}', which does not exist", path
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
+        return "it is a symbolic link that loops or cannot be followed", path
+    if not target.is_relative_to(root):
+        return (
+            f"it is a symbolic link to '{target}', outside the corpus folder; copy the file into the corpus instead",
+            target,
+        )
+    if not target.is_file():
+        return f"it is a symbolic link to '{target}', which is not a regular file", target
+    return None, target
 
 
 def decode(data: bytes, source: str) -> str:
@@ -113,12 +164,12 @@ def decode(data: bytes, source: str) -> str:
     offsets are offsets into exactly what the file holds.
     """
     if b"\x00" in data:
-        raise Unreadable(f"skipped {source}: it looks binary (contains NUL bytes); only text files index")
+        raise Unreadable(f"skipped {shown(source)}: it looks binary (contains NUL bytes); only text files index")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Unreadable(
-            f"skipped {source}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"skipped {shown(source)}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "re-save it as UTF-8"
         ) from None
 
@@ -131,15 +182,32 @@ def read_document(file: SourceFile) -> Document:
     """
     if file.size > MAX_FILE_BYTES:
         raise Unreadable(
-            f"skipped {file.source}: {file.size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit; "
+            f"skipped {shown(file.source)}: {file.size:,} bytes is over the {MAX_FILE_BYTES:,}-byte limit; "
             "split it into smaller files"
         )
     try:
-        data = file.path.read_bytes()
+        data = _read_limited(file.path)
     except OSError as exc:
-        raise Unreadable(f"skipped {file.source}: cannot read it ({exc.strerror})") from None
+        reason = "it became a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise Unreadable(f"skipped {shown(file.source)}: cannot read it ({reason})") from None
+    if len(data) > MAX_FILE_BYTES:  # it grew after the folder was scanned
+        raise Unreadable(
+            f"skipped {shown(file.source)}: it is over the {MAX_FILE_BYTES:,}-byte limit; split it into smaller files"
+        )
     text = decode(data, file.source)
     return Document(file.source, text, hashlib.sha256(data).hexdigest(), len(data), file.mtime_ns)
+
+
+def _read_limited(path: Path) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of ``path``, refusing to follow a symbolic link.
+
+    The scan already resolved links it allows, so a link found here was put in place after the scan.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return fh.read(MAX_FILE_BYTES + 1)
 
 
 def read_source_text(corpus_dir: Path, source: str) -> str:

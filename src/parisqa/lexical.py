@@ -68,7 +68,7 @@ def terms(text: str) -> list[str]:
 class Bm25Index:
     """BM25 over chunks (rows aligned with the vector index)."""
 
-    model: Any  # bm25s.BM25
+    model: Any  # bm25s.BM25, or None for an index of no chunks (every file empty)
     doc_freq: dict[str, int]
     num_docs: int
 
@@ -76,6 +76,8 @@ class Bm25Index:
     def build(cls, texts: list[str]) -> Bm25Index:
         import bm25s
 
+        if not texts:
+            return cls(None, {}, 0)
         tokens = [terms(t) or [""] for t in texts]
         model = bm25s.BM25(k1=1.2, b=0.75)
         model.index(tokens, show_progress=False)
@@ -92,7 +94,7 @@ class Bm25Index:
         """BM25 score of every chunk for ``query_terms`` (zeros when none is known)."""
         import numpy as np
 
-        known = [t for t in query_terms if t in self.model.vocab_dict]
+        known = [t for t in query_terms if self.model is not None and t in self.model.vocab_dict]
         if not known or self.num_docs == 0:
             return np.zeros(self.num_docs, dtype=np.float32)
         return self.model.get_scores(known)
@@ -102,6 +104,12 @@ class Bm25Index:
         import numpy as np
 
         buffer = io.BytesIO()
+        if self.model is None:
+            empty = np.zeros(0, dtype=np.float32)
+            np.savez(
+                buffer, data=empty, indices=empty.astype(np.int32), indptr=np.zeros(1, np.int32), num_docs=np.int64(0)
+            )
+            return buffer.getvalue(), b"{}"
         s = self.model.scores
         np.savez(buffer, data=s["data"], indices=s["indices"], indptr=s["indptr"], num_docs=np.int64(s["num_docs"]))
         vocab = json.dumps(self.model.vocab_dict, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -119,6 +127,8 @@ class Bm25Index:
                 "indptr": arrays["indptr"],
                 "num_docs": int(arrays["num_docs"]),
             }
+        if scores["num_docs"] == 0:
+            return cls(None, {}, 0)
         model = bm25s.BM25(k1=1.2, b=0.75)
         model.scores = scores
         model.vocab_dict = {str(k): int(v) for k, v in json.loads(vocab).items()}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import vectors as vector_index
+from .errors import IndexCorruptError
 from .lexical import Bm25Index
 from .records import Chunk
 from .sentences import SentenceTable
@@ -47,8 +48,14 @@ class SearchData:
     def load(cls, index: LoadedIndex) -> SearchData:
         from .indexer import BM25_MATRIX, BM25_VOCAB, SENTENCES
 
-        bm25 = Bm25Index.from_bytes(index.read_extra(BM25_MATRIX), index.read_extra(BM25_VOCAB))
-        sentences = SentenceTable.from_bytes(index.read_extra(SENTENCES))
+        try:
+            bm25 = Bm25Index.from_bytes(index.read_extra(BM25_MATRIX), index.read_extra(BM25_VOCAB))
+            sentences = SentenceTable.from_bytes(index.read_extra(SENTENCES))
+        except (ValueError, KeyError, TypeError) as exc:  # hashes matched, but not this version's arrays
+            raise IndexCorruptError(
+                f"index '{index.path}' holds search data this parisqa cannot read ({exc}); "
+                "run `parisqa index` to rebuild it"
+            ) from None
         return cls(index, bm25, sentences)
 
     @property

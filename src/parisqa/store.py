@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import time
@@ -42,6 +43,10 @@ VECTORS = "faiss.index"
 LOCK = ".lock"
 _GEN_PREFIX = "gen-"
 _BUILD_PREFIX = ".build-"
+# What a generation folder may be called: letters, digits, '-' and '_' after "gen-", so a manifest
+# cannot name a path outside the index folder ("../x", "/etc", "gen-/../..").
+_GEN_NAME = re.compile(r"gen-[A-Za-z0-9_-]{1,64}")
+_EXTRA_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
 # What must be equal between an index and the current settings for the index to be usable.
 _CHECKED = ("schema_version", "encoding", "chunking")
 _CHECKED_MODEL = ("name", "dimension", "weights_sha256")
@@ -89,13 +94,33 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
         raise IndexCorruptError(f"cannot read '{path}' ({exc.strerror}); check its permissions") from None
     try:
         manifest = json.loads(raw)
-        if not isinstance(manifest, dict) or "generation" not in manifest or "files" not in manifest:
-            raise ValueError("missing keys")
-    except ValueError:
-        raise IndexCorruptError(
-            f"index manifest '{path}' is damaged; run `parisqa index` to rebuild the index"
-        ) from None
+        _check_shape(manifest)
+    except (ValueError, RecursionError):
+        raise IndexCorruptError(f"index manifest '{path}' is damaged; run `parisqa index` to rebuild it") from None
     return manifest
+
+
+def _check_shape(manifest: Any) -> None:
+    """Raise ``ValueError`` unless ``manifest`` has the types the code reading it relies on.
+
+    A manifest edited by hand or by an attacker must give a clear "damaged" message, never a
+    ``TypeError`` deep inside a build or a path outside the index folder.
+    """
+    if not isinstance(manifest, dict):
+        raise ValueError("not an object")
+    if not isinstance(manifest.get("generation"), str) or not _GEN_NAME.fullmatch(manifest["generation"]):
+        raise ValueError("bad generation name")
+    for key in ("files", "skipped", "data"):
+        table = manifest.get(key, {})
+        if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
+            raise ValueError(f"bad {key}")
+    if "files" not in manifest:
+        raise ValueError("no files")
+    for key in ("model", "chunking", "faiss"):
+        if not isinstance(manifest.get(key, {}), dict):
+            raise ValueError(f"bad {key}")
+    if not isinstance(manifest.get("chunks", 0), int):
+        raise ValueError("bad chunk count")
 
 
 def mismatches(manifest: dict[str, Any], expected: dict[str, Any]) -> list[str]:
@@ -131,7 +156,11 @@ def _verified_bytes(gen_dir: Path, name: str, entry: dict[str, Any], index_dir: 
         ) from None
     except OSError as exc:
         raise IndexCorruptError(f"cannot read '{path}' ({exc.strerror}); check its permissions") from None
-    if len(data) != entry.get("size") or hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+    if (
+        not isinstance(entry, dict)
+        or len(data) != entry.get("size")
+        or hashlib.sha256(data).hexdigest() != entry.get("sha256")
+    ):
         raise IndexCorruptError(
             f"index '{index_dir}' is damaged: {path.relative_to(index_dir)} does not match its "
             "manifest (truncated or modified); run `parisqa index` to rebuild it"
@@ -171,8 +200,8 @@ def load_index(index_dir: Path, expected: dict[str, Any] | None = None) -> Loade
 
 
 def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
-    generation = str(manifest["generation"])
-    if not generation.startswith(_GEN_PREFIX) or "/" in generation or generation.startswith(_GEN_PREFIX + "."):
+    generation = manifest["generation"]
+    if not isinstance(generation, str) or not _GEN_NAME.fullmatch(generation):
         raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`")
     gen_dir = index_dir / generation
     data = manifest.get("data") or {}
@@ -184,7 +213,7 @@ def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
     try:
         chunks = parse_chunks(chunk_bytes)
         vectors = vector_index.deserialize(vector_bytes)
-    except (ValueError, KeyError, TypeError, RuntimeError):
+    except (ValueError, KeyError, TypeError, RuntimeError, RecursionError):
         raise IndexCorruptError(
             f"index '{index_dir}' is damaged: {generation} cannot be read; run `parisqa index` to rebuild it"
         ) from None
@@ -192,6 +221,12 @@ def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
         raise IndexCorruptError(
             f"index '{index_dir}' is damaged: {len(chunks)} chunk records but {vectors.ntotal} vectors; "
             "run `parisqa index` to rebuild it"
+        )
+    dimension = (manifest.get("model") or {}).get("dimension")
+    if dimension is not None and vectors.d != dimension:
+        raise IndexCorruptError(
+            f"index '{index_dir}' is damaged: its vectors have {vectors.d} dimensions but the manifest says "
+            f"{dimension}; run `parisqa index` to rebuild it"
         )
     return LoadedIndex(index_dir, manifest, chunks, vectors)
 
@@ -276,6 +311,9 @@ def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+            raise  # some file systems cannot flush a folder; the renames are still atomic there
     finally:
         os.close(fd)
 
@@ -302,11 +340,16 @@ def write_index(
     write. ``extra`` holds further named data files (read back with :meth:`LoadedIndex.read_extra`).
 
     Raises:
+        ValueError: an ``extra`` name is not a plain new file name.
         ParisqaError: writing failed (disk full, permissions); the previous index is untouched.
     """
     index_dir = Path(index_dir)
+    for name in extra or {}:
+        if not _EXTRA_NAME.fullmatch(name) or name in (CHUNKS, VECTORS):
+            raise ValueError(f"extra index file name must be a plain new file name, got {name!r}")
     generation = f"{_GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
     build_dir = index_dir / f"{_BUILD_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    swapped = False
     try:
         build_dir.mkdir(parents=True)
         data = {
@@ -317,29 +360,59 @@ def write_index(
             VECTORS: _write_file(build_dir / VECTORS, vector_index.serialize(vectors)),
         }
         for name, payload in (extra or {}).items():
-            if "/" in name or name.startswith(".") or name in data:
-                raise ValueError(f"extra index file name must be a plain new file name, got {name!r}")
             data[name] = _write_file(build_dir / name, payload)
         _fsync_dir(build_dir)
         os.rename(build_dir, index_dir / generation)
         full = dict(manifest, generation=generation, chunks=len(chunks), data=data)
         tmp = index_dir / f".{MANIFEST}.{secrets.token_hex(4)}.tmp"
         _write_file(tmp, json.dumps(full, indent=1, ensure_ascii=False).encode("utf-8"))
-        os.replace(tmp, index_dir / MANIFEST)
+        os.replace(tmp, index_dir / MANIFEST)  # the commit point
+        swapped = True
         _fsync_dir(index_dir)
     except OSError as exc:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        for leftover in index_dir.glob(f".{MANIFEST}.*.tmp"):
-            leftover.unlink(missing_ok=True)
-        current = read_manifest(index_dir) if (index_dir / MANIFEST).exists() else None
-        if not current or current.get("generation") != generation:
-            shutil.rmtree(index_dir / generation, ignore_errors=True)
-        hint = "free some disk space" if exc.errno == errno.ENOSPC else "check the folder's permissions"
-        raise ParisqaError(
-            f"could not write the index to '{index_dir}' ({exc.strerror or exc}); {hint} and run "
-            "`parisqa index` again; the previous index is intact"
-        ) from None
+        if not swapped:
+            _discard(index_dir, build_dir, generation)
+        raise ParisqaError(_write_error(index_dir, exc, swapped)) from None
+    except BaseException:
+        # Ctrl-C or an unexpected error: leave the index as it was (a kill leaves the same state,
+        # and the next build removes what is left).
+        if not swapped:
+            _discard(index_dir, build_dir, generation)
+        raise
     return generation
+
+
+def _discard(index_dir: Path, build_dir: Path, generation: str) -> None:
+    """Remove what an unfinished write left, unless the manifest already names it."""
+    shutil.rmtree(build_dir, ignore_errors=True)
+    try:
+        current = read_manifest(index_dir)
+    except IndexCorruptError:
+        current = None
+    if current is None or current.get("generation") != generation:
+        shutil.rmtree(index_dir / generation, ignore_errors=True)
+    for leftover in index_dir.glob(f".{MANIFEST}.*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def _write_error(index_dir: Path, exc: OSError, swapped: bool) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = "free some disk space"
+    elif exc.errno == errno.EFBIG:
+        hint = "raise the file size limit (ulimit -f) or use another --index folder"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        hint = "check the folder's permissions"
+    else:
+        hint = "check the disk"
+    if swapped:
+        return (
+            f"the new index in '{index_dir}' is in place but could not be flushed to disk "
+            f"({exc.strerror or exc}); {hint}"
+        )
+    return (
+        f"could not write the index to '{index_dir}' ({exc.strerror or exc}); {hint} and run "
+        "`parisqa index` again; the previous index is intact"
+    )
 
 
 def remove_stale(index_dir: Path, keep: int = 2) -> None:
@@ -405,8 +478,11 @@ def write_lock(index_dir: Path, *, wait: float = 0.0, on_wait: Callable[[str], N
                     on_wait(f"{message}; waiting for it to finish")
                     told = True
                 time.sleep(0.1)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError:
+            pass  # the pid only makes the "busy" message friendlier; a full disk must not stop here
         yield
     finally:
         os.close(fd)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import line_spans, strip_span
+from .text import iter_line_spans, strip_span
 
 _MD_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -76,7 +76,7 @@ class Parsed:
         return pairs
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int  # content start (stripped)
     end: int  # content end (stripped)
@@ -123,11 +123,16 @@ def _label_text(content: str) -> str:
     return _bare(content).rstrip(":").strip()
 
 
+# Stands for every blank line: nothing reads a blank line's position, and a file of millions of
+# empty lines must not cost millions of objects.
+_BLANK = _Line(0, 0, 0, 0, "", True)
+
+
 def _lines(text: str) -> list[_Line]:
     lines = []
-    for raw_start, raw_end in line_spans(text):
+    for raw_start, raw_end in iter_line_spans(text):
         s, e = strip_span(text, raw_start, raw_end)
-        lines.append(_Line(s, e, raw_start, raw_end, text[s:e], s == e))
+        lines.append(_Line(s, e, raw_start, raw_end, text[s:e], False) if s < e else _BLANK)
     return lines
 
 
@@ -210,6 +215,8 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
             while j < n and not lines[j].content.startswith(marker[:3]):
                 j += 1
             last = min(j, n - 1)
+            while lines[last].blank:  # an unclosed fence ends at its last non-blank line
+                last -= 1
             units.append(unit("code", line.start, lines[last].end))
             seen_content = True
             i = last + 1
@@ -221,9 +228,7 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
             level = len(atx.group(1))
             hs = line.start + atx.end()
             he = line.end
-            closing = re.search(r"[ \t]+#+$", text[hs:he])
-            if closing:
-                he = hs + closing.start()
+            he = _without_closing_hashes(text, hs, he)
             hs, he = strip_span(text, hs, he)
             if _is_question(text[hs:he]) and _answer_follows(lines, i + 1, markdown=True):
                 faq, i = _faq(text, lines, i, hs, he, wrapped)
@@ -314,6 +319,21 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
         i = j
 
     return Parsed(title or fallback_title, tuple(units))
+
+
+def _without_closing_hashes(text: str, start: int, end: int) -> int:
+    """End of an ATX heading's text without its optional closing ``#`` sequence (``## Title ##``).
+
+    Done by hand: the obvious ``re.search(r"[ \\t]+#+$")`` is quadratic on a long run of spaces.
+    """
+    cut = end
+    while cut > start and text[cut - 1] == "#":
+        cut -= 1
+    if cut in (end, start) or text[cut - 1] not in " \t":
+        return end
+    while cut > start and text[cut - 1] in " \t":
+        cut -= 1
+    return cut
 
 
 def _answer_follows(lines: list[_Line], j: int, markdown: bool) -> bool:

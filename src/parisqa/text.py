@@ -7,6 +7,7 @@ always be sliced back out of the file it came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 # \r\n, \r and \n all end a line; nothing else does (str.splitlines would also split on \x0b, \x1c,
 # \u2028 ..., which editors do not treat as line ends).
@@ -15,16 +16,21 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 
 
+def iter_line_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Yield the span of every line, line terminator excluded."""
+    pos = 0
+    found = False
+    for match in _LINE_END.finditer(text):
+        yield pos, match.start()
+        pos = match.end()
+        found = True
+    if pos < len(text) or not found:
+        yield pos, len(text)
+
+
 def line_spans(text: str) -> list[tuple[int, int]]:
     """Return the span of every line, line terminator excluded."""
-    spans = []
-    pos = 0
-    for match in _LINE_END.finditer(text):
-        spans.append((pos, match.start()))
-        pos = match.end()
-    if pos < len(text) or not spans:
-        spans.append((pos, len(text)))
-    return spans
+    return list(iter_line_spans(text))
 
 
 def _is_space(ch: str) -> bool:
@@ -46,8 +52,9 @@ def is_blank(text: str, start: int, end: int) -> bool:
 
 
 # A sentence ends at ., ! or ? (or an ellipsis), possibly followed by closing quotes or brackets, then
-# whitespace.
-_SENTENCE_END = re.compile(r"(?:[.!?\u2026\u3002\uff01\uff1f]+)[\"'\u201d\u2019)\]]*(?=\s)")
+# whitespace. The whitespace is checked after the match, not with a lookahead: a lookahead makes a
+# long run of "!!!!" without a following space cost quadratic time (every suffix is retried).
+_SENTENCE_END = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]+[\"'\u201d\u2019)\]]*")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st vs etc e.g i.e eg ie inc ltd co corp fig figs no nos vol approx est "
     "dept univ gen gov sen rep jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.u u.n "
@@ -82,9 +89,10 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     cursor = start
-    region = text[start:end]
-    for match in _SENTENCE_END.finditer(region):
-        cut = start + match.end()
+    for match in _SENTENCE_END.finditer(text, start, end):
+        cut = match.end()
+        if cut >= end or not text[cut].isspace():
+            continue
         nxt = cut
         while nxt < end and _is_space(text[nxt]):
             nxt += 1
@@ -92,7 +100,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             break
         if text[nxt].islower():
             continue
-        if _ends_with_abbreviation(text, start + match.start(), cursor):
+        if _ends_with_abbreviation(text, match.start(), cursor):
             continue
         s, e = strip_span(text, cursor, cut)
         if s < e:
