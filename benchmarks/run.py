@@ -1165,7 +1165,26 @@ def main(argv: list[str] | None = None) -> int:
         "memory": bench_memory,
         "peer": bench_peer,
     }
+    out.mkdir(parents=True, exist_ok=True)
+    previous = out / "RESULTS.json"
+    old = json.loads(previous.read_text()) if previous.exists() else {}
     started = time.perf_counter()
+
+    def save() -> None:
+        # Written after every section, so a run stopped half-way keeps what it measured; sections not
+        # re-run this time keep their earlier figures.
+        done = dict(results)
+        for name in SECTIONS:
+            if name not in done and name in old:
+                done[name] = old[name]
+                for key in ("section_seconds", "section_ran_at"):
+                    if name in old.get(key, {}):
+                        done.setdefault(key, {})[name] = old[key][name]
+        done["load_average_end"] = os.getloadavg()
+        done["total_seconds"] = time.perf_counter() - started
+        (out / "RESULTS.json").write_text(json.dumps(done, indent=1, default=float) + "\n")
+        (out / "RESULTS.md").write_text(report(done))
+
     for name in SECTIONS:
         if name in chosen:
             log(f"== {name}")
@@ -1176,22 +1195,8 @@ def main(argv: list[str] | None = None) -> int:
                 "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                 "load_average": os.getloadavg(),
             }
-    results["load_average_end"] = os.getloadavg()
-    results["total_seconds"] = time.perf_counter() - started
-    out.mkdir(parents=True, exist_ok=True)
-    previous = out / "RESULTS.json"
-    if args.only and previous.exists():
-        # Keep the sections not re-run this time.
-        old = json.loads(previous.read_text())
-        for name in SECTIONS:
-            if name not in chosen and name in old:
-                results[name] = old[name]
-                for key in ("section_seconds", "section_ran_at"):
-                    if name in old.get(key, {}):
-                        results.setdefault(key, {})[name] = old[key][name]
-    (out / "RESULTS.json").write_text(json.dumps(results, indent=1, default=float) + "\n")
-    (out / "RESULTS.md").write_text(report(results))
-    log(f"wrote {out / 'RESULTS.md'} in {results['total_seconds']:.0f} s")
+            save()
+    log(f"wrote {out / 'RESULTS.md'} in {time.perf_counter() - started:.0f} s")
     return 0
 
 
