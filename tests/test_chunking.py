@@ -153,3 +153,20 @@ def test_every_word_of_the_body_is_in_some_chunk(seed_text, budget):
         for i in range(unit.start, unit.end):
             if not seed_text[i].isspace():
                 assert i in covered, f"character {i} of a {unit.kind} unit is in no chunk"
+
+
+def test_answer_units_are_the_same_whatever_the_line_ends():
+    """A paragraph wrapped over lines and ending in ':' is a sentence with \\r line ends too, not a label."""
+    from parisqa.records import Chunk
+    from parisqa.sentences import chunk_sentences
+
+    lf = (
+        "Paris funds research in many fields\nand supports its young companies as follows:\n- tax credits.\n- grants.\n"
+    )
+    units = {}
+    for name, end in (("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")):
+        text = lf.replace("\n", end)
+        chunk = Chunk(id="x", source="a.txt", start=0, end=len(text), text=text)
+        units[name] = [" ".join(text[s.start : s.end].split()) for s in chunk_sentences(chunk)]
+    assert units["lf"] == units["crlf"] == units["cr"]
+    assert any(u.startswith("Paris funds research") for u in units["cr"])

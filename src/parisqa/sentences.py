@@ -12,21 +12,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .records import Chunk
+from .structure import _LIST as _LIST_START
+from .structure import _label_like
 from .text import line_spans, sentence_spans, strip_span
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-_LIST_START = re.compile(
-    r"^[ \t]*(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])[ \t]+(?=\S)"
-)
 _ENDS_SENTENCE = re.compile(r"[.!?:;\u2026\u3002][\"'\u201d\u2019)\]]*$")
 
 
 def _is_label(line: str) -> bool:
-    from .structure import _label_like
-
-    return "\n" not in line and _label_like(line)
+    return "\n" not in line and "\r" not in line and _label_like(line)
 
 
 @dataclass(frozen=True)

@@ -116,7 +116,9 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+# Two line ends with nothing but spaces between. "\r" must not stop before its "\n": backtracking
+# would read one \r\n as two line ends and split every wrapped line of a CRLF file.
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)[ \t]*(?:\r\n|\r|\n)")
 
 
 def _split_blank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
