@@ -168,6 +168,24 @@ def test_a_build_over_a_damaged_manifest_starts_again(index_copy, embedder):
     _load_everything(index_copy)
 
 
+@pytest.mark.parametrize(
+    ("where", "value"),
+    [(("files", "*", "chunks"), 5), (("model", "weights_stat"), "x"), (("model", "weights_stat"), [1, "2"])],
+)
+def test_a_build_over_a_manifest_with_bad_nested_fields_does_not_crash(index_copy, embedder, where, value):
+    path = index_copy.index_dir / MANIFEST
+    manifest = json.loads(path.read_bytes())
+    parent = manifest
+    for key in where[:-1]:
+        parent = parent[next(iter(parent))] if key == "*" else parent[key]
+    parent[where[-1]] = value
+    path.write_text(json.dumps(manifest))
+    warnings = []
+    summary = build_index(index_copy, embedder=embedder, on_warning=warnings.append)
+    assert summary.chunks > 10
+    _load_everything(index_copy)
+
+
 # --- nothing loaded can be code ------------------------------------------------------------------
 
 PICKLING_MODULES = {"pickle", "cPickle", "_pickle", "joblib", "dill", "cloudpickle", "shelve", "marshal"}
@@ -299,7 +317,7 @@ def test_a_write_failing_at_any_step_leaves_the_old_index_answering(
 
 def test_a_failure_after_the_swap_says_the_new_index_is_in_place(index_copy, embedder, monkeypatch):
     (index_copy.corpus_dir / "lyon.txt").write_text("Lyon Notes\nLyon funds a robotics cluster.\n", encoding="utf-8")
-    _fail_on(monkeypatch, store, "_fsync_dir", 2, errno.EIO)
+    _fail_on(monkeypatch, store, "_fsync_dir", 3, errno.EIO)  # the flush after the swap
     with pytest.raises(ParisqaError, match="new index .* is in place but could not be flushed"):
         build_index(index_copy, embedder=embedder)
     monkeypatch.undo()

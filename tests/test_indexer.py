@@ -151,3 +151,37 @@ def test_bad_setting_names_the_value():
 
     with pytest.raises(ConfigError, match="chunk_tokens must be between 16 and 256, got 4"):
         Settings(chunk_tokens=4)
+
+
+def test_sentence_vectors_are_reused_only_for_the_same_spans(settings, corpus, embedder, monkeypatch):
+    """A new sentence splitter that cuts an unchanged chunk differently gets its sentences embedded again."""
+    import numpy as np
+
+    from parisqa import indexer
+    from parisqa.indexer import SENTENCES
+    from parisqa.sentences import Sentence, SentenceTable, chunk_sentences
+
+    (corpus / "lyon.txt").write_text(EXTRA, encoding="utf-8")
+    build_index(settings, embedder=embedder)
+
+    def without_first_word(chunk):
+        # The same number of sentences, each starting one word later.
+        out = []
+        for s in chunk_sentences(chunk):
+            text = chunk.text[s.start - chunk.start : s.end - chunk.start]
+            cut = text.find(" ") + 1
+            out.append(Sentence(s.start + cut, s.end, s.question) if 0 < cut < len(text) else s)
+        return out
+
+    monkeypatch.setattr(indexer, "chunk_sentences", without_first_word)
+    (corpus / "lyon.txt").write_text(EXTRA.replace("forty million", "fifty million"), encoding="utf-8")
+    build_index(settings, embedder=embedder)
+
+    index = load_index(settings.index_dir)
+    table = SentenceTable.from_bytes(index.read_extra(SENTENCES))
+    source = (corpus / "paris-ai-city.txt").read_bytes().decode("utf-8")
+    rows = [i for i in range(len(table)) if index.chunks[int(table.chunk[i])].source == "paris-ai-city.txt"][:40]
+    texts = [source[int(table.start[i]) : int(table.end[i])] for i in rows]
+    expected = embedder.encode(texts)
+    cosines = np.sum(table.vectors[rows].astype(np.float32) * expected, axis=1)
+    assert cosines.min() > 0.999, [t for t, c in zip(texts, cosines) if c <= 0.999][:3]

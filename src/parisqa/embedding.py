@@ -50,7 +50,9 @@ class ModelInfo:
     dimension: int
     max_seq_length: int
     weights_sha256: str
-    weights_stat: tuple[int, int]  # (size, mtime_ns): lets a later run skip re-hashing
+    # (size, mtime_ns, inode, ctime_ns): lets a later run skip re-hashing. The inode and ctime catch a
+    # file replaced with one of the same size and copied-back mtime (cp -p, rsync -a, touch -r).
+    weights_stat: tuple[int, ...]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -72,11 +74,11 @@ def _sha256(path: Path) -> str:
 
 
 @lru_cache(maxsize=1)
-def _cached_info(folder: str, known: tuple[tuple[int, int], str] | None) -> ModelInfo:
+def _cached_info(folder: str, known: tuple[tuple[int, ...], str] | None) -> ModelInfo:
     path = Path(folder)
     weights = path / "model.safetensors"
     stat = weights.stat()
-    weights_stat = (stat.st_size, stat.st_mtime_ns)
+    weights_stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
     if known is not None and known[0] == weights_stat:
         sha = known[1]
     else:
@@ -90,14 +92,14 @@ def model_info(known: dict[str, Any] | None = None) -> ModelInfo:
     """Describe the bundled model.
 
     Args:
-        known: the ``model`` entry of an existing manifest; when the weights file has the same size
-            and modification time as recorded there, its recorded hash is reused instead of hashing
-            90 MB again.
+        known: the ``model`` entry of an existing manifest; when the weights file has the same size,
+            modification time, inode and change time as recorded there, its recorded hash is reused
+            instead of hashing 90 MB again.
     """
     hint = None
-    if known and known.get("weights_stat") and known.get("weights_sha256"):
-        size, mtime = known["weights_stat"]
-        hint = ((int(size), int(mtime)), str(known["weights_sha256"]))
+    stat, sha = (known.get("weights_stat"), known.get("weights_sha256")) if isinstance(known, dict) else (None, None)
+    if isinstance(stat, list) and all(type(v) is int for v in stat) and isinstance(sha, str):
+        hint = (tuple(stat), sha)
     return _cached_info(str(model_dir()), hint)
 
 

@@ -228,7 +228,13 @@ def build_index(
         summary = dict(added=added, changed=changed, removed=removed, unchanged=unchanged)
 
         if old is not None and reuse and not (added or changed or removed):
-            if old.manifest.get("files") == file_entries and old.manifest.get("skipped", {}) == skipped:
+            # The model entry too: a reinstalled model (same hash, new file stat) is recorded once, so
+            # later runs need not hash its weights again.
+            if (
+                old.manifest.get("files") == file_entries
+                and old.manifest.get("skipped", {}) == skipped
+                and old.manifest.get("model") == expected["model"]
+            ):
                 return BuildSummary(
                     **summary,
                     chunks=len(new_chunks),
@@ -347,12 +353,17 @@ def _embeddings_for(
     chunk_cache: dict[str, Any] = {}
     sentence_cache: dict[str, Any] = {}
     if old_vectors is not None and any(r < 0 for r in rows_from_old):
-        chunk_cache = {embed_key(c): old_vectors[row] for row, c in enumerate(old.chunks)}  # type: ignore[union-attr]
-        if old_sentences is not None:
-            for row, c in enumerate(old.chunks):  # type: ignore[union-attr]
-                for i in old_sentences.rows_for(row):
-                    text = c.text[int(old_sentences.start[i]) - c.start : int(old_sentences.end[i]) - c.start]
-                    sentence_cache[text] = old_sentences.vectors[i]
+        # Texts of the old chunks that are not carried over row for row (those of changed and removed
+        # files) may recur in new chunks: a moved paragraph is not embedded again.
+        kept = set(rows_from_old)
+        for row in range(len(old.chunks)):  # type: ignore[union-attr]
+            if row in kept:
+                continue
+            c = old.chunks[row]  # type: ignore[union-attr]
+            chunk_cache[embed_key(c)] = old_vectors[row]
+            for i in old_sentences.rows_for(row) if old_sentences is not None else ():
+                text = c.text[int(old_sentences.start[i]) - c.start : int(old_sentences.end[i]) - c.start]
+                sentence_cache[text] = old_sentences.vectors[i]
 
     todo: dict[str, list[tuple[str, int]]] = {}  # text -> [(kind, row)]
     chunk_texts: set[str] = set()
@@ -363,7 +374,12 @@ def _embeddings_for(
         if old_row >= 0 and old_vectors is not None:
             chunk_out[i] = old_vectors[old_row]
             old_rows = old_sentences.rows_for(old_row) if old_sentences is not None else range(0)
-            if len(old_rows) == len(sentence_rows):
+            # The sentence vectors are reused only for the very same spans (a new sentence splitter
+            # may cut an unchanged chunk differently).
+            if len(old_rows) == len(sentence_rows) and all(
+                int(old_sentences.start[o]) == s.start and int(old_sentences.end[o]) == s.end  # type: ignore[union-attr]
+                for o, s in zip(old_rows, per_chunk[i])
+            ):
                 sentence_out[sentence_rows.start : sentence_rows.stop] = old_sentences.vectors[  # type: ignore[union-attr]
                     old_rows.start : old_rows.stop
                 ]

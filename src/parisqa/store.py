@@ -119,6 +119,9 @@ def _check_shape(manifest: Any) -> None:
     for key in ("model", "chunking", "faiss"):
         if not isinstance(manifest.get(key, {}), dict):
             raise ValueError(f"bad {key}")
+    for entry in manifest["files"].values():
+        if not isinstance(entry.get("chunks", []), list):
+            raise ValueError("bad file chunk list")
     if not isinstance(manifest.get("chunks", 0), int):
         raise ValueError("bad chunk count")
 
@@ -363,6 +366,9 @@ def write_index(
             data[name] = _write_file(build_dir / name, payload)
         _fsync_dir(build_dir)
         os.rename(build_dir, index_dir / generation)
+        # The generation's rename must be on disk before the manifest that names it: after a power
+        # loss the two renames could otherwise land in either order.
+        _fsync_dir(index_dir)
         full = dict(manifest, generation=generation, chunks=len(chunks), data=data)
         tmp = index_dir / f".{MANIFEST}.{secrets.token_hex(4)}.tmp"
         _write_file(tmp, json.dumps(full, indent=1, ensure_ascii=False).encode("utf-8"))
