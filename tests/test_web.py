@@ -245,6 +245,25 @@ def test_opening_a_missing_document_is_a_message_not_a_crash(actions):
     assert _read_source(actions.ctx, "paris-ai-city.txt").startswith("Why Paris")
 
 
+def test_opening_a_document_follows_the_scans_link_rules(actions, tmp_path):
+    """A citation's document is shown only from a regular file inside the corpus, as the scan indexes."""
+    from parisqa.errors import ParisqaError
+    from parisqa.web import _read_source
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private key material\n", encoding="utf-8")
+    corpus = actions.corpus_dir
+    (corpus / "notes.txt").symlink_to(secret)
+    (corpus / "zero.txt").symlink_to("/dev/zero")
+    (corpus / "inside.txt").symlink_to(corpus / "paris-ai-city.txt")
+    with pytest.raises(ParisqaError, match="outside the corpus folder") as refused:
+        _read_source(actions.ctx, "notes.txt")
+    assert "private key" not in str(refused.value)
+    with pytest.raises(ParisqaError, match="outside the corpus folder|not a regular file"):
+        _read_source(actions.ctx, "zero.txt")
+    assert _read_source(actions.ctx, "inside.txt").startswith("Why Paris")
+
+
 def test_status_line_reports_the_index(actions):
     from parisqa.web import status_text
 

@@ -211,6 +211,26 @@ def _read_limited(path: Path) -> bytes:
 
 
 def read_source_text(corpus_dir: Path, source: str) -> str:
-    """The current text of one corpus file, for checking or displaying a citation."""
+    """The current text of one corpus file, for showing a citation in its whole document.
+
+    The scan's rules hold here too: a symbolic link is read only when it leads to a regular file
+    inside the corpus folder, only regular files are read, and at most :data:`MAX_FILE_BYTES`.
+
+    Raises:
+        Unreadable: the file cannot be shown; the message says why.
+    """
     path = Path(corpus_dir) / source
-    return decode(path.read_bytes(), source)
+    if path.is_symlink():
+        problem, path = _link_problem(path, Path(corpus_dir).resolve())
+        if problem:
+            raise Unreadable(f"cannot show {shown(source)}: {problem}")
+    try:
+        data = _read_limited(path)
+    except OSError as exc:
+        raise Unreadable(f"cannot read {shown(source)} ({exc.strerror})") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Unreadable(f"cannot show {shown(source)}: it is over the {MAX_FILE_BYTES:,}-byte limit")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Unreadable(f"{shown(source)} is no longer UTF-8 text; rebuild the index") from None

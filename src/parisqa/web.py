@@ -13,6 +13,7 @@ HTML in :mod:`parisqa.web_render` (which escapes every text it shows).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -27,6 +28,8 @@ from .errors import ConfigError, IndexBusyError, IndexMissingError, ParisqaError
 
 # No usage reporting or version checks: the page must work with no network.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -190,16 +193,13 @@ def _faq_questions(ctx: WebContext) -> list[str]:
 
 def _read_source(ctx: WebContext, source: str) -> str:
     from .documents import source_path
+    from .ingest import Unreadable, read_source_text
 
-    path = source_path(ctx.settings.corpus_dir, source)
+    source_path(ctx.settings.corpus_dir, source)  # a document of the corpus, or a CorpusError
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ParisqaError(f"cannot read {source} ({exc.strerror})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ParisqaError(f"{source} is no longer UTF-8 text; rebuild the index") from None
+        return read_source_text(ctx.settings.corpus_dir, source)
+    except Unreadable as exc:
+        raise ParisqaError(str(exc)) from None
 
 
 def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
@@ -243,9 +243,14 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         yield transcript_html([*history, {"question": question, "pending": waiting}]), "", history
         ctx.warmup.done.wait()
         try:
+            if ctx.warmup.fatal:
+                raise ParisqaError(ctx.warmup.error or "the model could not be loaded")
             entry: dict[str, Any] = {"question": question, "answer": engine.ask(question, query=query).to_dict()}
         except ParisqaError as exc:
             entry = {"question": question, "error": web_message(exc)}
+        except Exception as exc:  # noqa: BLE001 - an error turn, not a spinner that never stops
+            log.exception("answering %r failed", question)
+            entry = {"question": question, "error": f"answering failed: {exc}"}
         history = [*history, entry]
         yield transcript_html(history), "", history
 
