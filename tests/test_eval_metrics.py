@@ -14,6 +14,7 @@ from parisqa.evaluation import metrics as m
         ("an apple, a pear and THE plum.", "apple pear and plum"),
         ("Paris’ “AI” scene", "paris ai scene"),  # curly quotes count as punctuation
         ("theatre", "theatre"),  # articles only as whole words
+        ("state-of-the-art U.S. labs", "stateoftheart us labs"),  # punctuation deleted, as in the SQuAD script
         ("", ""),
     ],
 )

@@ -34,7 +34,8 @@ def normalize_answer(text: str) -> str:
         'eiffel tower'
     """
     lowered = text.lower()
-    no_punct = "".join(" " if _is_punct(ch) else ch for ch in lowered)
+    # Deleted, not replaced by a space, as the SQuAD script does: "state-of-the-art" is one token.
+    no_punct = "".join(ch for ch in lowered if not _is_punct(ch))
     return " ".join(_ARTICLES.sub(" ", no_punct).split())
 
 

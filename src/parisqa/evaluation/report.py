@@ -5,6 +5,7 @@ No file I/O and nothing heavy here; the chart lives in :mod:`parisqa.evaluation.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,16 +208,17 @@ def render_text(report: dict[str, Any], warnings: bool = True) -> str:
 
 
 def _md_escape(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    # Questions, ids and warnings come from user files: shown as text in any Markdown viewer.
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
 
 
 def render_markdown(report: dict[str, Any], chart: str | None = None) -> str:
     """Markdown: settings, one metric table per section, the chart, the metric meanings, per-question rows."""
     s = report["settings"]
     out = [
-        f"# parisqa evaluation: {report['test_set']}",
+        f"# parisqa evaluation: {_md_escape(report['test_set'])}",
         "",
-        f"- test set: {report['test_set']} from `{report['source']}`",
+        f"- test set: {_md_escape(report['test_set'])} from `{report['source']}`",
         f"- corpus: `{s.get('corpus_dir')}`, index: `{s.get('index_dir')}`",
         f"- chunking: {s.get('chunk_tokens')} tokens, overlap {s.get('chunk_overlap')}; retrieval depth k={s.get('k')}",
         f"- parisqa {report.get('parisqa_version')}, {report.get('created')}",

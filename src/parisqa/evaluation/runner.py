@@ -3,7 +3,8 @@
 The entry points :func:`evaluate_faq`, :func:`evaluate_questions` and :func:`evaluate_squad` return
 a :class:`~parisqa.evaluation.report.Report`; they print nothing. Indexes other than the served one
 (the held-out FAQ index, a SQuAD corpus) are built in a temporary folder that is deleted afterwards;
-the served corpus and index are only read.
+the served corpus is only read, and so is the served index, except that (like ``parisqa ask``) a
+missing or stale one is built or updated first unless ``auto_build=False`` (``--no-build``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from .. import __version__
 from ..api import Engine, clean_question
 from ..config import Settings
-from ..embedding import Embedder, default_embedder
+from ..embedding import Embedder, default_embedder, model_cache_dir
 from ..errors import ConfigError, QuestionError
 from ..indexer import build_index
 from ..records import Answer, Chunk
@@ -110,10 +111,14 @@ def _padded(text: str) -> str:
 
 
 def ranked_passages(answer: Answer) -> list[tuple[str, str]]:
-    """The retrieved passages, best first: the citations, then related passages, without repeats."""
+    """The retrieved passages in retrieval order (best score first), without repeats.
+
+    Citations list the passages an answer quotes first; retrieval metrics judge the ranking itself,
+    so that they do not move with the answer or the abstention decision.
+    """
     seen: set[tuple[str, int, int]] = set()
     out = []
-    for c in (*answer.citations, *answer.related):
+    for c in sorted((*answer.citations, *answer.related), key=lambda c: -c.score):
         key = (c.source, c.start, c.end)
         if key not in seen:
             seen.add(key)
@@ -320,6 +325,10 @@ def evaluate(
 
         raise DatasetError(f"the test set from '{test_set.source}' is empty; add questions to it")
     embedder = embedder or default_embedder()
+    # Temporary indexes are built before any engine offers the served index's ONNX export: use it when
+    # it exists (read only), so latency is measured on the backend users get.
+    if model_cache_dir(settings.index_dir).is_dir():
+        embedder.offer_cache_dir(model_cache_dir(settings.index_dir))
     warnings = list(test_set.warnings)
 
     def warn(message: str) -> None:
