@@ -153,8 +153,8 @@ def test_bad_setting_names_the_value():
         Settings(chunk_tokens=4)
 
 
-def test_sentence_vectors_are_reused_only_for_the_same_spans(settings, corpus, embedder, monkeypatch):
-    """A new sentence splitter that cuts an unchanged chunk differently gets its sentences embedded again."""
+def test_a_new_chunker_version_resplits_but_embeds_only_new_text(settings, corpus, embedder, monkeypatch):
+    """Chunks and sentences are re-made; vectors of texts the old index holds are reused, the rest embedded."""
     import numpy as np
 
     from parisqa import indexer
@@ -165,7 +165,7 @@ def test_sentence_vectors_are_reused_only_for_the_same_spans(settings, corpus, e
     build_index(settings, embedder=embedder)
 
     def without_first_word(chunk):
-        # The same number of sentences, each starting one word later.
+        # A different splitter: the same sentences, each starting one word later.
         out = []
         for s in chunk_sentences(chunk):
             text = chunk.text[s.start - chunk.start : s.end - chunk.start]
@@ -174,14 +174,20 @@ def test_sentence_vectors_are_reused_only_for_the_same_spans(settings, corpus, e
         return out
 
     monkeypatch.setattr(indexer, "chunk_sentences", without_first_word)
-    (corpus / "lyon.txt").write_text(EXTRA.replace("forty million", "fifty million"), encoding="utf-8")
-    build_index(settings, embedder=embedder)
+    monkeypatch.setattr(indexer, "CHUNKER_VERSION", indexer.CHUNKER_VERSION + 1)
+    warnings = []
+    summary = build_index(settings, embedder=embedder, on_warning=warnings.append)
+    assert summary.changed == 2 and summary.embedded == 0  # the same chunk texts: their vectors are reused
+    assert any("chunker_version" in w and "re-chunking" in w for w in warnings)
 
     index = load_index(settings.index_dir)
     table = SentenceTable.from_bytes(index.read_extra(SENTENCES))
     source = (corpus / "paris-ai-city.txt").read_bytes().decode("utf-8")
     rows = [i for i in range(len(table)) if index.chunks[int(table.chunk[i])].source == "paris-ai-city.txt"][:40]
     texts = [source[int(table.start[i]) : int(table.end[i])] for i in rows]
-    expected = embedder.encode(texts)
-    cosines = np.sum(table.vectors[rows].astype(np.float32) * expected, axis=1)
+    first = int(table.chunk[rows[0]])
+    stored = [(int(table.start[i]), int(table.end[i])) for i in table.rows_for(first)]
+    assert stored == [(x.start, x.end) for x in without_first_word(index.chunks[first])]  # the new split
+    assert stored != [(x.start, x.end) for x in chunk_sentences(index.chunks[first])]
+    cosines = np.sum(table.vectors[rows].astype(np.float32) * embedder.encode(texts), axis=1)
     assert cosines.min() > 0.999, [t for t, c in zip(texts, cosines) if c <= 0.999][:3]

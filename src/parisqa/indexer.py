@@ -24,8 +24,9 @@ from .errors import CorpusError, IndexCorruptError, IndexMismatchError
 from .ingest import Document, SourceFile, Unreadable, read_document, scan_corpus
 from .lexical import Bm25Index
 from .records import BuildSummary, Chunk, content_id
-from .sentences import SentenceTable, chunk_sentences
+from .sentences import Sentence, SentenceTable, chunk_sentences
 from .store import (
+    CHECKED_MODEL_KEYS,
     SCHEMA_VERSION,
     LoadedIndex,
     load_index,
@@ -39,8 +40,10 @@ from .structure import parse
 from .tokens import count_wordpieces
 
 log = logging.getLogger(__name__)
-# Bumped whenever chunking changes in a way that changes chunks for the same settings.
-CHUNKER_VERSION = 2
+# Bumped whenever chunking changes in a way that changes chunks for the same settings, or the
+# splitting of chunks into answer units (sentences) changes: unchanged files keep both from the old
+# index. 3: CRLF and CR-only files split into sentences like LF files.
+CHUNKER_VERSION = 3
 # Extra data files of each index generation (see store.write_index).
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
@@ -246,7 +249,14 @@ def build_index(
                 )
 
         new_chunks = [c if c is not None else old.chunks[r] for c, r in zip(new_chunks, rows_from_old)]  # type: ignore[union-attr]
-        vectors, sentences, embedded = _embeddings_for(new_chunks, rows_from_old, old, reuse, embedder, progress)
+        # With the same model, embeddings stay valid whatever else changed: texts found in the old index
+        # (even one chunked differently) are not embedded again.
+        same_model = old is not None and all(
+            old.manifest.get("model", {}).get(key) == expected["model"].get(key) for key in CHECKED_MODEL_KEYS
+        )
+        vectors, sentences, embedded = _embeddings_for(
+            new_chunks, rows_from_old, old if same_model else None, embedder, progress
+        )
         index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
         bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks]).to_bytes()
         manifest = dict(
@@ -326,15 +336,15 @@ def _embeddings_for(
     chunks: list[Chunk],
     rows_from_old: list[int],
     old: LoadedIndex | None,
-    reuse: bool,
     embedder: Embedder | None,
     progress: bool,
 ) -> tuple[Any, SentenceTable, int]:
     """Chunk vectors and the sentence table for ``chunks``, embedding only what the old index lacks.
 
-    Vectors of unchanged chunks (and their sentences) are copied row for row; any other text whose
-    exact embedded form is already in the old index reuses that vector; the rest goes to the model in
-    one batch.
+    Chunks carried over from ``old`` (``rows_from_old[i] >= 0``) keep their vectors, sentences and
+    sentence vectors row for row; any other text whose exact embedded form is in ``old`` reuses that
+    vector; the rest goes to the model in one batch. ``old`` is given only when it was embedded with
+    the same model.
 
     Returns:
         The chunk vectors, the sentence table, and how many chunks were sent to the model.
@@ -343,10 +353,25 @@ def _embeddings_for(
 
     dim = model_info(old.manifest.get("model") if old else None).dimension
     old_vectors = old_sentences = None
-    if old is not None and reuse:
+    if old is not None:
         old_vectors = vector_index.all_vectors(old.vectors)
         old_sentences = _old_sentence_table(old)
-    per_chunk = [chunk_sentences(c) for c in chunks]
+
+    def sentences_of(chunk: Chunk, old_row: int) -> list[Sentence]:
+        if old_row >= 0 and old_sentences is not None:
+            # Same chunker version (a carried-over row implies it), so the same split: no re-parsing.
+            rows = old_sentences.rows_for(old_row)
+            return [
+                Sentence(s, e, q)
+                for s, e, q in zip(
+                    old_sentences.start[rows.start : rows.stop].tolist(),
+                    old_sentences.end[rows.start : rows.stop].tolist(),
+                    old_sentences.question[rows.start : rows.stop].tolist(),
+                )
+            ]
+        return chunk_sentences(chunk)
+
+    per_chunk = [sentences_of(c, r) for c, r in zip(chunks, rows_from_old)]
     chunk_out = np.zeros((len(chunks), dim), dtype=np.float32)
     sentence_out = np.zeros((sum(len(s) for s in per_chunk), dim), dtype=np.float32)
 
@@ -374,12 +399,7 @@ def _embeddings_for(
         if old_row >= 0 and old_vectors is not None:
             chunk_out[i] = old_vectors[old_row]
             old_rows = old_sentences.rows_for(old_row) if old_sentences is not None else range(0)
-            # The sentence vectors are reused only for the very same spans (a new sentence splitter
-            # may cut an unchanged chunk differently).
-            if len(old_rows) == len(sentence_rows) and all(
-                int(old_sentences.start[o]) == s.start and int(old_sentences.end[o]) == s.end  # type: ignore[union-attr]
-                for o, s in zip(old_rows, per_chunk[i])
-            ):
+            if len(old_rows) == len(sentence_rows):
                 sentence_out[sentence_rows.start : sentence_rows.stop] = old_sentences.vectors[  # type: ignore[union-attr]
                     old_rows.start : old_rows.stop
                 ]

@@ -48,7 +48,10 @@ def _stemmer() -> Any:
 
 def fold(text: str) -> str:
     """Lowercase and strip accents, so "École" and "ecole" match."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to fold (most English text): skips a per-character pass
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -49,7 +49,7 @@ _GEN_NAME = re.compile(r"gen-[A-Za-z0-9_-]{1,64}")
 _EXTRA_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
 # What must be equal between an index and the current settings for the index to be usable.
 _CHECKED = ("schema_version", "encoding", "chunking")
-_CHECKED_MODEL = ("name", "dimension", "weights_sha256")
+CHECKED_MODEL_KEYS = ("name", "dimension", "weights_sha256")
 
 
 @dataclass
@@ -133,7 +133,7 @@ def mismatches(manifest: dict[str, Any], expected: dict[str, Any]) -> list[str]:
         if manifest.get(key) != expected.get(key):
             found.append(f"{key} is {manifest.get(key)!r} in the index but {expected.get(key)!r} now")
     have, want = manifest.get("model") or {}, expected.get("model") or {}
-    for key in _CHECKED_MODEL:
+    for key in CHECKED_MODEL_KEYS:
         if have.get(key) != want.get(key):
             found.append(f"model {key} is {have.get(key)!r} in the index but {want.get(key)!r} now")
     return found
