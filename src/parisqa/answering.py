@@ -101,13 +101,16 @@ def support_probability(features: dict[str, float], abstention: dict[str, Any] |
 # --- composing -------------------------------------------------------------------------------------
 
 
-def _coverage(query_terms: Sequence[str], found: frozenset[str] | set[str], data: SearchData) -> float:
-    """IDF-weighted share of the query's terms that occur in ``found``."""
-    unique = set(query_terms)
-    total = sum(data.bm25.idf(t) for t in unique)
+def _idf_weights(query_terms: Sequence[str], data: SearchData) -> dict[str, float]:
+    return {t: data.bm25.idf(t) for t in set(query_terms)}
+
+
+def _coverage(weights: dict[str, float], found: frozenset[str] | set[str]) -> float:
+    """IDF-weighted share of the query's terms (``weights``: term -> IDF) that occur in ``found``."""
+    total = sum(weights.values())
     if total <= 0:
         return 0.0
-    return sum(data.bm25.idf(t) for t in unique if t in found) / total
+    return sum(w for t, w in weights.items() if t in found) / total
 
 
 def _citation(n: int, hit: Hit, highlights: Sequence[tuple[int, int]] = ()) -> Citation:
@@ -145,6 +148,7 @@ def candidates(
     kind = expected_type(question)
     common = _common_words(data)
     entities = question_entities(question)
+    weights = _idf_weights(query_terms, data)
     read = list(hits[:READ_DEPTH])
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
     sentences: list[_Sentence] = []
@@ -170,7 +174,7 @@ def candidates(
             start, end = int(table.start[row]), int(table.end[row])
             text = chunk.text[start - chunk.start : end - chunk.start]
             sentence_terms = set(terms(text))
-            coverage = _coverage(query_terms, sentence_terms, data)
+            coverage = _coverage(weights, sentence_terms)
             type_score = type_match(kind, text, question, common) - 0.5 if kind else 0.0
             sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), 0.0))
             rows.append(
@@ -255,7 +259,7 @@ def compose(
         "sentence": chosen[0].cosine,
         "faq": cands.faq_best[0] if cands.faq_best else 0.0,
         # On topic at all: the answer is close in meaning or shares the question's words.
-        "topical": max(chosen[0].cosine, _coverage(query_terms, answer_terms, data)),
+        "topical": max(chosen[0].cosine, _coverage(_idf_weights(query_terms, data), answer_terms)),
         "entities": entity_coverage(question_entities(question), data.chunk_terms(best_hit.row)),
         "type_missing": 1.0 if type_match(kind, chosen[0].text, question, _common_words(data)) == 0.0 else 0.0,
     }

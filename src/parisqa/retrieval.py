@@ -78,14 +78,20 @@ class SearchData:
         return cached
 
 
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
+def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Rows of the ``n`` highest positive scores, best first.
+
+    Most chunks share no term with a query and score 0, so only the matching ones are ranked: the
+    cost follows the matches, not the corpus.
+    """
     import numpy as np
 
-    n = min(n, len(scores))
-    if n <= 0:
+    rows = np.flatnonzero(scores > 0)
+    if len(rows) > n > 0:
+        rows = rows[np.argpartition(-scores[rows], n - 1)[:n]]
+    elif n <= 0:
         return np.zeros(0, dtype=np.int64)
-    part = np.argpartition(-scores, n - 1)[:n]
-    return part[np.argsort(-scores[part], kind="stable")]
+    return rows[np.argsort(-scores[rows], kind="stable")]
 
 
 def search(
@@ -115,7 +121,7 @@ def search(
     dense_scores, dense_rows = vector_index.search(data.index.vectors, query_vector.reshape(1, -1), depth)
     dense_rank = {int(r): i for i, r in enumerate(dense_rows[0]) if r >= 0}
     dense_score = {int(r): float(s) for r, s in zip(dense_rows[0], dense_scores[0]) if r >= 0}
-    bm25_rows = [int(r) for r in _top(bm25_all, depth) if bm25_all[r] > 0]
+    bm25_rows = _top_positive(bm25_all, depth).tolist()
     bm25_rank = {r: i for i, r in enumerate(bm25_rows)}
 
     if mode == "dense":
