@@ -21,9 +21,9 @@ def _chunk(n, text, source="a.txt"):
     return Chunk(id=f"c{n}", source=source, start=n * 100, end=n * 100 + len(text), text=text)
 
 
-def _citation(n, chunk):
+def _citation(n, chunk, score=0.5):
     return Citation(
-        n=n, source=chunk.source, start=chunk.start, end=chunk.end, text=chunk.text, heading=None, score=0.5
+        n=n, source=chunk.source, start=chunk.start, end=chunk.end, text=chunk.text, heading=None, score=score
     )
 
 
@@ -44,6 +44,19 @@ def _answer(text, cited, abstained=False):
         citations=tuple(_citation(i + 1, c) for i, c in enumerate(cited)),
         timings_ms={"total": 1.0},
     )
+
+
+def test_retrieval_metrics_follow_retrieval_order_and_citation_one_is_judged_apart():
+    """Citations list the quoted passage first; hit@k ranks by retrieval score, "answer passage [1]" by [1]."""
+    judge = RelevanceJudge(CHUNKS)
+    item = EvalItem("x", "q", answers=("Brain drain is a concern.",), docs=("a.txt",))
+    quoted, better_ranked = _citation(1, CHUNKS[1], score=0.02), _citation(2, CHUNKS[0], score=0.03)
+    answer = Answer("q", "Brain drain is a concern. [1]", False, 0.9, (quoted, better_ranked), {"total": 1.0})
+    r = score_item(item, answer, 5.0, judge)
+    assert r.relevant == (False, True) and r.first_relevant == 2  # CHUNKS[0] was retrieved first
+    assert r.cited_first is True
+    s = summarize([r])
+    assert (s["hit@1"], s["hit@3"], s["cited_first"]) == (0.0, 1.0, 1.0)
 
 
 def test_relevance_needs_gold_text_and_gold_document():
@@ -73,8 +86,11 @@ def test_score_item_and_summary_by_hand():
     wrong = score_item(unanswerable, _answer("Paris hosts Viva Tech every year. [1]", [CHUNKS[0]]), 40.0, judge)
     assert (right.exact_match, wrong.exact_match, right.relevant, wrong.verbatim) == (1.0, 0.0, None, 1.0)
 
+    assert (r.cited_first, declined.cited_first, right.cited_first) == (False, False, None)
+
     s = summarize([r, declined, right, wrong])
     assert s["hit@1"] == 0.0  # neither judged item has a relevant first passage
+    assert s["cited_first"] == 0.0
     assert s["hit@3"] == 0.5
     assert s["mrr@10"] == pytest.approx((1 / 2 + 0) / 2)
     assert s["ndcg@10"] == pytest.approx((1 / math.log2(3)) / 2)
@@ -159,7 +175,7 @@ def test_report_renderings(faq_run, tmp_path):
     assert "retrieval judged on 0" in text
     header, rows = report.sections[0].table()
     assert header == ["metric", "parisqa", "dense only", "BM25 only"]
-    assert rows[0][0] == "hit@1" and len(rows) == 13 and all(len(r) == 4 for r in rows)
+    assert rows[0][0] == "hit@1" and len(rows) == 14 and all(len(r) == 4 for r in rows)
     markdown = report.to_markdown(chart="chart.png")
     assert "| metric | parisqa | dense only | BM25 only |" in markdown and "![metrics by system](chart.png)" in markdown
     assert "| paris-ai-city.txt#faq-8 | Why is ethical AI important? |" in markdown

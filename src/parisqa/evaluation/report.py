@@ -18,6 +18,7 @@ METRICS: tuple[tuple[str, str, bool, str], ...] = (
     ("hit@5", "hit@5", True, "share with a relevant passage in the first 5"),
     ("mrr@10", "MRR@10", True, "mean of 1/rank of the first relevant passage (0 past rank 10)"),
     ("ndcg@10", "nDCG@10", True, "ranking quality of the first 10 passages (binary relevance)"),
+    ("cited_first", "answer passage [1]", True, "share whose citation [1], the passage quoted, is relevant"),
     ("exact_match", "exact match", True, "answer equals a gold answer after SQuAD normalisation"),
     ("f1", "token F1", True, "word overlap of answer and gold answer (SQuAD-style)"),
     ("similarity", "semantic similarity", True, "MiniLM cosine of answer and gold answer"),
@@ -55,6 +56,9 @@ class ItemResult:
     f1: float | None
     similarity: float | None = None
     verbatim: float | None = None
+    # Whether citation [1], the passage the answer quotes first, is relevant (False when declined);
+    # None when retrieval cannot be judged.
+    cited_first: bool | None = None
 
     @property
     def first_relevant(self) -> int | None:
@@ -71,6 +75,7 @@ class ItemResult:
             "abstained": self.abstained,
             "answer": self.answer if len(self.answer) <= 500 else self.answer[:500] + "...",
             "first_relevant_rank": self.first_relevant,
+            "cited_first_relevant": self.cited_first,
             "relevant_in_index": self.total_relevant if self.relevant is not None else None,
             "exact_match": _round(self.exact_match),
             "f1": _round(self.f1),

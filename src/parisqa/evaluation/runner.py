@@ -147,6 +147,11 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float, judge: Relevan
     else:
         em = f1 = None
     relevant, total = judge.judge(item, ranked_passages(answer))
+    cited_first = None
+    if relevant is not None:
+        first = [(c.source, c.text) for c in answer.citations[:1]]
+        judged_first = judge.judge(item, first)[0] if first and not answer.abstained else None
+        cited_first = bool(judged_first and judged_first[0])
     return ItemResult(
         id=item.id,
         question=item.question,
@@ -159,6 +164,7 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float, judge: Relevan
         exact_match=em,
         f1=f1,
         verbatim=None if answer.abstained else m.verbatim_share(answer.answer, cited_texts(answer)),
+        cited_first=cited_first,
     )
 
 
@@ -202,6 +208,7 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, float | None]:
         "hit@5": m.mean(m.hit_at(r.relevant, 5) for r in judged),
         "mrr@10": m.mean(m.reciprocal_rank(r.relevant, 10) for r in judged),
         "ndcg@10": m.mean(m.ndcg_at(r.relevant, 10, r.total_relevant) for r in judged),
+        "cited_first": m.mean(float(r.cited_first) for r in judged),
         "exact_match": m.mean(r.exact_match for r in results),
         "f1": m.mean(r.f1 for r in results),
         "similarity": m.mean(r.similarity for r in results),
