@@ -256,6 +256,7 @@ def run_section(
             continue
         usable.append(item)
     index = engine.index()  # load (or build) before timing anything
+    engine.search_data(index)
     engine.embedder.warm_up()
     judge = RelevanceJudge(index.chunks)
     raw: dict[str, list[ItemResult]] = {s: [] for s in systems}
