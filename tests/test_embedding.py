@@ -1,5 +1,6 @@
 """The embedder's two backends: the ONNX export reproduces sentence-transformers and keeps torch out."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -69,6 +70,29 @@ def test_damaged_or_foreign_cache_is_refused(onnx_cache, tmp_path, damage):
     meta_path.write_text(json.dumps(meta))
     with pytest.raises(onnxmodel.OnnxUnavailable, match=match):
         onnxmodel.load(cache, model_info(), Embedder().folder)
+
+
+def test_a_cache_onnxruntime_cannot_load_is_refused_not_raised(onnx_cache, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(onnx_cache, cache)
+    folder = onnxmodel.cache_folder(cache, model_info().weights_sha256)
+    meta = json.loads((folder / onnxmodel.META_FILE).read_text())
+    garbage = b"not an onnx model"
+    (folder / onnxmodel.MODEL_FILE).write_bytes(garbage)
+    meta.update(onnx_size=len(garbage), onnx_sha256=hashlib.sha256(garbage).hexdigest())
+    (folder / onnxmodel.META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(onnxmodel.OnnxUnavailable, match="cannot load"):
+        onnxmodel.load(cache, model_info(), Embedder().folder)
+
+
+def test_working_folders_of_killed_exports_are_removed_when_stale(tmp_path):
+    old, fresh = tmp_path / ".export-1-aaaa", tmp_path / ".export-2-bbbb"
+    for folder in (old, fresh):
+        folder.mkdir()
+        (folder / onnxmodel.MODEL_FILE).write_bytes(b"x")
+    os.utime(old, (0, 0))
+    onnxmodel.remove_stale_exports(tmp_path)
+    assert not old.exists() and fresh.exists()  # a young one may belong to an export in progress
 
 
 def test_failed_export_falls_back_to_torch_once(tmp_path, embedder, monkeypatch, caplog):

@@ -143,6 +143,21 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
 
 
+# An export takes seconds; a working folder this old was left by a process that was killed.
+STALE_EXPORT_SECONDS = 3600
+
+
+def remove_stale_exports(cache_dir: Path, now: float | None = None) -> None:
+    """Delete ``.export-*`` working folders (about 90 MB each) that killed exports left behind."""
+    now = time.time() if now is None else now
+    for leftover in Path(cache_dir).glob(".export-*"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_EXPORT_SECONDS:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            pass
+
+
 def load(cache_dir: Path, info: ModelInfo, folder: Path) -> OnnxEncoder:
     """The cached ONNX model for these weights, checked before use.
 
@@ -167,7 +182,12 @@ def load(cache_dir: Path, info: ModelInfo, folder: Path) -> OnnxEncoder:
         raise OnnxUnavailable(f"'{where / MODEL_FILE}' does not match its recorded hash")
     # Only our own export replaces this file, atomically and with a checked model, so reading it
     # again by path is safe; it spares holding a 90 MB copy while onnxruntime builds its own.
-    encoder = OnnxEncoder.from_file(where / MODEL_FILE, folder, info.max_seq_length, info.dimension)
+    try:
+        encoder = OnnxEncoder.from_file(where / MODEL_FILE, folder, info.max_seq_length, info.dimension)
+    except OnnxUnavailable:
+        raise
+    except Exception as exc:  # onnxruntime's own errors (e.g. the file replaced by a concurrent export)
+        raise OnnxUnavailable(f"cannot load '{where / MODEL_FILE}': {type(exc).__name__}: {exc}") from None
     try:
         texts = list(meta["reference"]["texts"][:LOAD_PROBES])
         reference = np.asarray(meta["reference"]["vectors"][:LOAD_PROBES], dtype=np.float32)
@@ -218,6 +238,7 @@ def export(st_model: Any, cache_dir: Path, info: ModelInfo, folder: Path) -> tup
             return torch.nn.functional.normalize(summed, p=2, dim=1)
 
     where = cache_folder(cache_dir, info.weights_sha256)
+    remove_stale_exports(cache_dir)
     tmp = Path(cache_dir) / f".export-{os.getpid()}-{secrets.token_hex(4)}"
     try:
         tmp.mkdir(parents=True)
