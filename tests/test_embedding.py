@@ -134,7 +134,8 @@ ASK_WITHOUT_TORCH = textwrap.dedent(
 
 def test_ask_with_cached_export_never_imports_torch(onnx_cache, seed_index, tmp_path):
     index = tmp_path / "index"
-    shutil.copytree(seed_index / "index", index)
+    # The shared seed index may hold an export already (a web-server test exports into it): use ours.
+    shutil.copytree(seed_index / "index", index, ignore=shutil.ignore_patterns(".model-cache"))
     shutil.copytree(onnx_cache, index / ".model-cache")
     env = dict(os.environ, PARISQA_INDEX=str(index), PARISQA_CORPUS=str(seed_index / "corpus"))
     result = subprocess.run(
