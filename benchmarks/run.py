@@ -663,32 +663,19 @@ def bench_cold(b: Bench) -> dict:
     if b.quick:
         return out
     floor_onnx, floor_torch, floor_web, webs = [], [], [], []
+
+    def floor(imports: str, backend: str, cache: str) -> float:
+        s, r = _wall([sys.executable, "-c", FLOOR_SCRIPT.format(imports=imports, backend=backend), cache], env)
+        assert r.returncode == 0, r.stderr
+        return s
+
+    model_cache = str(settings.index_dir / ".model-cache")
     for _ in range(runs):
         s, r = _wall([script, "ask", "--json", "--no-build", q], env)
         assert r.returncode == 0, r.stderr
         asks.append(s)
-        s, r = _wall(
-            [
-                sys.executable,
-                "-c",
-                FLOOR_SCRIPT.format(imports="", backend="onnx"),
-                str(settings.index_dir / ".model-cache"),
-            ],
-            env,
-        )
-        assert r.returncode == 0, r.stderr
-        floor_onnx.append(s)
-        s, r = _wall(
-            [
-                sys.executable,
-                "-c",
-                FLOOR_SCRIPT.format(imports="import gradio", backend="onnx"),
-                str(settings.index_dir / ".model-cache"),
-            ],
-            env,
-        )
-        assert r.returncode == 0, r.stderr
-        floor_web.append(s)
+        floor_onnx.append(floor("", "onnx", model_cache))
+        floor_web.append(floor("import gradio", "onnx", model_cache))
         # The web start is timed in the same round as its floor, so both see the same machine load.
         webs.append(web_first_answer(env, q))
         log(

@@ -151,11 +151,11 @@ def test_a_taken_port_is_reported(served, seed_index, embedder):
 # --- The Index tab's actions, on a corpus of their own ---------------------------------------------
 
 
-@pytest.fixture
-def actions(tmp_path, seed_index, embedder):
+def _web_context(tmp_path, seed_index, embedder, max_upload_bytes):
+    """A page's context over a copy of the seed corpus and index, warmed up (or not after 120 s)."""
     from parisqa.api import Engine
     from parisqa.config import Settings
-    from parisqa.web import IndexActions, Warmup, WebContext
+    from parisqa.web import Warmup, WebContext
 
     shutil.copytree(seed_index / "corpus", tmp_path / "corpus")
     shutil.copytree(seed_index / "index", tmp_path / "index")
@@ -163,7 +163,14 @@ def actions(tmp_path, seed_index, embedder):
     engine = Engine(settings, embedder=embedder)
     warmup = Warmup(engine).start()
     warmup.done.wait(120)
-    return IndexActions(WebContext(settings, engine, warmup, max_upload_bytes=2000))
+    return WebContext(settings, engine, warmup, max_upload_bytes=max_upload_bytes)
+
+
+@pytest.fixture
+def actions(tmp_path, seed_index, embedder):
+    from parisqa.web import IndexActions
+
+    return IndexActions(_web_context(tmp_path, seed_index, embedder, max_upload_bytes=2000))
 
 
 SUMMARY = re.compile(
@@ -416,18 +423,11 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def evaluations(tmp_path, seed_index, embedder):
-    from parisqa.api import Engine
-    from parisqa.config import Settings
-    from parisqa.web import Warmup, WebContext
     from parisqa.web_eval import Evaluations
 
-    shutil.copytree(seed_index / "corpus", tmp_path / "corpus")
-    shutil.copytree(seed_index / "index", tmp_path / "index")
-    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    engine = Engine(settings, embedder=embedder)
-    warmup = Warmup(engine).start()
-    assert warmup.done.wait(120)
-    return Evaluations(WebContext(settings, engine, warmup, max_upload_bytes=100_000))
+    ctx = _web_context(tmp_path, seed_index, embedder, max_upload_bytes=100_000)
+    assert ctx.warmup.done.is_set()
+    return Evaluations(ctx)
 
 
 def test_default_app_has_the_evaluate_tab(seed_index, embedder):

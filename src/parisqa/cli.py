@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -17,6 +16,7 @@ from typing import Any, TextIO
 from . import __version__
 from .errors import ParisqaError
 from .ingest import shown
+from .text import _LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
@@ -124,9 +124,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
     print(json.dumps(summary.to_dict()) if args.json else summary.line())
     return EXIT_OK
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 def _read_questions(path: str) -> Iterator[str]:

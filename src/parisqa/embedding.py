@@ -65,12 +65,15 @@ class ModelInfo:
         }
 
 
-def _sha256(path: Path) -> str:
+def file_digest(path: Path) -> tuple[int, str]:
+    """Size in bytes and SHA-256 (hex) of a file, read in blocks."""
     digest = hashlib.sha256()
+    size = 0
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(1 << 22), b""):
             digest.update(block)
-    return digest.hexdigest()
+            size += len(block)
+    return size, digest.hexdigest()
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +85,7 @@ def _cached_info(folder: str, known: tuple[tuple[int, ...], str] | None) -> Mode
     if known is not None and known[0] == weights_stat:
         sha = known[1]
     else:
-        sha = _sha256(weights)
+        sha = file_digest(weights)[1]
     dimension = json.loads((path / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"]
     max_seq = json.loads((path / "sentence_bert_config.json").read_text())["max_seq_length"]
     return ModelInfo(MODEL_NAME, int(dimension), int(max_seq), sha, weights_stat)

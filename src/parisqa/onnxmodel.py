@@ -20,7 +20,6 @@ temporary name first and are renamed into place, so concurrent processes never s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import secrets
@@ -30,6 +29,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .embedding import file_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -125,16 +126,6 @@ class OnnxEncoder:
         return out
 
 
-def _file_digest(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-            size += len(block)
-    return size, digest.hexdigest()
-
-
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     import numpy as np
 
@@ -169,7 +160,7 @@ def load(cache_dir: Path, info: ModelInfo, folder: Path) -> OnnxEncoder:
     where = cache_folder(cache_dir, info.weights_sha256)
     try:
         meta = json.loads((where / META_FILE).read_bytes())
-        size, digest = _file_digest(where / MODEL_FILE)
+        size, digest = file_digest(where / MODEL_FILE)
     except FileNotFoundError:
         raise OnnxUnavailable(f"no exported model in '{where}'") from None
     except (OSError, ValueError) as exc:
@@ -278,7 +269,7 @@ def export(st_model: Any, cache_dir: Path, info: ModelInfo, folder: Path) -> tup
             "format": CACHE_FORMAT,
             "model": info.name,
             "weights_sha256": info.weights_sha256,
-            "onnx_sha256": _file_digest(tmp / MODEL_FILE)[1],
+            "onnx_sha256": file_digest(tmp / MODEL_FILE)[1],
             "onnx_size": (tmp / MODEL_FILE).stat().st_size,
             "opset": OPSET,
             "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

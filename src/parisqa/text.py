@@ -133,11 +133,3 @@ def _split_blank_lines(text: str, start: int, end: int) -> list[tuple[int, int]]
     if s < e:
         parts.append((s, e))
     return parts
-
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def words(text: str) -> list[str]:
-    """Lowercased word tokens (letters, digits, underscore runs)."""
-    return [w.lower() for w in _WORD.findall(text)]

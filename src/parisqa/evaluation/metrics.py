@@ -78,12 +78,19 @@ def strip_markers(answer: str) -> str:
     return " ".join(_MARKERS.sub("", answer).split())
 
 
+def padded(text: str) -> str:
+    """``text`` normalised and padded with spaces, so that ``padded(a) in padded(b)`` matches whole words.
+
+    Empty when nothing is left after normalisation (which then matches nothing).
+    """
+    normalised = normalize_answer(text)
+    return f" {normalised} " if normalised else ""
+
+
 def contains(passage: str, needle: str) -> bool:
     """Whether ``needle`` occurs in ``passage`` as whole words, after SQuAD normalisation."""
-    n = normalize_answer(needle)
-    if not n:
-        return False
-    return f" {n} " in f" {normalize_answer(passage)} "
+    n = padded(needle)
+    return bool(n) and n in padded(passage)
 
 
 def verbatim_share(answer: str, passages: Sequence[str]) -> float | None:

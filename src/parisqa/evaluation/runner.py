@@ -62,11 +62,11 @@ class RelevanceJudge:
     def __init__(self, chunks: Iterable[Chunk]) -> None:
         self._by_source: dict[str, list[str]] = defaultdict(list)
         for chunk in chunks:
-            self._by_source[chunk.source].append(_padded(chunk.text))
+            self._by_source[chunk.source].append(m.padded(chunk.text))
 
     @staticmethod
     def golds(item: EvalItem) -> list[str]:
-        return [_padded(t) for t in item.gold_texts]
+        return [m.padded(t) for t in item.gold_texts]
 
     def is_relevant(self, item: EvalItem, source: str, text: str, golds: list[str] | None = None) -> bool:
         if item.docs and source not in item.docs:
@@ -74,7 +74,7 @@ class RelevanceJudge:
         golds = self.golds(item) if golds is None else golds
         if not golds:
             return bool(item.docs)
-        padded = _padded(text)
+        padded = m.padded(text)
         return any(g in padded for g in golds)
 
     def total(self, item: EvalItem, golds: list[str] | None = None) -> int:
@@ -103,11 +103,6 @@ class RelevanceJudge:
         if total == 0:
             return None, 0
         return tuple(self.is_relevant(item, s, t, golds) for s, t in passages), total
-
-
-def _padded(text: str) -> str:
-    normalised = m.normalize_answer(text)
-    return f" {normalised} " if normalised else ""
 
 
 def ranked_passages(answer: Answer) -> list[tuple[str, str]]:
