@@ -87,8 +87,11 @@ def test_uri_forms_are_checked_and_named():
             MilvusStore(bad)
         assert repr(bad) in str(info.value)
     assert collection_name("seed", "gen-20261201T1-ab") == "parisqa_seed_gen_20261201T1_ab"
-    with pytest.raises(ValueError, match="index name"):
-        alias_name("../x")
+    for bad in ("../x", "a_b", ""):
+        with pytest.raises(ValueError, match="index name must be 1-64 letters or digits"):
+            alias_name(bad)
+    with pytest.raises(ValueError, match="generation must be 'gen-'"):
+        collection_name("seed", "x-1")
 
 
 def test_fusion_constant_is_parisqa_s():
@@ -216,9 +219,13 @@ def test_incremental_build_copies_unchanged_inserts_changed_drops_removed(tmp_pa
     w = store.begin("t", "gen-3", meta)
     w.copy_from(second, ["aaaa", "bbb2", "dddd"])
     third = w.finish()
+    other = store.begin("t2", "gen-1", meta)  # another index in the same store, its name starting alike
+    other.add([a], np.stack([_unit(dim, 0)]))
+    other_name = other.finish()
     dropped = store.commit("t", third, keep=[second])
     assert dropped == [first, first + "_s"]
     assert store.generations("t") == [second, third]
+    assert store.generations("t2") == [other_name]
 
 
 def test_a_killed_build_leaves_the_previous_generation_answering_and_is_cleaned_up(tmp_path):

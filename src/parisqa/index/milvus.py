@@ -64,7 +64,10 @@ SENTENCE_SUFFIX = "_s"
 _MAX_TEXT = 65_535
 _MAX_SOURCE = 4_096
 _BATCH = 1_000
-_NAME = re.compile(r"[A-Za-z0-9_]{1,64}")
+# An index name has no '_', and a generation starts with "gen_": so the collections of index "a"
+# ("parisqa_a_gen_...") can never be mistaken for those of index "a_b" or "ab" when cleaning up.
+_INDEX_NAME = re.compile(r"[A-Za-z0-9]{1,64}")
+_GENERATION = re.compile(r"gen_[A-Za-z0-9_]{1,64}")
 _ID = re.compile(r"[A-Za-z0-9_:-]{1,128}")
 _PROPS = ("parisqa.schema_version", "parisqa.model", "parisqa.dimension")
 _COMPLETE = "parisqa.complete"
@@ -129,19 +132,24 @@ def parse_uri(uri: str) -> str:
 
 def collection_name(index_name: str, generation: str) -> str:
     """The collection of one generation of ``index_name`` (Milvus names allow letters, digits, '_')."""
-    return f"{alias_name(index_name)}_{_clean(generation, 'generation')}"
+    cleaned = str(generation).replace("-", "_")
+    if not _GENERATION.fullmatch(cleaned) or cleaned.endswith(SENTENCE_SUFFIX):
+        raise ValueError(
+            f"generation must be 'gen-' then 1-64 letters, digits, '-' or '_' (not ending in '_s'), got {generation!r}"
+        )
+    return f"{alias_name(index_name)}_{cleaned}"
 
 
 def alias_name(index_name: str) -> str:
     """The alias that follows the committed generation of ``index_name``."""
-    return f"{PREFIX}{_clean(index_name, 'index name')}"
+    if not _INDEX_NAME.fullmatch(str(index_name)):
+        raise ValueError(f"index name must be 1-64 letters or digits, got {index_name!r}")
+    return f"{PREFIX}{index_name}"
 
 
-def _clean(value: str, what: str) -> str:
-    cleaned = str(value).replace("-", "_")
-    if not _NAME.fullmatch(cleaned):
-        raise ValueError(f"{what} must be 1-64 letters, digits, '-' or '_', got {value!r}")
-    return cleaned
+def _is_generation_of(name: str, index_name: str) -> bool:
+    prefix = alias_name(index_name) + "_"
+    return name.startswith(prefix) and bool(_GENERATION.fullmatch(name[len(prefix) :]))
 
 
 def bm25_text(text: str) -> str:
@@ -423,20 +431,18 @@ class MilvusStore:
     def cleanup(self, index_name: str, keep: Sequence[str]) -> list[str]:
         """Drop every collection of ``index_name`` but ``keep`` (and their sentence collections)."""
         client = self.client
-        prefix = alias_name(index_name) + "_"
         kept = set(keep) | {k + SENTENCE_SUFFIX for k in keep}
         dropped = []
         for name in self._call("list_collections", client.list_collections):
-            if name.startswith(prefix) and name not in kept and _NAME.fullmatch(name[len(prefix) :].removesuffix("_s")):
+            if _is_generation_of(name, index_name) and name not in kept:
                 self._call("drop_collection", client.drop_collection, name)
                 dropped.append(name)
         return sorted(dropped)
 
     def generations(self, index_name: str) -> list[str]:
         """Chunk collections of ``index_name`` in the store, complete or not."""
-        prefix = alias_name(index_name) + "_"
         names = self._call("list_collections", self.client.list_collections)
-        return sorted(n for n in names if n.startswith(prefix) and not n.endswith(SENTENCE_SUFFIX))
+        return sorted(n for n in names if _is_generation_of(n, index_name) and not n.endswith(SENTENCE_SUFFIX))
 
 
 class GenerationWriter:
