@@ -288,3 +288,55 @@ def test_an_unreachable_server_gives_a_clear_error_fast():
     message = str(info.value)
     assert uri in message and "Traceback" not in message and "\n" not in message
     assert info.value.uri == uri
+
+
+_KILLED_BUILD = """
+import sys, numpy as np
+from parisqa.index.milvus import MilvusStore, StoreMeta
+from parisqa.records import Chunk
+
+def unit(seed):
+    v = np.random.default_rng(seed).standard_normal(8).astype("float32")
+    return v / np.linalg.norm(v)
+
+store = MilvusStore(sys.argv[1])
+meta = StoreMeta("test-model", 8)
+w = store.begin("t", "gen-1", meta)
+w.add([Chunk("aaaa", "doc.txt", 0, 12, "alpha apples")], np.stack([unit(0)]))
+store.commit("t", w.finish())
+w = store.begin("t", "gen-2", meta)
+for i in range(10_000):
+    w.add([Chunk(f"n{i}", "doc.txt", 0, 4, "echo")], np.stack([unit(i + 1)]))
+    if i == 2:
+        print("writing", flush=True)
+"""
+
+
+def test_a_build_killed_with_sigkill_leaves_the_previous_generation_answering(tmp_path):
+    """A real ``kill -9`` in the middle of inserting a generation's rows into the milvus-lite file."""
+    import os
+    import signal
+    import subprocess
+
+    uri = str(tmp_path / "s.db")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_BUILD, uri], stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout.readline().strip() == "writing"
+        time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    meta = StoreMeta("test-model", 8)
+    store = MilvusStore(uri)
+    first = collection_name("t", "gen-1")
+    assert [h.chunk.id for h in store.open(first, meta).search(_unit(8, 0), "apples", 3)] == ["aaaa"]
+    with pytest.raises(IndexMismatchError, match="did not finish"):
+        store.open(collection_name("t", "gen-2"), meta)
+    w = store.begin("t", "gen-3", meta)
+    w.copy_from(first, ["aaaa"])
+    third = w.finish()
+    assert store.commit("t", third) == sorted(
+        [first, first + "_s", collection_name("t", "gen-2"), collection_name("t", "gen-2") + "_s"]
+    )
+    assert store.generations("t") == [third]
