@@ -103,7 +103,7 @@ def test_fusion_constant_is_parisqa_s():
 
 def test_every_chunk_and_sentence_comes_back_exact(built, local, seed_text):
     store, name = built
-    _, chunks, _, per_chunk, _, meta = local
+    _, chunks, vectors, per_chunk, _, meta = local
     gen = store.open(name, meta)
     assert len(gen) == len(chunks)
     assert sorted(gen.chunk_ids()) == sorted(c.id for c in chunks)
@@ -111,6 +111,9 @@ def test_every_chunk_and_sentence_comes_back_exact(built, local, seed_text):
     assert [stored[c.id] for c in chunks] == chunks  # every field, FAQ spans and headings included
     for c in chunks:
         assert seed_text[c.start : c.end] == stored[c.id].text
+    stored_vectors = gen.vectors([c.id for c in chunks[:5]])
+    for row, c in enumerate(chunks[:5]):
+        assert stored_vectors[c.id] == pytest.approx(vectors[row], abs=1e-6)
     sentences = gen.sentences([c.id for c in chunks])
     for c, units in zip(chunks, per_chunk):
         assert [(s.start, s.end, s.question) for s in sentences[c.id]] == [(u.start, u.end, u.question) for u in units]

@@ -742,6 +742,22 @@ class MilvusGeneration:
             out.update((r["id"], _chunk_from_row(r)) for r in rows)
         return out
 
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored embeddings of the chunks of ``ids`` that are in this generation (float32)."""
+        import numpy as np
+
+        out: dict[str, np.ndarray] = {}
+        for batch in _batches(list(ids)):
+            rows = self.store._call(
+                "query",
+                self.store.client.query,
+                self.name,
+                filter=f"id in {_quoted(batch)}",
+                output_fields=["id", "dense"],
+            )
+            out.update((r["id"], np.asarray(r["dense"], dtype=np.float32)) for r in rows)
+        return out
+
     def chunk_ids(self) -> list[str]:
         """Every chunk id of the generation (for checks; reads the whole id column)."""
         ids: list[str] = []
