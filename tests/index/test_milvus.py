@@ -261,6 +261,41 @@ def test_a_killed_build_leaves_the_previous_generation_answering_and_is_cleaned_
     assert reopened.generations("t") == [first, third]
 
 
+_ENGINE_FAILURE = """
+import sys, numpy as np
+from parisqa.errors import StoreError
+from parisqa.index.milvus import MilvusStore, StoreMeta
+from parisqa.records import Chunk
+
+meta = StoreMeta("m", 8)
+store = MilvusStore(sys.argv[1])
+w = store.begin("t", "gen-1", meta)
+w.add([Chunk("aaaa", "doc.txt", 0, 5, "alpha")], np.ones((1, 8), dtype="float32") / 8**0.5)
+gen = store.open(w.finish(), meta)
+store.client.drop_collection(gen.name)  # another process removed it under us
+try:
+    gen.search(np.ones(8, dtype="float32") / 8**0.5, "alpha", 3)
+except StoreError as exc:
+    print(exc)
+"""
+
+
+def test_an_engine_failure_is_one_store_error_without_a_logged_traceback(tmp_path):
+    """In a process of its own: pytest's log capture would hide what pymilvus logs on stderr."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    uri = str(tmp_path / "s.db")
+    done = subprocess.run(
+        [sys.executable, "-c", _ENGINE_FAILURE, uri], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Milvus store '{uri}': search failed (")
+    assert "parisqa_t_gen_1" in done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 def test_a_collection_of_another_model_or_dimension_is_refused_with_the_reason(tmp_path):
     import numpy as np
 

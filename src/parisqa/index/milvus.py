@@ -255,6 +255,7 @@ class MilvusStore:
         """
         if self._client_obj is None:
             pymilvus = _import_pymilvus()
+            _quiet_pymilvus()
             kwargs: dict[str, Any] = {"uri": self.uri, "timeout": self._timeout}
             if self._token:
                 kwargs["token"] = self._token
@@ -803,6 +804,19 @@ def rrf(*ranks: dict[str, int]) -> dict[str, float]:
         for cid, r in rank.items():
             fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + r + 1)
     return fused
+
+
+def _quiet_pymilvus() -> None:
+    """Stop pymilvus logging a traceback for each error it raises.
+
+    This module turns every such error into a :class:`StoreError` that says what failed; pymilvus's
+    own log handlers (set up when it is imported) would print it a second time, with a traceback, on
+    stderr. Called once per connection, after pymilvus is imported.
+    """
+    import logging
+
+    for name in ("pymilvus", "pymilvus.milvus_client"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def _reason(exc: BaseException) -> str:
