@@ -152,6 +152,7 @@ def test_hybrid_matches_the_local_store_on_the_seed_questions(built, local, embe
     data, *_, meta = local
     gen = store.open(name, meta)
     overlaps = []
+    same_order = 0
     for question in SEED_QUESTIONS:
         qv = embedder.encode([question])[0]
         mine = gen.search(qv, question, 5)
@@ -163,7 +164,9 @@ def test_hybrid_matches_the_local_store_on_the_seed_questions(built, local, embe
         overlaps.append(len({h.chunk.id for h in mine} & {h.chunk.id for h in theirs}) / 5)
         engine = gen.search(qv, question, 5, fusion="engine")
         assert [h.chunk.id for h in engine][:1] == [mine[0].chunk.id], question
+        same_order += [h.chunk.id for h in engine] == [h.chunk.id for h in mine]
     print(f"top-5 overlap milvus-lite vs local: {sum(overlaps) / len(overlaps):.2f} (per question {overlaps})")
+    print(f"engine fusion (hybrid_search + RRFRanker) gives the same top 5 in the same order: {same_order}/10")
     assert sum(overlaps) / len(overlaps) >= 0.9
 
 
