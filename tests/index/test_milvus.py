@@ -161,6 +161,10 @@ def test_hybrid_matches_the_local_store_on_the_seed_questions(built, local, embe
         assert mine[0].dense == pytest.approx(theirs[0].scores["dense"], abs=1e-4)
         assert mine[0].bm25 == pytest.approx(theirs[0].scores["bm25"], rel=1e-3, abs=1e-4)
         assert mine[0].fused == pytest.approx(theirs[0].scores["fused"], abs=1e-9)
+        for m, t in zip(mine, theirs):  # every hit's scores, also those only one half ranked
+            assert m.scores == pytest.approx(t.scores, rel=1e-3, abs=1e-4), question
+        for m, t in zip(gen.search(qv, question, 5, mode="dense"), search(data, qv, terms(question), 5, "dense")):
+            assert (m.chunk.id, m.scores) == (t.chunk.id, pytest.approx(t.scores, rel=1e-3, abs=1e-4)), question
         overlaps.append(len({h.chunk.id for h in mine} & {h.chunk.id for h in theirs}) / 5)
         engine = gen.search(qv, question, 5, fusion="engine")
         assert [h.chunk.id for h in engine][:1] == [mine[0].chunk.id], question

@@ -611,9 +611,10 @@ class MilvusGeneration:
             query_text: the question (analysed here into parisqa's content terms for BM25).
             k: number of hits wanted.
             mode: ``"hybrid"``, ``"dense"`` or ``"bm25"``.
-            fusion: ``"client"`` (both requests in the engine, RRF here, every score kept) or
-                ``"engine"`` (``hybrid_search`` with ``RRFRanker``; the BM25 score of a chunk only
-                the dense request found is then 0).
+            fusion: ``"client"`` (both requests in the engine, RRF here) or ``"engine"``
+                (``hybrid_search`` with ``RRFRanker``, which returns the fused score only: the
+                hits' dense scores are computed from their vectors and their BM25 scores fetched
+                by one more request).
 
         Returns:
             Hits, best first, each with its chunk (exact offsets) and its dense, BM25 and fused scores.
@@ -716,6 +717,12 @@ class MilvusGeneration:
             "query", self.store.client.query, self.name, filter=f"id in {_quoted(ids)}", output_fields=fields
         )
         by_id = {r["id"]: r for r in rows}
+        bm25_score = dict(bm25_score or {})
+        missing = [i for i in ids if i not in bm25_score]
+        if text and missing:
+            # Hits the BM25 request did not rank (dense-only finds, or ``mode="dense"``) still get
+            # their BM25 score, as locally: one BM25 request restricted to them.
+            bm25_score.update(self._bm25_of(missing, text))
         q = np.asarray(vector, dtype=np.float32)
         hits = []
         for cid in ids:
@@ -725,9 +732,23 @@ class MilvusGeneration:
             dense = dense_score.get(cid)
             if dense is None:
                 dense = float(np.asarray(row["dense"], dtype=np.float32) @ q)
-            bm25 = (bm25_score or {}).get(cid, 0.0)
+            bm25 = bm25_score.get(cid, 0.0)
             hits.append(MilvusHit(_chunk_from_row(row), float(dense), float(bm25), float(fused[cid])))
         return hits
+
+    def _bm25_of(self, ids: list[str], text: str) -> dict[str, float]:
+        hits = self.store._call(
+            "search",
+            self.store.client.search,
+            self.name,
+            data=[text],
+            anns_field="sparse",
+            limit=len(ids),
+            filter=f"id in {_quoted(ids)}",
+            search_params={"metric_type": "BM25"},
+            output_fields=["id"],
+        )[0]
+        return {h["id"]: abs(float(h["distance"])) * _BM25_SCALE for h in hits}
 
     def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         """The chunks of ``ids`` that are in this generation."""
