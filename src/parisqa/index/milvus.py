@@ -480,7 +480,7 @@ class GenerationWriter:
                 missing = sorted(set(batch) - {r["id"] for r in rows})
                 raise StoreError(
                     f"Milvus collection '{previous}' lacks {len(missing)} chunk(s) its manifest names "
-                    f"(e.g. {missing[0]}); run `parisqa index --rebuild`",
+                    f"(e.g. {missing[0]}); rebuild the index from the corpus",
                     uri=self.store.uri,
                 )
             call("insert", client.insert, self.name, [dict(r) for r in rows])
