@@ -130,7 +130,7 @@ class Bench:
     # --- embedders -------------------------------------------------------------------------
     def onnx(self):
         if self._onnx is None:
-            from parisqa.embedding import Embedder
+            from parisqa.embed.encoder import Embedder
 
             log("loading the ONNX embedder (exports from the bundled weights the first time)")
             self._onnx = Embedder(backend="onnx", cache_dir=self.model_cache)
@@ -139,7 +139,7 @@ class Bench:
 
     def torch(self):
         if self._torch is None:
-            from parisqa.embedding import Embedder
+            from parisqa.embed.encoder import Embedder
 
             log("loading the torch embedder")
             self._torch = Embedder(backend="torch")
@@ -148,7 +148,7 @@ class Bench:
 
     def vector_cache(self):
         if self._cache is None:
-            from parisqa.embedding import model_info
+            from parisqa.embed.model import model_info
 
             self._cache = vectorcache.VectorCache(self.work / "vectors" / model_info().weights_sha256[:16])
         return self._cache
@@ -172,7 +172,7 @@ class Bench:
         """Settings of an index over corpus ``name``, built from cached embeddings (real where
         cached; synthetic for texts the cache lacks when ``synthesize``)."""
         from parisqa.config import Settings
-        from parisqa.indexer import build_index
+        from parisqa.index.build import build_index
 
         corpus, info = self.corpus(name)
         index = self.work / f"index-{name}"
@@ -210,9 +210,9 @@ class Bench:
 # --- 1. build throughput -------------------------------------------------------------------------
 def _embedded_texts(index_dir: Path) -> tuple[list[str], list[str]]:
     """The chunk texts and the distinct sentence texts an index build sends to the model."""
-    from parisqa.indexer import SENTENCES
-    from parisqa.sentences import SentenceTable
-    from parisqa.store import load_index
+    from parisqa.corpus.sentences import SentenceTable
+    from parisqa.index.layout import SENTENCES
+    from parisqa.index.store import load_index
 
     index = load_index(index_dir)
     table = SentenceTable.from_bytes(index.read_extra(SENTENCES))
@@ -226,8 +226,8 @@ def _embedded_texts(index_dir: Path) -> tuple[list[str], list[str]]:
 
 def bench_build(b: Bench) -> dict:
     from parisqa.config import Settings
-    from parisqa.indexer import build_index
-    from parisqa.tokens import count_wordpieces
+    from parisqa.corpus.tokens import count_wordpieces
+    from parisqa.index.build import build_index
 
     corpus, info = b.corpus("build")
     backends = ["onnx"] if b.quick else ["onnx", "torch"]
@@ -276,7 +276,7 @@ def bench_build(b: Bench) -> dict:
 # --- 2. incremental and unchanged rebuilds ----------------------------------------------------------
 def bench_incremental(b: Bench) -> dict:
     from parisqa.config import Settings
-    from parisqa.indexer import build_index
+    from parisqa.index.build import build_index
 
     levels = ["seed"] if b.quick else ["10k"] + (["100k"] if not b.args.skip_100k else [])
     out = {}
@@ -333,7 +333,7 @@ def bench_incremental(b: Bench) -> dict:
 
 def prepare_seed(b: Bench):
     from parisqa.config import Settings
-    from parisqa.indexer import build_index
+    from parisqa.index.build import build_index
 
     index = b.work / "index-seed"
     stamp = code_stamp()
@@ -349,8 +349,8 @@ def prepare_seed(b: Bench):
 # --- 3. query latency -----------------------------------------------------------------------------
 def load_breakdown(index_dir: Path) -> dict:
     """Seconds for each part of loading an index: read, sha256, chunk parse, FAISS deserialise."""
-    from parisqa import store
-    from parisqa import vectors as vector_index
+    from parisqa.index import store
+    from parisqa.index import vectors as vector_index
 
     manifest = store.read_manifest(index_dir)
     gen = index_dir / manifest["generation"]
@@ -458,14 +458,14 @@ def bench_query(b: Bench) -> dict:
 def bench_search(b: Bench) -> dict:
     import faiss
 
-    from parisqa import vectors as vector_index
+    from parisqa.index import vectors as vector_index
 
     cache = b.vector_cache()
     if len(cache) < 1000 and not b.quick:
         b.prepared("10k")  # embeds the 10k corpus once: the real vectors everything else derives from
     base = cache.all_vectors()
     if len(base) < 1000:
-        from parisqa.store import load_index
+        from parisqa.index.store import load_index
 
         settings, *_ = prepare_seed(b)
         seed_vectors = vector_index.all_vectors(load_index(settings.index_dir).vectors)
@@ -592,7 +592,7 @@ def _free_port() -> int:
 FLOOR_SCRIPT = """
 import sys
 {imports}
-from parisqa.embedding import Embedder
+from parisqa.embed.encoder import Embedder
 e = Embedder(backend="{backend}", cache_dir=sys.argv[1])
 e.encode(["warm up"])
 """
@@ -737,7 +737,7 @@ def bench_memory(b: Bench) -> dict:
         report_ = json.loads(r.stdout.strip().splitlines()[-1])
         peak.append(report_["peak_rss_bytes"])
         loaded.append(report_["after_index_load_bytes"])
-    from parisqa import store
+    from parisqa.index import store
 
     manifest = store.read_manifest(settings.index_dir)
     files = {name: entry["size"] for name, entry in manifest["data"].items()}
@@ -783,14 +783,14 @@ def peer_python(b: Bench) -> Path:
 
 
 def bench_peer(b: Bench) -> dict:
-    from parisqa.store import load_index
+    from parisqa.index.store import load_index
 
     python = peer_python(b)
     corpus, info = b.corpus("build")
     build = b.results.get("build")
     # The same chunk texts parisqa embeds (heading path + text), from a build of the same corpus.
     from parisqa.config import Settings
-    from parisqa.indexer import build_index
+    from parisqa.index.build import build_index
 
     index_dir = b.work / "index-build"
     build_index(Settings(corpus_dir=corpus, index_dir=index_dir), embedder=b.onnx())
@@ -995,7 +995,7 @@ def report(results: dict) -> str:
             f"{search['vectors']:,} vectors derived from {search['real_base_vectors']:,} real chunk embeddings "
             "(each: a real embedding + 0.3 × another + Gaussian noise of norm 0.25, normalised), "
             f"{search['queries']} queries (real question embeddings, topped up with held-out perturbed vectors). "
-            "Single-query search through `parisqa.vectors.search`; recall@10 against exact search.",
+            "Single-query search through `parisqa.index.vectors.search`; recall@10 against exact search.",
             "",
             f"Planned index: `{info['type']}` {json.dumps(info['params'])}; built in "
             f"{spread(search['build_seconds'], sec)}.",

@@ -23,7 +23,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def embedder():
     """The real all-MiniLM-L6-v2, loaded once for the whole test session."""
-    from parisqa.embedding import default_embedder
+    from parisqa.embed.encoder import default_embedder
 
     model = default_embedder()
     model.warm_up()
@@ -55,7 +55,7 @@ def settings(corpus: Path, tmp_path: Path):
 def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """An index of the seed corpus, built once; tests must not modify it."""
     from parisqa.config import Settings
-    from parisqa.indexer import build_index
+    from parisqa.index.build import build_index
 
     base = tmp_path_factory.mktemp("seed")
     (base / "corpus").mkdir()
@@ -110,7 +110,7 @@ def serve_web(embedder):
 @pytest.fixture(scope="session")
 def onnx_cache(tmp_path_factory, embedder) -> Path:
     """A model-cache folder holding a checked ONNX export of the model, made once per session."""
-    from parisqa.embedding import Embedder
+    from parisqa.embed.encoder import Embedder
 
     cache = tmp_path_factory.mktemp("model-cache")
     exporter = Embedder(cache_dir=cache)

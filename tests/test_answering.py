@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from parisqa.answering import ABSTAIN_TEXT
-from parisqa.answertypes import expected_type, question_entities, type_match
-from parisqa.store import load_index
+from parisqa.answer.answertypes import expected_type, question_entities, type_match
+from parisqa.answer.compose import ABSTAIN_TEXT
+from parisqa.index.store import load_index
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = [json.loads(line) for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -173,9 +173,7 @@ def test_question_entities_are_the_names_it_mentions():
 
 
 def test_sentence_table_stays_aligned_with_chunks(seed_index):
-    from parisqa.retrieval import SearchData
-
-    data = SearchData.load(load_index(seed_index / "index"))
+    data = load_index(seed_index / "index").load_search()
     table = data.sentences
     assert len(table) > len(data.chunks)
     for row, chunk in enumerate(data.chunks):

@@ -2,10 +2,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parisqa.chunking import chunk_document
-from parisqa.embedding import model_dir
-from parisqa.structure import parse
-from parisqa.tokens import count_tokens, count_wordpieces
+from parisqa.corpus.chunking import chunk_document
+from parisqa.corpus.structure import parse
+from parisqa.corpus.tokens import count_tokens, count_wordpieces
+from parisqa.embed.model import model_dir
 
 MODEL_LIMIT = 256  # all-MiniLM-L6-v2 reads at most 256 word pieces, [CLS] and [SEP] included
 
@@ -157,8 +157,8 @@ def test_every_word_of_the_body_is_in_some_chunk(seed_text, budget):
 
 def test_answer_units_are_the_same_whatever_the_line_ends():
     """A paragraph wrapped over lines and ending in ':' is a sentence with \\r line ends too, not a label."""
+    from parisqa.corpus.sentences import chunk_sentences
     from parisqa.records import Chunk
-    from parisqa.sentences import chunk_sentences
 
     lf = (
         "Paris funds research in many fields\nand supports its young companies as follows:\n- tax credits.\n- grants.\n"

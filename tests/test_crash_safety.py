@@ -32,9 +32,9 @@ import pytest
 
 from parisqa.api import Engine
 from parisqa.config import Settings
-from parisqa.indexer import build_index, expected_manifest
-from parisqa.store import load_index, read_manifest
-from parisqa.vectors import all_vectors
+from parisqa.index.build import build_index, expected_manifest
+from parisqa.index.store import load_index, read_manifest
+from parisqa.index.vectors import all_vectors
 from textgen import document
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,7 +48,7 @@ PHASE_AFTER_MARK = (("written", "finishing"), ("write", "writing"), ("loaded", "
 
 SHIM = textwrap.dedent(
     """
-    import os, parisqa.embedding as _e, parisqa.indexer as _i
+    import os, parisqa.embed.encoder as _e, parisqa.index.build as _i
 
     _fd = int(os.environ["PARISQA_TEST_MARK_FD"])
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from parisqa.documents import (
+from parisqa.corpus.folder import (
     DEFAULT_MAX_UPLOAD_BYTES,
     MAX_NAME_BYTES,
     check_text,
@@ -221,7 +221,7 @@ def test_faq_questions_of_the_seed_article(corpus):
 
 
 def test_add_file_keeps_uploads_inside_the_corpus(tmp_path):
-    from parisqa.documents import add_file, add_text
+    from parisqa.corpus.folder import add_file, add_text
 
     corpus = tmp_path / "a" / "corpus"
     upload = tmp_path / "upload.bin"

@@ -11,8 +11,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from parisqa import onnxmodel
-from parisqa.embedding import Embedder, model_info
+from parisqa.embed import onnx as onnxmodel
+from parisqa.embed.encoder import Embedder
+from parisqa.embed.model import model_info
 
 TEXTS = [
     "Why is ethical AI important?",

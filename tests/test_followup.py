@@ -2,7 +2,7 @@
 
 import pytest
 
-from parisqa.followup import PreviousTurn, content_words, leans_on_context, names, previous_turn, rewrite_query
+from parisqa.answer.followup import PreviousTurn, content_words, leans_on_context, names, previous_turn, rewrite_query
 
 GOVERNMENT = PreviousTurn(
     question="What is the role of the French government in AI development?",

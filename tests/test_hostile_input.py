@@ -19,22 +19,22 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import parisqa.corpus.chunking as chunking
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import parisqa.chunking as chunking
-from parisqa import ingest
-from parisqa.chunking import chunk_document
 from parisqa.config import Settings
-from parisqa.embedding import model_dir
-from parisqa.indexer import build_index
-from parisqa.ingest import Unreadable, decode, scan_corpus
+from parisqa.corpus import reader as ingest
+from parisqa.corpus.chunking import chunk_document
+from parisqa.corpus.reader import Unreadable, decode, scan_corpus
+from parisqa.corpus.structure import parse
+from parisqa.corpus.text import sentence_spans, strip_span
+from parisqa.corpus.tokens import count_tokens, count_wordpieces
+from parisqa.embed.model import model_dir
+from parisqa.index.build import build_index
+from parisqa.index.store import load_index
 from parisqa.records import Chunk
-from parisqa.store import load_index
-from parisqa.structure import parse
-from parisqa.text import sentence_spans, strip_span
-from parisqa.tokens import count_tokens, count_wordpieces
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL_LIMIT = 256

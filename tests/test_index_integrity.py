@@ -16,12 +16,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parisqa import store
 from parisqa.cli import main
 from parisqa.config import Settings
 from parisqa.errors import IndexCorruptError, IndexMismatchError, ParisqaError
-from parisqa.indexer import build_index, expected_manifest, is_stale
-from parisqa.store import CHUNKS, MANIFEST, VECTORS, load_index, read_manifest
+from parisqa.index import store
+from parisqa.index.build import build_index, expected_manifest, is_stale
+from parisqa.index.layout import CHUNKS, MANIFEST, VECTORS
+from parisqa.index.store import load_index, read_manifest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "parisqa"
 

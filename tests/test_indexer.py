@@ -7,8 +7,8 @@ import pytest
 
 from parisqa.config import Settings
 from parisqa.errors import CorpusError
-from parisqa.indexer import build_index
-from parisqa.store import load_index, read_manifest
+from parisqa.index.build import build_index
+from parisqa.index.store import load_index, read_manifest
 
 EXTRA = """Lyon Robotics Notes
 Lyon hosts a growing robotics cluster around its universities.
@@ -157,9 +157,9 @@ def test_a_new_chunker_version_resplits_but_embeds_only_new_text(settings, corpu
     """Chunks and sentences are re-made; vectors of texts the old index holds are reused, the rest embedded."""
     import numpy as np
 
-    from parisqa import indexer
-    from parisqa.indexer import SENTENCES
-    from parisqa.sentences import Sentence, SentenceTable, chunk_sentences
+    from parisqa.corpus.sentences import Sentence, SentenceTable, chunk_sentences
+    from parisqa.index import build as indexer
+    from parisqa.index.layout import SENTENCES
 
     (corpus / "lyon.txt").write_text(EXTRA, encoding="utf-8")
     build_index(settings, embedder=embedder)

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from parisqa.config import Settings
-from parisqa.indexer import build_index
-from parisqa.store import load_index
+from parisqa.index.build import build_index
+from parisqa.index.store import load_index
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 20

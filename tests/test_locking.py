@@ -15,8 +15,9 @@ import pytest
 from parisqa.api import Engine
 from parisqa.cli import main
 from parisqa.config import Settings
-from parisqa.indexer import build_index
-from parisqa.store import LOCK, read_manifest
+from parisqa.index.build import build_index
+from parisqa.index.layout import LOCK
+from parisqa.index.store import read_manifest
 from textgen import document
 
 LYON = "Lyon Notes\nThe Lyon robotics cluster received forty million euros from the regional council.\n"
@@ -106,7 +107,7 @@ def test_two_rebuilds_at_once_the_second_refuses_or_waits_and_sees_the_first(tmp
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from parisqa.store import write_lock
+    from parisqa.index.store import write_lock
     with write_lock(sys.argv[1]):
         print("held", flush=True)
         time.sleep(float(sys.argv[2]))

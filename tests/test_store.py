@@ -6,15 +6,15 @@ import threading
 import numpy as np
 import pytest
 
-from parisqa import store
 from parisqa.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, ParisqaError
-from parisqa.indexer import build_index, expected_manifest
+from parisqa.index import store
+from parisqa.index.build import build_index, expected_manifest
+from parisqa.index.store import load_index, write_index, write_lock
 from parisqa.records import Chunk
-from parisqa.store import load_index, write_index, write_lock
 
 
 def _tiny_index(index_dir, texts=("alpha", "beta")):
-    from parisqa import vectors
+    from parisqa.index import vectors
 
     chunks = [Chunk(id=f"id{i}", source="a.txt", start=0, end=len(t), text=t) for i, t in enumerate(texts)]
     vecs = np.eye(len(texts), 4, dtype=np.float32)

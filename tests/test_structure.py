@@ -1,4 +1,4 @@
-from parisqa.structure import parse
+from parisqa.corpus.structure import parse
 
 SEED_FAQ = [
     (

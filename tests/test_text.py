@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parisqa.text import line_spans, sentence_spans, strip_span
+from parisqa.corpus.text import line_spans, sentence_spans, strip_span
 
 
 def test_line_spans_handle_every_newline_style():

@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from parisqa import vectors
-from parisqa.indexer import build_index
-from parisqa.store import load_index, read_manifest
+from parisqa.index import vectors
+from parisqa.index.build import build_index
+from parisqa.index.store import load_index, read_manifest
 
 EXTRA = "Lyon Robotics Notes\nLyon hosts a growing robotics cluster around its universities.\n"
 

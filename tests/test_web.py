@@ -123,7 +123,7 @@ def test_host_port_and_auth_from_the_environment(seed_index, embedder, monkeypat
 
 
 def test_bad_server_settings_are_refused_with_the_fix():
-    from parisqa.web import parse_auth, parse_port
+    from parisqa.web.server import parse_auth, parse_port
 
     assert parse_port("8080") == 8080
     with pytest.raises(ConfigError, match="'eighty'"):
@@ -155,7 +155,7 @@ def _web_context(tmp_path, seed_index, embedder, max_upload_bytes):
     """A page's context over a copy of the seed corpus and index, warmed up (or not after 120 s)."""
     from parisqa.api import Engine
     from parisqa.config import Settings
-    from parisqa.web import Warmup, WebContext
+    from parisqa.web.context import Warmup, WebContext
 
     shutil.copytree(seed_index / "corpus", tmp_path / "corpus")
     shutil.copytree(seed_index / "index", tmp_path / "index")
@@ -168,7 +168,7 @@ def _web_context(tmp_path, seed_index, embedder, max_upload_bytes):
 
 @pytest.fixture
 def actions(tmp_path, seed_index, embedder):
-    from parisqa.web import IndexActions
+    from parisqa.web.index_tab import IndexActions
 
     return IndexActions(_web_context(tmp_path, seed_index, embedder, max_upload_bytes=2000))
 
@@ -229,7 +229,7 @@ def test_paste_delete_and_rebuild(actions):
 
 
 def test_rebuild_refuses_while_another_holds_the_lock_and_answers_go_on(actions):
-    from parisqa.store import write_lock
+    from parisqa.index.store import write_lock
 
     (actions.corpus_dir / "extra.txt").write_text("Extra text about Toulouse aerospace.\n", encoding="utf-8")
     with write_lock(actions.ctx.settings.index_dir):
@@ -243,19 +243,19 @@ def test_rebuild_refuses_while_another_holds_the_lock_and_answers_go_on(actions)
 
 def test_opening_a_missing_document_is_a_message_not_a_crash(actions):
     from parisqa.errors import CorpusError
-    from parisqa.web import _read_source
+    from parisqa.web.ask_tab import read_source
 
     with pytest.raises(CorpusError, match="not in the corpus folder"):
-        _read_source(actions.ctx, "gone.txt")
+        read_source(actions.ctx, "gone.txt")
     with pytest.raises(CorpusError, match="not a document of the corpus"):
-        _read_source(actions.ctx, "../index/manifest.json")
-    assert _read_source(actions.ctx, "paris-ai-city.txt").startswith("Why Paris")
+        read_source(actions.ctx, "../index/manifest.json")
+    assert read_source(actions.ctx, "paris-ai-city.txt").startswith("Why Paris")
 
 
 def test_opening_a_document_follows_the_scans_link_rules(actions, tmp_path):
     """A citation's document is shown only from a regular file inside the corpus, as the scan indexes."""
     from parisqa.errors import ParisqaError
-    from parisqa.web import _read_source
+    from parisqa.web.ask_tab import read_source
 
     secret = tmp_path / "secret.txt"
     secret.write_text("private key material\n", encoding="utf-8")
@@ -264,15 +264,15 @@ def test_opening_a_document_follows_the_scans_link_rules(actions, tmp_path):
     (corpus / "zero.txt").symlink_to("/dev/zero")
     (corpus / "inside.txt").symlink_to(corpus / "paris-ai-city.txt")
     with pytest.raises(ParisqaError, match="outside the corpus folder") as refused:
-        _read_source(actions.ctx, "notes.txt")
+        read_source(actions.ctx, "notes.txt")
     assert "private key" not in str(refused.value)
     with pytest.raises(ParisqaError, match="outside the corpus folder|not a regular file"):
-        _read_source(actions.ctx, "zero.txt")
-    assert _read_source(actions.ctx, "inside.txt").startswith("Why Paris")
+        read_source(actions.ctx, "zero.txt")
+    assert read_source(actions.ctx, "inside.txt").startswith("Why Paris")
 
 
 def test_status_line_reports_the_index(actions):
-    from parisqa.web import status_text
+    from parisqa.web.context import status_text
 
     state, text = status_text(actions.ctx)
     assert state == "ready" and "1 document," in text
@@ -281,7 +281,7 @@ def test_status_line_reports_the_index(actions):
 def test_status_line_when_there_is_nothing_to_index(tmp_path, embedder):
     from parisqa.api import Engine
     from parisqa.config import Settings
-    from parisqa.web import Warmup, WebContext, status_text
+    from parisqa.web.context import Warmup, WebContext, status_text
 
     (tmp_path / "empty").mkdir()
     settings = Settings(corpus_dir=tmp_path / "empty", index_dir=tmp_path / "idx")
@@ -362,7 +362,8 @@ def test_app_py_serves_the_chat_and_answers(seed_index, tmp_path):
 def test_extra_tabs_are_built_with_the_context(seed_index, embedder):
     from parisqa.api import Engine
     from parisqa.config import Settings
-    from parisqa.web import WebContext, build_app
+    from parisqa.web import build_app
+    from parisqa.web.context import WebContext
 
     seen = []
 
@@ -383,7 +384,7 @@ def test_extra_tabs_are_built_with_the_context(seed_index, embedder):
 def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
     import threading
 
-    from parisqa.web import Warmup, WebContext, status_text
+    from parisqa.web.context import Warmup, WebContext, status_text
 
     release = threading.Event()
 
@@ -423,7 +424,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def evaluations(tmp_path, seed_index, embedder):
-    from parisqa.web_eval import Evaluations
+    from parisqa.web.eval_tab import Evaluations
 
     ctx = _web_context(tmp_path, seed_index, embedder, max_upload_bytes=100_000)
     assert ctx.warmup.done.is_set()
@@ -444,7 +445,7 @@ def test_default_app_has_the_evaluate_tab(seed_index, embedder):
 
 
 def test_evaluate_both_modes_leaves_the_served_index_alone(evaluations):
-    from parisqa.web_render import evaluation_html
+    from parisqa.web.render import evaluation_html
 
     index_dir = evaluations.ctx.settings.index_dir
     before = _snapshot(index_dir)
@@ -487,8 +488,8 @@ def test_evaluate_never_rebuilds_the_served_index(evaluations):
 def test_evaluate_a_corpus_without_faq_says_what_to_do(tmp_path, embedder):
     from parisqa.api import Engine
     from parisqa.config import Settings
-    from parisqa.web import Warmup, WebContext
-    from parisqa.web_eval import Evaluations
+    from parisqa.web.context import Warmup, WebContext
+    from parisqa.web.eval_tab import Evaluations
 
     (tmp_path / "plain").mkdir()
     (tmp_path / "plain" / "notes.txt").write_text("Notes\nBordeaux makes wine. It is on the Garonne.\n")

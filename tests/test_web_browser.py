@@ -179,7 +179,7 @@ def test_question_outside_the_corpus_is_shown_as_such(page):
 
 
 def test_upload_rebuild_and_answer_from_the_new_document(page, site, tmp_path):
-    from parisqa.store import write_lock
+    from parisqa.index.store import write_lock
 
     url, settings = site
     page.get_by_role("tab", name="Index").click()

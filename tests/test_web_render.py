@@ -2,9 +2,8 @@
 
 import re
 
-from parisqa.documents import DocumentRow
-from parisqa.web import strip_social_meta
-from parisqa.web_render import (
+from parisqa.corpus.folder import DocumentRow
+from parisqa.web.render import (
     DOC_WINDOW_CHARS,
     answer_html,
     citation_html,
@@ -14,6 +13,7 @@ from parisqa.web_render import (
     messages_html,
     transcript_html,
 )
+from parisqa.web.server import strip_social_meta
 
 HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">&amp; {{x}} ${y}'
 
@@ -153,7 +153,7 @@ def _hostile_report():
 
 
 def test_evaluation_report_is_escaped_and_marks_the_best_system():
-    from parisqa.web_render import evaluation_html, evaluation_placeholder
+    from parisqa.web.render import evaluation_html, evaluation_placeholder
 
     page = evaluation_html(_hostile_report(), b"\x89PNG fake", seconds=2.5)
     assert "<script" not in page.lower() and "<img src=x" not in page.lower()

@@ -13,10 +13,10 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from . import __version__
+from ._version import __version__
+from .corpus.reader import shown
+from .corpus.text import LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
 from .errors import ParisqaError
-from .ingest import shown
-from .text import _LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
@@ -140,7 +140,7 @@ def _read_questions(path: str) -> Iterator[str]:
     except UnicodeDecodeError:
         where = "standard input" if path == "-" else f"questions file '{path}'"
         raise ParisqaError(f"{where} is not UTF-8 text; re-save it as UTF-8") from None
-    yield from _LINE_END.split(text.removeprefix("\ufeff"))
+    yield from LINE_END.split(text.removeprefix("\ufeff"))
 
 
 def format_answer(answer: Any, out: TextIO) -> None:

@@ -18,7 +18,10 @@ from .text import iter_line_spans, strip_span
 _MD_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_LIST = re.compile(r"^[ \t]*(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])[ \t]+(?=\S)")
+# A list item's marker (also used by the sentence splitter).
+LIST_ITEM = re.compile(
+    r"^[ \t]*(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])[ \t]+(?=\S)"
+)
 _QA_Q = re.compile(r"^(?:Q|Question)\s*[:.)]\s*", re.IGNORECASE)
 _QA_A = re.compile(r"^(?:A|Answer)\s*[:.)]\s*", re.IGNORECASE)
 _HR = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
@@ -93,7 +96,7 @@ def _bare(content: str) -> str:
 
 def _is_question(content: str) -> bool:
     bare = _bare(content).rstrip("\"'\u201d\u2019)]")
-    return (bare.endswith("?") or bare.endswith("\uff1f")) and len(bare) <= 300 and not _LIST.match(content)
+    return (bare.endswith("?") or bare.endswith("\uff1f")) and len(bare) <= 300 and not LIST_ITEM.match(content)
 
 
 def _heading_like(content: str, max_chars: int = 100, max_words: int = 14) -> bool:
@@ -101,7 +104,7 @@ def _heading_like(content: str, max_chars: int = 100, max_words: int = 14) -> bo
     bare = _bare(content)
     if not bare or len(bare) > max_chars or len(bare.split()) > max_words:
         return False
-    if _LIST.match(content) or bare[-1] in _FINAL_PUNCT or bare.endswith("?"):
+    if LIST_ITEM.match(content) or bare[-1] in _FINAL_PUNCT or bare.endswith("?"):
         return False
     first = bare[0]
     if first.isalpha() and not first.isupper() and first.lower() != first.upper():
@@ -113,7 +116,7 @@ def _heading_like(content: str, max_chars: int = 100, max_words: int = 14) -> bo
     return letters >= max(2, len(bare) // 3)
 
 
-def _label_like(content: str) -> bool:
+def label_like(content: str) -> bool:
     """A short line ending in ':' that introduces a list, e.g. ``Key Initiatives:``."""
     bare = _bare(content)
     return bare.endswith(":") and _heading_like(bare[:-1] + "x", 100, 14)
@@ -242,7 +245,7 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
         # Setext headings (Markdown): a line underlined with === or ---.
         if markdown and i + 1 < n and not lines[i + 1].blank and _SETEXT.match(lines[i + 1].content):
             underline = lines[i + 1].content.strip()
-            if not _LIST.match(content):
+            if not LIST_ITEM.match(content):
                 set_heading(1 if underline[0] == "=" else 2, _bare(content))
                 i += 2
                 continue
@@ -274,25 +277,25 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
                 continue
 
         # List labels ("Key Initiatives:") followed by list items become sub-headings.
-        if has_next and _label_like(content) and _LIST.match(lines[nxt].content) and not _LIST.match(content):
+        if has_next and label_like(content) and LIST_ITEM.match(lines[nxt].content) and not LIST_ITEM.match(content):
             label = _label_text(content)
             i += 1
             continue
 
         # Plain-text section headings.
         if not markdown and has_next and _heading_like(content) and (not wrapped or (prev_blank and next_blank)):
-            if not _LIST.match(lines[nxt].content) or not _heading_like(lines[nxt].content):
+            if not LIST_ITEM.match(lines[nxt].content) or not _heading_like(lines[nxt].content):
                 set_heading(2, _bare(content))
                 i += 1
                 continue
 
         # List items: one unit each; continuation lines join the item in wrapped text.
-        if _LIST.match(content):
+        if LIST_ITEM.match(content):
             j = i + 1
             if wrapped:
                 while j < n and not lines[j].blank:
                     c = lines[j].content
-                    if _LIST.match(c) or _MD_ATX.match(c) or _is_question(c):
+                    if LIST_ITEM.match(c) or _MD_ATX.match(c) or _is_question(c):
                         break
                     j += 1
             units.append(unit("list", line.start, lines[j - 1].end))
@@ -307,7 +310,7 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
         if wrapped:
             while j < n and not lines[j].blank:
                 c = lines[j].content
-                if _LIST.match(c) or _MD_ATX.match(c) or (markdown and _FENCE.match(c)):
+                if LIST_ITEM.match(c) or _MD_ATX.match(c) or (markdown and _FENCE.match(c)):
                     break
                 if markdown and j + 1 < n and not lines[j + 1].blank and _SETEXT.match(lines[j + 1].content):
                     break
@@ -375,7 +378,7 @@ def _faq(
         c = lines[j].content
         if _is_question(c) or _QA_Q.match(c) or _MD_ATX.match(c):
             break
-        if not wrapped and not _LIST.match(c) and _heading_like(c):
+        if not wrapped and not LIST_ITEM.match(c) and _heading_like(c):
             break
         j += 1
     answer_end = lines[j - 1].end

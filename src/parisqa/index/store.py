@@ -1,13 +1,6 @@
 """The index on disk: a folder of named files plus ``manifest.json``, written atomically.
 
-Layout of the index folder::
-
-    manifest.json          the commit point: settings, model, per-file hashes, data-file hashes
-    gen-<time>-<rand>/     one generation of data, named by the manifest
-        chunks.jsonl       one chunk record per line, in vector order
-        faiss.index        the FAISS index over the chunk embeddings
-    .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
-    .lock                  held by the one process allowed to write
+The folder's layout (every file name) is in :mod:`parisqa.index.layout`.
 
 A build writes a new generation folder beside the current one, then replaces ``manifest.json`` with
 a rename. Readers always see either the old or the new manifest, and the generation it names is
@@ -22,44 +15,64 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import secrets
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
+from ..corpus.sentences import SentenceTable
+from ..corpus.terms import terms
+from ..errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, ParisqaError
+from ..records import Chunk
 from . import vectors as vector_index
-from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, ParisqaError
-from .records import Chunk
+from .layout import (
+    BM25_MATRIX,
+    BM25_VOCAB,
+    BUILD_PREFIX,
+    CHUNKS,
+    EXTRA_NAME,
+    GEN_NAME,
+    GEN_PREFIX,
+    LOCK,
+    MANIFEST,
+    MANIFEST_TMP_GLOB,
+    SENTENCES,
+    VECTORS,
+    manifest_tmp_name,
+)
+from .lexical import Bm25Index
 
-SCHEMA_VERSION = 1
-MANIFEST = "manifest.json"
-CHUNKS = "chunks.jsonl"
-VECTORS = "faiss.index"
-LOCK = ".lock"
-_GEN_PREFIX = "gen-"
-_BUILD_PREFIX = ".build-"
-# What a generation folder may be called: letters, digits, '-' and '_' after "gen-", so a manifest
-# cannot name a path outside the index folder ("../x", "/etc", "gen-/../..").
-_GEN_NAME = re.compile(r"gen-[A-Za-z0-9_-]{1,64}")
-_EXTRA_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
 # What must be equal between an index and the current settings for the index to be usable.
 _CHECKED = ("schema_version", "encoding", "chunking")
 CHECKED_MODEL_KEYS = ("name", "dimension", "weights_sha256")
 
 
-@dataclass
+@dataclass(eq=False)
 class LoadedIndex:
-    """An index read from disk, ready to search."""
+    """An index generation read from disk: chunks, vectors, BM25 index and sentence table, ready to query.
+
+    The chunks and vectors are read and verified on load; the BM25 index and the sentence table on
+    first use (:meth:`load_search`), so a build that only reuses the previous index's vectors does
+    not pay for them. A query then costs one embedding, one FAISS search and one BM25 scoring, plus
+    work proportional to the few candidates kept.
+    """
 
     path: Path
     manifest: dict[str, Any]
     chunks: Sequence[Chunk]  # a ChunkList: records decode on first access
     vectors: Any  # faiss.Index
+    _bm25: Bm25Index | None = field(default=None, repr=False)
+    _sentences: SentenceTable | None = field(default=None, repr=False)
+    _term_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def generation(self) -> str:
@@ -77,6 +90,55 @@ class LoadedIndex:
                 f"index '{self.path}' has no {name}; it was built by an older parisqa, run `parisqa index`"
             )
         return _verified_bytes(self.path / self.generation, name, entry, self.path)
+
+    def load_search(self) -> LoadedIndex:
+        """Read the BM25 index and the sentence table now (once); returns ``self``.
+
+        Raises:
+            IndexCorruptError: they are missing, damaged, or in a format this parisqa cannot read.
+        """
+        if self._sentences is not None:
+            return self
+        with self._search_lock:
+            if self._sentences is None:
+                try:
+                    bm25 = Bm25Index.from_bytes(self.read_extra(BM25_MATRIX), self.read_extra(BM25_VOCAB))
+                    sentences = SentenceTable.from_bytes(self.read_extra(SENTENCES))
+                except (ValueError, KeyError, TypeError) as exc:  # hashes matched, but not this version's arrays
+                    raise IndexCorruptError(
+                        f"index '{self.path}' holds search data this parisqa cannot read ({exc}); "
+                        "run `parisqa index` to rebuild it"
+                    ) from None
+                self._bm25 = bm25
+                self._sentences = sentences
+        return self
+
+    @property
+    def bm25(self) -> Bm25Index:
+        """The BM25 index (read on first use)."""
+        self.load_search()
+        assert self._bm25 is not None
+        return self._bm25
+
+    @property
+    def sentences(self) -> SentenceTable:
+        """The sentence table (read on first use)."""
+        self.load_search()
+        assert self._sentences is not None
+        return self._sentences
+
+    def chunk_vector(self, row: int) -> np.ndarray:
+        return self.vectors.reconstruct(int(row))
+
+    def chunk_terms(self, row: int) -> frozenset[str]:
+        """Content terms of a chunk's embedded text (heading path + text), cached."""
+        cached = self._term_cache.get(row)
+        if cached is None:
+            cached = frozenset(terms(self.chunks[row].embed_text))
+            if len(self._term_cache) > 50_000:
+                self._term_cache.clear()
+            self._term_cache[row] = cached
+        return cached
 
 
 def read_manifest(index_dir: Path) -> dict[str, Any] | None:
@@ -100,6 +162,18 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
     return manifest
 
 
+def known_model(index_dir: Path) -> dict[str, Any] | None:
+    """What the manifest of ``index_dir`` records about the model, or ``None`` (no or unreadable index).
+
+    Offered to the embedder so unchanged weights need no re-hashing.
+    """
+    try:
+        manifest = json.loads((Path(index_dir) / MANIFEST).read_bytes())
+        return manifest.get("model") if isinstance(manifest, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
 def _check_shape(manifest: Any) -> None:
     """Raise ``ValueError`` unless ``manifest`` has the types the code reading it relies on.
 
@@ -108,7 +182,7 @@ def _check_shape(manifest: Any) -> None:
     """
     if not isinstance(manifest, dict):
         raise ValueError("not an object")
-    if not isinstance(manifest.get("generation"), str) or not _GEN_NAME.fullmatch(manifest["generation"]):
+    if not isinstance(manifest.get("generation"), str) or not GEN_NAME.fullmatch(manifest["generation"]):
         raise ValueError("bad generation name")
     for key in ("files", "skipped", "data"):
         table = manifest.get(key, {})
@@ -204,7 +278,7 @@ def load_index(index_dir: Path, expected: dict[str, Any] | None = None) -> Loade
 
 def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
     generation = manifest["generation"]
-    if not isinstance(generation, str) or not _GEN_NAME.fullmatch(generation):
+    if not isinstance(generation, str) or not GEN_NAME.fullmatch(generation):
         raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`")
     gen_dir = index_dir / generation
     data = manifest.get("data") or {}
@@ -348,10 +422,10 @@ def write_index(
     """
     index_dir = Path(index_dir)
     for name in extra or {}:
-        if not _EXTRA_NAME.fullmatch(name) or name in (CHUNKS, VECTORS):
+        if not EXTRA_NAME.fullmatch(name) or name in (CHUNKS, VECTORS):
             raise ValueError(f"extra index file name must be a plain new file name, got {name!r}")
-    generation = f"{_GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
-    build_dir = index_dir / f"{_BUILD_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    generation = f"{GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+    build_dir = index_dir / f"{BUILD_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     swapped = False
     try:
         build_dir.mkdir(parents=True)
@@ -370,7 +444,7 @@ def write_index(
         # loss the two renames could otherwise land in either order.
         _fsync_dir(index_dir)
         full = dict(manifest, generation=generation, chunks=len(chunks), data=data)
-        tmp = index_dir / f".{MANIFEST}.{secrets.token_hex(4)}.tmp"
+        tmp = index_dir / manifest_tmp_name(secrets.token_hex(4))
         _write_file(tmp, json.dumps(full, indent=1, ensure_ascii=False).encode("utf-8"))
         os.replace(tmp, index_dir / MANIFEST)  # the commit point
         swapped = True
@@ -397,7 +471,7 @@ def _discard(index_dir: Path, build_dir: Path, generation: str) -> None:
         current = None
     if current is None or current.get("generation") != generation:
         shutil.rmtree(index_dir / generation, ignore_errors=True)
-    for leftover in index_dir.glob(f".{MANIFEST}.*.tmp"):
+    for leftover in index_dir.glob(MANIFEST_TMP_GLOB):
         leftover.unlink(missing_ok=True)
 
 
@@ -435,12 +509,12 @@ def remove_stale(index_dir: Path, keep: int = 2) -> None:
     except IndexCorruptError:
         pass
     current = manifest.get("generation") if manifest else None
-    for leftover in index_dir.glob(f"{_BUILD_PREFIX}*"):
+    for leftover in index_dir.glob(f"{BUILD_PREFIX}*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in index_dir.glob(f".{MANIFEST}.*.tmp"):
+    for leftover in index_dir.glob(MANIFEST_TMP_GLOB):
         leftover.unlink(missing_ok=True)
     generations = sorted(
-        (p for p in index_dir.glob(f"{_GEN_PREFIX}*") if p.is_dir()), key=lambda p: p.stat().st_mtime_ns
+        (p for p in index_dir.glob(f"{GEN_PREFIX}*") if p.is_dir()), key=lambda p: p.stat().st_mtime_ns
     )
     others = [g for g in generations if g.name != current]
     keep_others = max(0, keep - (1 if current else 0))

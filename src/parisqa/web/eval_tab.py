@@ -1,7 +1,7 @@
 """The web chat's "Evaluate" tab: run the FAQ evaluation (or an uploaded question file) from the page.
 
 The evaluation itself is :mod:`parisqa.evaluation`, which knows nothing of the page; this module only
-runs it for the page and shows its report (HTML from :mod:`parisqa.web_render`). It evaluates the
+runs it for the page and shows its report (HTML from :mod:`parisqa.web.render`). It evaluates the
 corpus and index the page serves and never writes to that index: the served index is only read (no
 automatic rebuild), and the held-out mode builds its index in a temporary folder.
 
@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import DatasetError, ParisqaError
-from .web import Message, WebContext, _no_remote_example, web_message
+from ..errors import DatasetError, ParisqaError
+from .context import Message, WebContext, no_remote_example, web_message
 
 if TYPE_CHECKING:
-    from .evaluation import Report
+    from ..evaluation import Report
 
 ProgressCallback = Callable[[float, str], None]  # (fraction done 0..1, what is happening)
 
@@ -102,8 +102,8 @@ class Evaluations:
             return outcome
 
     def _evaluate(self, mode: str, baselines: bool, questions: str | Path | None, say: ProgressCallback) -> EvalOutcome:
-        from .evaluation import evaluate_faq, evaluate_questions, render_chart
-        from .evaluation.runner import faq_modes
+        from ..evaluation import evaluate_faq, evaluate_questions, render_chart
+        from ..evaluation.runner import faq_modes
 
         ctx = self.ctx
         started = time.monotonic()
@@ -167,8 +167,8 @@ class Evaluations:
 
     def _pending_changes(self) -> list[Message]:
         """A note when the corpus has changed since the served index was built."""
-        from .indexer import is_stale
-        from .store import read_manifest
+        from ..index.build import is_stale
+        from ..index.store import read_manifest
 
         try:
             manifest = read_manifest(self.ctx.settings.index_dir)
@@ -207,7 +207,7 @@ def build_evaluate_tab(ctx: WebContext) -> None:
     """The "Evaluate" tab: options, a Run button, then the report's tables, chart and metric meanings."""
     import gradio as gr
 
-    from .web_render import evaluation_html, evaluation_placeholder, messages_html
+    from .render import evaluation_html, evaluation_placeholder, messages_html
 
     evaluations = Evaluations(ctx)
     faq_label = "Run FAQ evaluation"
@@ -238,7 +238,7 @@ def build_evaluate_tab(ctx: WebContext) -> None:
                     elem_id="pq-eval-baselines",
                 )
             with gr.Column(scale=3, min_width=300):
-                questions = _no_remote_example(
+                questions = no_remote_example(
                     gr.File(
                         label="Your questions (optional, .jsonl)",
                         file_count="single",

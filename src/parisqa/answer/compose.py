@@ -19,10 +19,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from ..corpus.terms import terms
+from ..index.store import LoadedIndex
+from ..records import Citation, Span
 from .answertypes import entity_coverage, expected_type, question_entities, type_match
-from .lexical import terms
-from .records import Citation, Span
-from .retrieval import Hit, SearchData
+from .search import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -84,7 +85,7 @@ def answer_model() -> dict[str, Any]:
 
     Written by ``eval/dev_eval.py --fit``; see that script for how.
     """
-    text = resources.files("parisqa").joinpath("answer_model.json").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("answer_model.json").read_text(encoding="utf-8")
     model = json.loads(text)
     if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or tuple(model["abstention"]["features"]) != FEATURES:
         raise ValueError("answer_model.json does not match the features this version computes; refit it")
@@ -101,7 +102,7 @@ def support_probability(features: dict[str, float], abstention: dict[str, Any] |
 # --- composing -------------------------------------------------------------------------------------
 
 
-def _idf_weights(query_terms: Sequence[str], data: SearchData) -> dict[str, float]:
+def _idf_weights(query_terms: Sequence[str], data: LoadedIndex) -> dict[str, float]:
     return {t: data.bm25.idf(t) for t in set(query_terms)}
 
 
@@ -138,7 +139,7 @@ class Candidates:
 
 
 def candidates(
-    question: str, query_vector: np.ndarray, query_terms: list[str], hits: Sequence[Hit], data: SearchData
+    question: str, query_vector: np.ndarray, query_terms: list[str], hits: Sequence[Hit], data: LoadedIndex
 ) -> Candidates:
     """Score-ready features for every sentence of the first :data:`READ_DEPTH` hits."""
     import numpy as np
@@ -193,7 +194,7 @@ def candidates(
     return Candidates(sentences, features, faq_best)
 
 
-def _common_words(data: SearchData) -> Any:
+def _common_words(data: LoadedIndex) -> Any:
     """Words so frequent in this corpus (in over a quarter of the chunks) that they are its topic."""
     n = max(1, data.bm25.num_docs)
     df = data.bm25.doc_freq
@@ -210,7 +211,7 @@ def compose(
     query_vector: np.ndarray,
     query_terms: list[str],
     hits: Sequence[Hit],
-    data: SearchData,
+    data: LoadedIndex,
     *,
     k: int,
     mode: str = "hybrid",
@@ -285,7 +286,7 @@ def compose(
     return Composed(" ".join(parts), False, confidence, citations, [], features)
 
 
-def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, data: SearchData) -> list[_Sentence]:
+def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, data: LoadedIndex) -> list[_Sentence]:
     """The sentences that make the answer: an FAQ answer, or the best one to three sentences."""
     import numpy as np
 

@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .embedding import file_digest
+from .model import file_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-    from .embedding import ModelInfo
+    from .model import ModelInfo
 
 CACHE_FORMAT = 1
 MODEL_FILE = "model.onnx"

@@ -1,21 +1,17 @@
 """Find the chunks most relevant to a query: dense (FAISS), lexical (BM25) and their fusion.
 
-Everything the query path needs is loaded once per index generation into :class:`SearchData`; a
-query then costs one embedding, one FAISS search and one BM25 scoring, plus work proportional to the
-few candidates kept.
+Everything the query path needs is loaded once per index generation into
+:class:`parisqa.index.store.LoadedIndex`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import vectors as vector_index
-from .errors import IndexCorruptError
-from .lexical import Bm25Index
-from .records import Chunk
-from .sentences import SentenceTable
-from .store import LoadedIndex
+from ..index import vectors as vector_index
+from ..index.store import LoadedIndex
+from ..records import Chunk
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -35,49 +31,6 @@ class Hit:
     scores: dict[str, float]
 
 
-@dataclass
-class SearchData:
-    """An index generation's chunks, vectors, BM25 index and sentence table, ready to query."""
-
-    index: LoadedIndex
-    bm25: Bm25Index
-    sentences: SentenceTable
-    _term_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
-
-    @classmethod
-    def load(cls, index: LoadedIndex) -> SearchData:
-        from .indexer import BM25_MATRIX, BM25_VOCAB, SENTENCES
-
-        try:
-            bm25 = Bm25Index.from_bytes(index.read_extra(BM25_MATRIX), index.read_extra(BM25_VOCAB))
-            sentences = SentenceTable.from_bytes(index.read_extra(SENTENCES))
-        except (ValueError, KeyError, TypeError) as exc:  # hashes matched, but not this version's arrays
-            raise IndexCorruptError(
-                f"index '{index.path}' holds search data this parisqa cannot read ({exc}); "
-                "run `parisqa index` to rebuild it"
-            ) from None
-        return cls(index, bm25, sentences)
-
-    @property
-    def chunks(self) -> list[Chunk]:
-        return self.index.chunks
-
-    def chunk_vector(self, row: int) -> np.ndarray:
-        return self.index.vectors.reconstruct(int(row))
-
-    def chunk_terms(self, row: int) -> frozenset[str]:
-        """Content terms of a chunk's embedded text (heading path + text), cached."""
-        cached = self._term_cache.get(row)
-        if cached is None:
-            from .lexical import terms
-
-            cached = frozenset(terms(self.chunks[row].embed_text))
-            if len(self._term_cache) > 50_000:
-                self._term_cache.clear()
-            self._term_cache[row] = cached
-        return cached
-
-
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
     """Rows of the ``n`` highest positive scores, best first.
 
@@ -95,14 +48,14 @@ def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
 
 
 def search(
-    data: SearchData, query_vector: np.ndarray, query_terms: list[str], k: int, mode: str = "hybrid"
+    data: LoadedIndex, query_vector: np.ndarray, query_terms: list[str], k: int, mode: str = "hybrid"
 ) -> list[Hit]:
     """Top-``k`` chunks for a query.
 
     Args:
         data: the loaded index.
         query_vector: the query's unit embedding.
-        query_terms: the query's content terms (:func:`parisqa.lexical.terms`).
+        query_terms: the query's content terms (:func:`parisqa.corpus.terms.terms`).
         k: number of hits wanted.
         mode: ``"hybrid"`` (reciprocal rank fusion of dense and BM25), ``"dense"`` or ``"bm25"``.
 
@@ -118,7 +71,7 @@ def search(
         return []
     depth = min(n, max(4 * k, 40))
     bm25_all = data.bm25.scores(query_terms)
-    dense_scores, dense_rows = vector_index.search(data.index.vectors, query_vector.reshape(1, -1), depth)
+    dense_scores, dense_rows = vector_index.search(data.vectors, query_vector.reshape(1, -1), depth)
     dense_rank = {int(r): i for i, r in enumerate(dense_rows[0]) if r >= 0}
     dense_score = {int(r): float(s) for r, s in zip(dense_rows[0], dense_scores[0]) if r >= 0}
     bm25_rows = _top_positive(bm25_all, depth).tolist()

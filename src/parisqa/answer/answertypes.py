@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from .lexical import STOPWORDS, terms, words
+from ..corpus.terms import STOPWORDS, terms, words
 
 _Q_NUMBER = re.compile(
     r"\bhow (many|much|large|big|long|old|far|often|tall|high)\b"

@@ -3,7 +3,7 @@
 Each file's content hash decides whether it is unchanged (its chunks and vectors are reused as they
 are), changed or added (it is chunked again; chunks whose embedded text already has a vector reuse
 it, the rest go to the model) or removed. The result is written as a new generation and swapped in
-atomically (see :mod:`parisqa.store`).
+atomically (see :mod:`parisqa.index.store`).
 """
 
 from __future__ import annotations
@@ -15,19 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .._version import __version__
+from ..config import ENCODING_NAME, Settings
+from ..corpus.chunking import chunk_document
+from ..corpus.reader import Document, SourceFile, Unreadable, read_document, scan_corpus
+from ..corpus.sentences import Sentence, SentenceTable, chunk_sentences
+from ..corpus.structure import parse
+from ..corpus.tokens import count_wordpieces
+from ..embed.encoder import Embedder, default_embedder
+from ..embed.model import model_info
+from ..errors import CorpusError, IndexCorruptError, IndexMismatchError
+from ..records import BuildSummary, Chunk, content_id
 from . import vectors as vector_index
-from .chunking import chunk_document
-from .config import ENCODING_NAME, Settings
-from .embedding import Embedder, default_embedder, model_info
-from .errors import CorpusError, IndexCorruptError, IndexMismatchError
-from .ingest import Document, SourceFile, Unreadable, read_document, scan_corpus
+from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, SCHEMA_VERSION, SENTENCES
 from .lexical import Bm25Index
-from .records import BuildSummary, Chunk, content_id
-from .sentences import Sentence, SentenceTable, chunk_sentences
 from .store import (
     CHECKED_MODEL_KEYS,
-    SCHEMA_VERSION,
     LoadedIndex,
     load_index,
     mismatches,
@@ -36,18 +39,8 @@ from .store import (
     write_index,
     write_lock,
 )
-from .structure import parse
-from .tokens import count_wordpieces
 
 log = logging.getLogger(__name__)
-# Bumped whenever chunking changes in a way that changes chunks for the same settings, or the
-# splitting of chunks into answer units (sentences) changes: unchanged files keep both from the old
-# index. 3: CRLF and CR-only files split into sentences like LF files.
-CHUNKER_VERSION = 3
-# Extra data files of each index generation (see store.write_index).
-BM25_MATRIX = "bm25.npz"
-BM25_VOCAB = "bm25_vocab.json"
-SENTENCES = "sentences.npz"
 
 
 def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -74,7 +67,7 @@ def _title_from_name(source: str) -> str:
 def chunk_text(doc: Document, settings: Settings, max_wordpieces: int) -> list[Chunk]:
     """Parse and chunk one document with the current settings."""
     parsed = parse(doc.text, markdown=doc.markdown, fallback_title=_title_from_name(doc.source))
-    from .embedding import model_dir
+    from ..embed.model import model_dir
 
     folder = model_dir()
     return chunk_document(

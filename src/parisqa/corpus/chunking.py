@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .records import Chunk, content_id
+from ..records import Chunk, content_id
 from .structure import Parsed, Unit
 from .text import sentence_spans, strip_span
 from .tokens import count_tokens
@@ -233,7 +233,7 @@ def chunk_document(
     Args:
         text: the source text the units index into.
         source: the document's path relative to the corpus folder.
-        parsed: the output of :func:`parisqa.structure.parse` on ``text``.
+        parsed: the output of :func:`parisqa.corpus.structure.parse` on ``text``.
         max_tokens: token budget per chunk, counted with cl100k.
         overlap: tokens of a chunk's tail repeated at the head of the next one in the same section.
         max_wordpieces: the embedding model's input limit, special tokens included; a chunk whose

@@ -14,16 +14,24 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .documents import DocumentRow, human_size
+from ..corpus.folder import DocumentRow, human_size
 
 if TYPE_CHECKING:
-    from .evaluation import Report, Section
+    from ..evaluation import Report, Section
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 # A document larger than this is shown around the cited span only, so the page stays light.
 DOC_WINDOW_CHARS = 60_000
+
+
+@cache
+def static_text(name: str) -> str:
+    """A file of the page's ``static/`` folder (stylesheet, scripts), read once from the package."""
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
 
 
 def esc(value: object) -> str:
@@ -311,7 +319,7 @@ def evaluation_placeholder() -> str:
 
 def _best_columns(section: Section, key: str) -> set[int]:
     """Columns (from 1) holding the best shown value of a share metric, when the systems differ."""
-    from .evaluation.report import HIGHER_IS_BETTER, format_value
+    from ..evaluation.report import HIGHER_IS_BETTER, format_value
 
     if key.startswith("latency") or len(section.systems) < 2:
         return set()  # latency differences between systems are mostly machine noise
@@ -327,7 +335,7 @@ def _best_columns(section: Section, key: str) -> set[int]:
 
 
 def _metric_table(section: Section) -> str:
-    from .evaluation.report import METRICS
+    from ..evaluation.report import METRICS
 
     header, rows = section.table()
     meanings = {label: (key, meaning) for key, label, _, meaning in METRICS}
@@ -345,7 +353,7 @@ def _metric_table(section: Section) -> str:
 
 def _per_question(section: Section, limit: int = 200) -> str:
     """The first system's result on each question, folded away."""
-    from .evaluation.report import SYSTEM_LABELS, format_value
+    from ..evaluation.report import SYSTEM_LABELS, format_value
 
     if not section.results:
         return ""
@@ -384,7 +392,7 @@ def _section_html(section: Section) -> str:
 
 def metric_help_html() -> str:
     """What each metric means, and what ``-`` and relevance mean."""
-    from .evaluation.report import METRICS
+    from ..evaluation.report import METRICS
 
     items = "".join(f"<dt>{esc(label)}</dt><dd>{esc(meaning)}</dd>" for _, label, _, meaning in METRICS)
     return (
@@ -434,138 +442,3 @@ def evaluation_html(report: Report, chart: bytes | None = None, *, seconds: floa
         parts.extend(f'<div class="pq-doc-note">{esc(w)}</div>' for w in report.warnings)
     parts += [metric_help_html(), "</div>"]
     return "".join(parts)
-
-
-# The page's own styles. Colours come from the Gradio theme's variables where one fits, so the
-# light and dark modes both work; highlight colours are fixed and set their own text colour.
-CSS = """
-.gradio-container { max-width: 1360px !important; }
-#pq-header { align-items: center; gap: 12px; }
-.pq-title { display: flex; align-items: baseline; gap: 12px; flex-wrap: wrap; }
-.pq-logo { font-size: 1.55rem; font-weight: 700; letter-spacing: -0.02em; }
-.pq-tagline { color: var(--body-text-color-subdued); }
-.pq-statusline { display: flex; align-items: center; gap: 8px; justify-content: flex-end;
-  color: var(--body-text-color-subdued); font-size: 0.9rem; }
-.pq-dot { width: 9px; height: 9px; border-radius: 50%; background: #9ca3af; flex: none; }
-.pq-state-loading .pq-dot { background: #f59e0b; animation: pq-pulse 1s ease-in-out infinite; }
-.pq-state-ready .pq-dot { background: #16a34a; }
-.pq-state-error .pq-dot { background: #dc2626; }
-.pq-state-error { color: #b91c1c; }
-@keyframes pq-pulse { 50% { opacity: 0.3; } }
-
-.pq-chat { position: relative; height: 62vh; min-height: 320px; overflow-y: auto; padding: 12px 14px;
-  border: 1px solid var(--border-color-primary); border-radius: 12px;
-  background: var(--background-fill-secondary); }
-.pq-empty { display: flex; align-items: center; justify-content: center; }
-.pq-hello { max-width: 520px; text-align: center; color: var(--body-text-color-subdued); line-height: 1.6; }
-.pq-turn { margin-bottom: 18px; }
-.pq-q { display: flex; justify-content: flex-end; margin-bottom: 8px; }
-.pq-bubble { max-width: 82%; padding: 8px 13px; border-radius: 14px 14px 4px 14px; white-space: pre-wrap;
-  overflow-wrap: anywhere; background: var(--color-accent); color: white; }
-.pq-a { padding: 12px 14px; border-radius: 4px 14px 14px 14px; background: var(--background-fill-primary);
-  border: 1px solid var(--border-color-primary); max-width: 96%; overflow-wrap: anywhere; }
-.pq-answered { border-left: 4px solid var(--color-accent); }
-.pq-text { line-height: 1.6; white-space: pre-wrap; }
-.pq-abstained { border-left: 4px solid #d97706; }
-.pq-error { border-left: 4px solid #dc2626; }
-.pq-label { display: inline-block; font-size: 0.78rem; font-weight: 700; text-transform: uppercase;
-  letter-spacing: 0.04em; padding: 2px 8px; border-radius: 999px; margin-bottom: 6px; }
-.pq-abstained .pq-label { background: #fef3c7; color: #92400e; }
-.pq-error .pq-label { background: #fee2e2; color: #991b1b; }
-.pq-pending { color: var(--body-text-color-subdued); display: flex; align-items: center; gap: 8px; }
-.pq-spinner { width: 14px; height: 14px; border-radius: 50%; border: 2px solid var(--border-color-primary);
-  border-top-color: var(--color-accent); animation: pq-spin 0.8s linear infinite; }
-@keyframes pq-spin { to { transform: rotate(360deg); } }
-.pq-query { margin-top: 6px; font-size: 0.86rem; color: var(--body-text-color-subdued); }
-.pq-sub { margin: 12px 0 2px; font-size: 0.8rem; font-weight: 600; text-transform: uppercase;
-  letter-spacing: 0.04em;
-  color: var(--body-text-color-subdued); }
-.pq-marker { display: inline; border: none; padding: 0 4px; margin: 0 1px; border-radius: 5px; cursor: pointer;
-  font-size: 0.8em; font-weight: 700; vertical-align: 0.15em; background: var(--color-accent-soft);
-  color: var(--color-accent); }
-.pq-marker:hover { background: var(--color-accent); color: white; }
-
-.pq-card { margin-top: 8px; padding: 9px 11px; border-radius: 9px; border: 1px solid var(--border-color-primary);
-  background: var(--background-fill-secondary); scroll-margin: 12px; }
-.pq-card.pq-related { border-style: dashed; }
-.pq-card.pq-active { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent-soft); }
-.pq-card.pq-flash { animation: pq-flash 1.2s ease-out; }
-@keyframes pq-flash { 0% { box-shadow: 0 0 0 4px #facc15; } 100% { box-shadow: 0 0 0 0 transparent; } }
-.pq-card-head { font-size: 0.88rem; margin-bottom: 5px; line-height: 1.5; }
-.pq-n { display: inline-block; text-align: center; min-width: 20px; line-height: 20px; margin-right: 6px;
-  padding: 0 5px;
-  border-radius: 6px; font-size: 0.78rem; font-weight: 700; background: var(--color-accent-soft);
-  color: var(--color-accent); }
-.pq-related .pq-n { background: var(--border-color-primary); color: var(--body-text-color-subdued); }
-.pq-source { font-weight: 600; overflow-wrap: anywhere; }
-.pq-heading, .pq-sep { color: var(--body-text-color-subdued); }
-.pq-passage { white-space: pre-wrap; font-size: 0.9rem; line-height: 1.55; overflow-wrap: anywhere; }
-.pq-related .pq-passage { color: var(--body-text-color-subdued); }
-.pq-card-foot { display: flex; align-items: center; justify-content: space-between; gap: 8px; margin-top: 6px;
-  flex-wrap: wrap; }
-.pq-meta { font-size: 0.78rem; color: var(--body-text-color-subdued); }
-.pq-open { border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
-  color: var(--body-text-color);
-  border-radius: 7px; padding: 3px 10px; font-size: 0.8rem; cursor: pointer; }
-.pq-open:hover { border-color: var(--color-accent); color: var(--color-accent); }
-mark.pq-hl { background: #fde68a; color: #1f2937; border-radius: 3px; padding: 0 1px; }
-mark.pq-span { background: #dbeafe; color: #111827; border-radius: 2px; padding: 1px 0; }
-mark.pq-span mark.pq-hl { background: #fcd34d; }
-
-.pq-doc { border: 1px solid var(--border-color-primary); border-radius: 12px;
-  background: var(--background-fill-primary);
-  overflow: hidden; }
-.pq-doc-empty { padding: 22px; }
-.pq-doc-head { display: flex; justify-content: space-between; gap: 10px; flex-wrap: wrap; padding: 10px 14px;
-  border-bottom: 1px solid var(--border-color-primary); background: var(--background-fill-secondary); }
-.pq-doc-note { padding: 8px 14px; color: var(--body-text-color-subdued); font-size: 0.88rem; }
-.pq-doc-body { position: relative; height: 68vh; overflow-y: auto; padding: 12px 16px; white-space: pre-wrap;
-  font-size: 0.9rem; line-height: 1.6; overflow-wrap: anywhere; }
-
-.pq-faq { margin-top: 4px; }
-.pq-chip { display: inline-block; margin: 4px 6px 0 0; padding: 5px 11px; border-radius: 999px; text-align: left;
-  border: 1px solid var(--border-color-primary); background: var(--background-fill-primary);
-  color: var(--body-text-color); font-size: 0.86rem; font-weight: 400; cursor: pointer; overflow-wrap: anywhere; }
-.pq-chip:hover { border-color: var(--color-accent); color: var(--color-accent); }
-.pq-docs { margin-bottom: 8px; }
-.pq-toolbar { gap: 8px; }
-.pq-table { width: 100%; border-collapse: collapse; font-size: 0.9rem; border: none !important; }
-.pq-table tr { border: none !important; background: transparent !important; }
-.pq-table th, .pq-table td { border: none !important; border-bottom: 1px solid var(--border-color-primary) !important;
-  padding: 7px 10px; text-align: left; vertical-align: top; }
-.pq-table th { font-weight: 600; border-bottom-width: 2px !important; }
-.pq-status { font-size: 0.8rem; padding: 1px 8px; border-radius: 999px;
-  background: var(--background-fill-secondary); }
-.pq-status-indexed { background: #dcfce7; color: #166534; }
-.pq-status-new, .pq-status-changed { background: #dbeafe; color: #1e40af; }
-.pq-status-deleted, .pq-status-skipped { background: #fef3c7; color: #92400e; }
-.pq-msgs { list-style: none; padding: 0; margin: 6px 0; }
-.pq-msg { padding: 6px 10px; margin: 4px 0; border-radius: 8px; font-size: 0.9rem; overflow-wrap: anywhere; }
-.pq-msg-ok { background: #dcfce7; color: #14532d; }
-.pq-msg-error { background: #fee2e2; color: #7f1d1d; }
-.pq-msg-info { background: var(--background-fill-secondary); color: var(--body-text-color); }
-.pq-eval-intro { color: var(--body-text-color-subdued); }
-.pq-eval-empty { padding: 8px 0; }
-.pq-eval-head { display: flex; align-items: baseline; gap: 14px; flex-wrap: wrap; margin: 6px 0 4px; }
-.pq-eval-heading { font-size: 1.1rem; font-weight: 700; }
-.pq-eval-sections { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 14px 22px; }
-.pq-eval-section { padding: 10px 12px; border: 1px solid var(--border-color-primary); border-radius: 10px;
-  background: var(--background-fill-primary); }
-.pq-eval-title { font-weight: 600; margin-bottom: 2px; }
-.pq-eval-name { font-family: var(--font-mono); font-size: 0.85rem; padding: 1px 7px; border-radius: 6px;
-  background: var(--color-accent-soft); color: var(--color-accent); }
-.pq-eval-table { margin-top: 6px; }
-.pq-eval-table th[scope=row] { font-weight: 400; border-bottom-width: 1px !important; cursor: help; }
-.pq-table td.pq-num { text-align: right; font-variant-numeric: tabular-nums; }
-.pq-eval-table thead th:not(:first-child) { text-align: right; }
-.pq-table td.pq-best { font-weight: 700; }
-.pq-eval-items { margin-top: 8px; font-size: 0.88rem; }
-.pq-eval-items summary { cursor: pointer; color: var(--body-text-color-subdued); }
-.pq-eval-chart { display: block; max-width: 100%; height: auto; margin: 16px auto 4px; border-radius: 8px;
-  border: 1px solid var(--border-color-primary); background: white; }
-.pq-eval-help { margin-top: 10px; }
-.pq-eval-metrics { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 6px 0 8px;
-  font-size: 0.88rem; }
-.pq-eval-metrics dt { font-weight: 600; }
-.pq-eval-metrics dd { margin: 0; color: var(--body-text-color-subdued); }
-"""

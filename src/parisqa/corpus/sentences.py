@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .records import Chunk
-from .structure import _LIST as _LIST_START
-from .structure import _label_like
+from ..records import Chunk
+from .structure import LIST_ITEM as _LIST_START
+from .structure import label_like
 from .text import line_spans, sentence_spans, strip_span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,7 +23,7 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;\u2026\u3002][\"'\u201d\u2019)\]]*$")
 
 
 def _is_label(line: str) -> bool:
-    return "\n" not in line and "\r" not in line and _label_like(line)
+    return "\n" not in line and "\r" not in line and label_like(line)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .config import ENCODING_NAME
+from ..config import ENCODING_NAME
 
 if TYPE_CHECKING:  # pragma: no cover
     import tiktoken

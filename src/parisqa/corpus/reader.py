@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
-from .config import CORPUS_SUFFIXES
-from .errors import CorpusError
+from ..config import CORPUS_SUFFIXES
+from ..errors import CorpusError
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
