@@ -9,6 +9,49 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "paris-ai-city.txt"
+# The seed article's FAQ pairs, as the structure parser must find them.
+SEED_FAQ = [
+    (
+        "What makes Paris a significant player in AI?",
+        "Paris has become a significant player in AI due to strategic government investments, a thriving "
+        "startup ecosystem, and strong academic institutions driving innovation.",
+    ),
+    (
+        "How does Paris' approach to AI differ from Silicon Valley?",
+        "Paris focuses heavily on ethical AI and collaboration between academia, industry, and government, "
+        "whereas Silicon Valley is often driven by commercial interests.",
+    ),
+    (
+        "What challenges does Paris face in becoming an AI leader?",
+        "Paris faces challenges such as talent retention and ensuring AI technologies align with ethical "
+        "standards. However, strategic solutions are being implemented to address these issues.",
+    ),
+    (
+        "How are startups contributing to Paris' AI ecosystem?",
+        "Startups like Mistral AI and Dataiku are leading innovation by developing cutting-edge AI "
+        "technologies and fostering a collaborative environment for AI research and development.",
+    ),
+    (
+        "What is the role of the French government in AI development?",
+        "The French government plays a crucial role by investing heavily in AI research, providing tax "
+        "incentives, and establishing AI research centers to boost the country's AI capabilities.",
+    ),
+    (
+        "How is Paris' academic landscape influencing AI?",
+        "Paris' prestigious academic institutions are not only educating future AI professionals but also "
+        "conducting pioneering research that pushes the boundaries of AI capabilities.",
+    ),
+    (
+        "What future trends can we expect from Paris' AI scene?",
+        "Expect Paris to lead in ethical AI development, increase global collaborations, and implement "
+        "AI-driven solutions to improve urban living.",
+    ),
+    (
+        "Why is ethical AI important?",
+        "Ethical AI ensures that AI technologies align with societal values and do not harm individuals or "
+        "communities, promoting trust and sustainability in AI development.",
+    ),
+]
 
 
 @pytest.fixture(autouse=True)

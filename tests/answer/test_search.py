@@ -43,7 +43,12 @@ def make_index() -> LoadedIndex:
     faiss_index, _ = vector_index.build(VECTORS / np.linalg.norm(VECTORS, axis=1, keepdims=True))
     sentences = SentenceTable.build([[] for _ in chunks], np.zeros((0, 4), dtype=np.float32))
     return LoadedIndex(
-        Path("unused"), {}, chunks, faiss_index, _bm25=Bm25Index.build([c.embed_text for c in chunks]), _sentences=sentences
+        Path("unused"),
+        {},
+        chunks,
+        faiss_index,
+        _bm25=Bm25Index.build([c.embed_text for c in chunks]),
+        _sentences=sentences,
     )
 
 

@@ -41,7 +41,11 @@ def test_list_items_are_units_without_their_bullets_and_labels_are_skipped():
 def test_wrapped_lines_stay_one_sentence_and_crlf_splits_like_lf():
     lf = "A sentence that wraps\nonto a second line. Next.\n\nNew paragraph"
     crlf = lf.replace("\n", "\r\n")
-    assert texts(lf, chunk_sentences(chunk_of(lf))) == ["A sentence that wraps\nonto a second line.", "Next.", "New paragraph"]
+    assert texts(lf, chunk_sentences(chunk_of(lf))) == [
+        "A sentence that wraps\nonto a second line.",
+        "Next.",
+        "New paragraph",
+    ]
     assert [t.replace("\r\n", "\n") for t in texts(crlf, chunk_sentences(chunk_of(crlf)))] == texts(
         lf, chunk_sentences(chunk_of(lf))
     )

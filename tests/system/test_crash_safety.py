@@ -37,7 +37,7 @@ from parisqa.index.store import load_index, read_manifest
 from parisqa.index.vectors import all_vectors
 from textgen import document
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KILLS = 30
 MAX_ROUNDS = 60
 # Where kills are aimed, with weights: before the model is loaded (reading, chunking, importing),

@@ -10,7 +10,7 @@ from parisqa.answer.answertypes import expected_type, question_entities, type_ma
 from parisqa.answer.compose import ABSTAIN_TEXT
 from parisqa.index.store import load_index
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEV = [json.loads(line) for line in (ROOT / "eval" / "dev.jsonl").read_text(encoding="utf-8").splitlines()]
 MARKER = re.compile(r"\s*\[\d+\]\s*")
 

@@ -294,7 +294,7 @@ def test_status_line_when_there_is_nothing_to_index(tmp_path, embedder):
 
 
 def test_app_py_stays_small():
-    app_py = Path(__file__).resolve().parents[1] / "app.py"
+    app_py = Path(__file__).resolve().parents[2] / "app.py"
     assert len(app_py.read_text().splitlines()) <= 12
 
 
@@ -302,7 +302,7 @@ def test_building_the_page_writes_nothing_into_the_package(served):
     import parisqa
 
     package = Path(parisqa.__file__).parent
-    assert not list(package.glob("*.pyi"))
+    assert not list(package.rglob("*.pyi"))
 
 
 def test_serve_refuses_bad_options_before_loading_anything(capsys, monkeypatch):
@@ -334,7 +334,7 @@ def test_app_py_serves_the_chat_and_answers(seed_index, tmp_path):
         "PARISQA_INDEX": str(seed_index / "index"),
     }
     env.pop("PARISQA_AUTH", None)
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     log = (tmp_path / "app.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, str(root / "app.py"), "--port", str(port)], env=env, stdout=log, stderr=log

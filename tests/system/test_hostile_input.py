@@ -19,11 +19,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
-import parisqa.corpus.chunking as chunking
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import parisqa.corpus.chunking as chunking
 from parisqa.config import Settings
 from parisqa.corpus import reader as ingest
 from parisqa.corpus.chunking import chunk_document
@@ -36,7 +36,7 @@ from parisqa.index.build import build_index
 from parisqa.index.store import load_index
 from parisqa.records import Chunk
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MODEL_LIMIT = 256
 CASES: Counter[str] = Counter()
 

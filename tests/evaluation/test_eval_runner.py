@@ -14,7 +14,7 @@ from parisqa.evaluation.datasets import EvalItem
 from parisqa.evaluation.runner import RelevanceJudge, add_similarity, score_item, summarize
 from parisqa.records import Answer, Chunk, Citation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _chunk(n, text, source="a.txt"):

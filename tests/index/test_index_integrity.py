@@ -24,7 +24,7 @@ from parisqa.index.build import build_index, expected_manifest, is_stale
 from parisqa.index.layout import CHUNKS, MANIFEST, VECTORS
 from parisqa.index.store import load_index, read_manifest
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "parisqa"
+SRC = Path(__file__).resolve().parents[2] / "src" / "parisqa"
 
 
 @pytest.fixture

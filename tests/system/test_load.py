@@ -25,7 +25,7 @@ from parisqa.config import Settings
 from parisqa.index.build import build_index
 from parisqa.index.store import load_index
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CLIENTS = 20
 LOAD_SECONDS = 60  # the clients ask for this long (longer only while too few answers followed the swap)
 MAX_REQUESTS_PER_CLIENT = 150

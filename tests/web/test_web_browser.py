@@ -18,7 +18,7 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -84,7 +84,7 @@ def site(tmp_path_factory, serve_web):
     base = tmp_path_factory.mktemp("browser")
     corpus = base / "corpus"
     corpus.mkdir()
-    shutil.copy(Path(__file__).resolve().parents[1] / "corpus" / "paris-ai-city.txt", corpus)
+    shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "paris-ai-city.txt", corpus)
     (corpus / HOSTILE_NAME).write_text(HOSTILE_TEXT, encoding="utf-8")
     settings = Settings(corpus_dir=corpus, index_dir=base / "index")
     app, url = serve_web(settings, limit=100_000)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import SEED_FAQ
 from parisqa.corpus.structure import parse
 from parisqa.errors import DatasetError
 from parisqa.evaluation.corpora import without_faq, write_heldout_corpus
 from parisqa.evaluation.datasets import corpus_faq, faq_set, load_questions, load_squad
-from test_structure import SEED_FAQ
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PARAPHRASES = ROOT / "eval" / "seed-paraphrases.jsonl"
 
 

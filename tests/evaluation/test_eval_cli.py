@@ -7,7 +7,7 @@ import pytest
 
 from parisqa.cli import EXIT_REGRESSION, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(capsys, *argv):
