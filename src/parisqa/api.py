@@ -150,8 +150,7 @@ class Engine:
         except IndexBusyError as exc:
             if not usable:
                 raise
-            message = f"{exc}".replace("; wait for it to finish and try again", "")
-            self._warn(f"{message}; answering from the current index until the new one is ready")
+            self._warn(f"{exc}; answering from the current index until the new one is ready")
 
     def _warn(self, message: str) -> None:
         if self.on_warning:
@@ -180,7 +179,7 @@ class Engine:
         search_text = clean_question(query, self.settings.max_question_chars) if query else cleaned
         index = self.index()
         if index is None:  # pragma: no cover - index() raises instead
-            raise IndexMissingError(f"no index in '{self.index_dir}'")
+            raise IndexMissingError(f"no index in '{self.index_dir}'", remedy="build")
         data = self.search_data(index)
         self.embedder.warm_up()
         started = time.perf_counter()

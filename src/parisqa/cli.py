@@ -20,6 +20,13 @@ from .errors import ParisqaError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
+# How the command line words an error's remedy (see parisqa.errors.REMEDIES).
+REMEDY_TEXT = {
+    "rebuild": "run `parisqa index` to rebuild it",
+    "build": "run `parisqa index` to build it",
+    "add_files": "add some and run `parisqa index` again",
+    "wait": "wait for it to finish and try again",
+}
 
 
 def _add_location(parser: argparse.ArgumentParser) -> None:
@@ -242,6 +249,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def error_text(exc: ParisqaError) -> str:
+    """A library error as the command line words it: the message, then what to run to fix it."""
+    remedy = REMEDY_TEXT.get(exc.remedy or "")
+    return f"{exc}; {remedy}" if remedy else str(exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -253,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except ParisqaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted; the index in place before this command is intact", file=sys.stderr)

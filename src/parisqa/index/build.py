@@ -288,9 +288,7 @@ def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, ran
 
 def _require_files(settings: Settings, files: list[SourceFile]) -> None:
     if not files:
-        raise CorpusError(
-            f"corpus folder '{settings.corpus_dir}' has no .txt or .md files; add some and run `parisqa index` again"
-        )
+        raise CorpusError(f"corpus folder '{settings.corpus_dir}' has no .txt or .md files", remedy="add_files")
 
 
 def _read_corpus(settings: Settings, warn: Callable[[str], None]) -> tuple[list[Document], dict[str, Any]]:
@@ -321,7 +319,7 @@ def _previous_index(settings: Settings, warn: Callable[[str], None]) -> LoadedIn
             return None
         return load_index(settings.index_dir)
     except (IndexCorruptError, IndexMismatchError) as exc:
-        warn(f"{exc}; rebuilding it from scratch".replace("; run `parisqa index` to rebuild it", ""))
+        warn(f"{exc}; rebuilding it from scratch")
         return None
 
 

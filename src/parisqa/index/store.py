@@ -87,7 +87,7 @@ class LoadedIndex:
         entry = (self.manifest.get("data") or {}).get(name)
         if entry is None:
             raise IndexCorruptError(
-                f"index '{self.path}' has no {name}; it was built by an older parisqa, run `parisqa index`"
+                f"index '{self.path}' has no {name}; it was built by an older parisqa", remedy="rebuild"
             )
         return _verified_bytes(self.path / self.generation, name, entry, self.path)
 
@@ -106,8 +106,7 @@ class LoadedIndex:
                     sentences = SentenceTable.from_bytes(self.read_extra(SENTENCES))
                 except (ValueError, KeyError, TypeError) as exc:  # hashes matched, but not this version's arrays
                     raise IndexCorruptError(
-                        f"index '{self.path}' holds search data this parisqa cannot read ({exc}); "
-                        "run `parisqa index` to rebuild it"
+                        f"index '{self.path}' holds search data this parisqa cannot read ({exc})", remedy="rebuild"
                     ) from None
                 self._bm25 = bm25
                 self._sentences = sentences
@@ -158,7 +157,7 @@ def read_manifest(index_dir: Path) -> dict[str, Any] | None:
         manifest = json.loads(raw)
         _check_shape(manifest)
     except (ValueError, RecursionError):
-        raise IndexCorruptError(f"index manifest '{path}' is damaged; run `parisqa index` to rebuild it") from None
+        raise IndexCorruptError(f"index manifest '{path}' is damaged", remedy="rebuild") from None
     return manifest
 
 
@@ -218,7 +217,7 @@ def check_compatible(manifest: dict[str, Any], expected: dict[str, Any], index_d
     found = mismatches(manifest, expected)
     if found:
         raise IndexMismatchError(
-            f"index '{index_dir}' was built with other settings ({'; '.join(found)}); run `parisqa index` to rebuild it"
+            f"index '{index_dir}' was built with other settings ({'; '.join(found)})", remedy="rebuild"
         )
 
 
@@ -228,8 +227,7 @@ def _verified_bytes(gen_dir: Path, name: str, entry: dict[str, Any], index_dir: 
         data = path.read_bytes()
     except FileNotFoundError:
         raise IndexCorruptError(
-            f"index '{index_dir}' is damaged: {path.relative_to(index_dir)} is missing; "
-            "run `parisqa index` to rebuild it"
+            f"index '{index_dir}' is damaged: {path.relative_to(index_dir)} is missing", remedy="rebuild"
         ) from None
     except OSError as exc:
         raise IndexCorruptError(f"cannot read '{path}' ({exc.strerror}); check its permissions") from None
@@ -240,7 +238,8 @@ def _verified_bytes(gen_dir: Path, name: str, entry: dict[str, Any], index_dir: 
     ):
         raise IndexCorruptError(
             f"index '{index_dir}' is damaged: {path.relative_to(index_dir)} does not match its "
-            "manifest (truncated or modified); run `parisqa index` to rebuild it"
+            "manifest (truncated or modified)",
+            remedy="rebuild",
         )
     return data
 
@@ -262,7 +261,7 @@ def load_index(index_dir: Path, expected: dict[str, Any] | None = None) -> Loade
     for attempt in range(3):
         manifest = read_manifest(index_dir)
         if manifest is None:
-            raise IndexMissingError(f"no index in '{index_dir}'; run `parisqa index` to build it")
+            raise IndexMissingError(f"no index in '{index_dir}'", remedy="build")
         if expected is not None:
             check_compatible(manifest, expected, index_dir)
         try:
@@ -279,31 +278,32 @@ def load_index(index_dir: Path, expected: dict[str, Any] | None = None) -> Loade
 def _load_generation(index_dir: Path, manifest: dict[str, Any]) -> LoadedIndex:
     generation = manifest["generation"]
     if not isinstance(generation, str) or not GEN_NAME.fullmatch(generation):
-        raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`")
+        raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged", remedy="rebuild")
     gen_dir = index_dir / generation
     data = manifest.get("data") or {}
     try:
         chunk_bytes = _verified_bytes(gen_dir, CHUNKS, data[CHUNKS], index_dir)
         vector_bytes = _verified_bytes(gen_dir, VECTORS, data[VECTORS], index_dir)
     except KeyError:
-        raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged; run `parisqa index`") from None
+        raise IndexCorruptError(f"index manifest '{index_dir / MANIFEST}' is damaged", remedy="rebuild") from None
     try:
         chunks = parse_chunks(chunk_bytes)
         vectors = vector_index.deserialize(vector_bytes)
     except (ValueError, KeyError, TypeError, RuntimeError, RecursionError):
         raise IndexCorruptError(
-            f"index '{index_dir}' is damaged: {generation} cannot be read; run `parisqa index` to rebuild it"
+            f"index '{index_dir}' is damaged: {generation} cannot be read", remedy="rebuild"
         ) from None
     if vectors.ntotal != len(chunks) or len(chunks) != manifest.get("chunks"):
         raise IndexCorruptError(
-            f"index '{index_dir}' is damaged: {len(chunks)} chunk records but {vectors.ntotal} vectors; "
-            "run `parisqa index` to rebuild it"
+            f"index '{index_dir}' is damaged: {len(chunks)} chunk records but {vectors.ntotal} vectors",
+            remedy="rebuild",
         )
     dimension = (manifest.get("model") or {}).get("dimension")
     if dimension is not None and vectors.d != dimension:
         raise IndexCorruptError(
             f"index '{index_dir}' is damaged: its vectors have {vectors.d} dimensions but the manifest says "
-            f"{dimension}; run `parisqa index` to rebuild it"
+            f"{dimension}",
+            remedy="rebuild",
         )
     return LoadedIndex(index_dir, manifest, chunks, vectors)
 
@@ -553,7 +553,7 @@ def write_lock(index_dir: Path, *, wait: float = 0.0, on_wait: Callable[[str], N
                 holder = _lock_holder(fd)
                 message = f"another parisqa process{holder} is rebuilding the index in '{index_dir}'"
                 if time.monotonic() >= deadline:
-                    raise IndexBusyError(f"{message}; wait for it to finish and try again") from None
+                    raise IndexBusyError(message, remedy="wait") from None
                 if on_wait and not told:
                     on_wait(f"{message}; waiting for it to finish")
                     told = True

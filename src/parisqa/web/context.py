@@ -51,11 +51,22 @@ class Warmup:
             self.done.set()
 
 
+# How the web page words an error's remedy (see parisqa.errors.REMEDIES): it has buttons where the
+# command line has commands.
+REMEDY_TEXT = {
+    "rebuild": "press “Rebuild index” in the Index tab to rebuild it",
+    "build": "add documents in the Index tab, then press “Rebuild index”",
+    "add_files": "add documents in the Index tab, then press “Rebuild index”",
+    "wait": "wait for it to finish and try again",
+}
+
+
 def web_message(exc: ParisqaError) -> str:
-    """A library error as the web page words it (it has buttons where the CLI has commands)."""
+    """A library error as the web page words it: the message, then which button fixes it."""
     if isinstance(exc, IndexMissingError):
         return "there is no index yet: add documents in the Index tab, then press “Rebuild index”"
-    return str(exc)
+    remedy = REMEDY_TEXT.get(exc.remedy or "")
+    return f"{exc}; {remedy}" if remedy else str(exc)
 
 
 @dataclass

@@ -110,7 +110,7 @@ class Evaluations:
         try:
             sections = [f"faq-{m}" for m in faq_modes(mode)]
         except ParisqaError as exc:
-            return EvalOutcome(messages=[("error", str(exc))])
+            return EvalOutcome(messages=[("error", web_message(exc))])
         if not ctx.warmup.done.is_set():
             say(0.0, "Waiting for the model and the index to load…")
             ctx.warmup.done.wait()
@@ -162,7 +162,7 @@ class Evaluations:
             chart = render_chart(evaluation)
         except ParisqaError as exc:
             chart = None
-            messages.append(("error", str(exc)))
+            messages.append(("error", web_message(exc)))
         return EvalOutcome(evaluation, chart, messages, time.monotonic() - started)
 
     def _pending_changes(self) -> list[Message]:

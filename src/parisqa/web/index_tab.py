@@ -41,7 +41,7 @@ class IndexActions:
         try:
             manifest, problems = read_manifest(self.ctx.settings.index_dir), []
         except ParisqaError as exc:
-            manifest, problems = None, [str(exc)]
+            manifest, problems = None, [web_message(exc)]
         rows, warnings = list_documents(self.corpus_dir, manifest)
         return rows, [*problems, *warnings]
 
@@ -54,7 +54,7 @@ class IndexActions:
             try:
                 saved = add_file(self.corpus_dir, Path(path), limit=self.ctx.max_upload_bytes)
             except ParisqaError as exc:
-                messages.append(("error", str(exc)))
+                messages.append(("error", web_message(exc)))
             else:
                 messages.append(("ok", saved.message()))
         if any(kind == "ok" for kind, _ in messages):
@@ -68,7 +68,7 @@ class IndexActions:
         try:
             saved = add_text(self.corpus_dir, title, text, limit=self.ctx.max_upload_bytes)
         except ParisqaError as exc:
-            return [("error", str(exc))], False
+            return [("error", web_message(exc))], False
         return [("ok", saved.message()), _REBUILD_HINT], True
 
     def delete(self, source: str | None) -> list[Message]:
@@ -80,7 +80,7 @@ class IndexActions:
         try:
             delete_document(self.corpus_dir, source)
         except ParisqaError as exc:
-            return [("error", str(exc))]
+            return [("error", web_message(exc))]
         return [("ok", f"deleted {source} from the corpus folder"), _REBUILD_HINT]
 
     def rebuild(self) -> list[Message]:
@@ -88,7 +88,7 @@ class IndexActions:
         try:
             summary = self.ctx.engine.build(progress=True, lock_wait=0)
         except IndexBusyError as exc:
-            return [("error", str(exc))]
+            return [("error", web_message(exc))]
         except ParisqaError as exc:
             return [("error", web_message(exc)), ("info", "The index in place is unchanged.")]
         for callback in self.ctx.on_index_changed:
