@@ -1,6 +1,6 @@
 """Command line: ``parisqa index``, ``parisqa ask``, ``parisqa serve``, ``parisqa eval``.
 
-The only place (with ``web.py``) that turns library errors into messages and exit codes. Imports
+The only place (with :mod:`parisqa.web`) that turns library errors into messages and exit codes. Imports
 stay light so ``parisqa --help`` answers at once; heavy modules load inside the commands.
 """
 

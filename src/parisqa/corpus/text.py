@@ -46,11 +46,6 @@ def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def is_blank(text: str, start: int, end: int) -> bool:
-    s, e = strip_span(text, start, end)
-    return s == e
-
-
 # A sentence ends at ., ! or ? (or an ellipsis), possibly followed by closing quotes or brackets, then
 # whitespace. The whitespace is checked after the match, not with a lookahead: a lookahead makes a
 # long run of "!!!!" without a following space cost quadratic time (every suffix is retried).

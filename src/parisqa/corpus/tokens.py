@@ -26,10 +26,6 @@ def count_tokens(text: str) -> int:
     return len(encoding().encode_ordinary(text))
 
 
-def count_tokens_batch(texts: list[str]) -> list[int]:
-    return [len(t) for t in encoding().encode_ordinary_batch(texts)]
-
-
 @lru_cache(maxsize=4)
 def _wordpiece_tokenizer(model_dir: str) -> tokenizers.Tokenizer:
     import tokenizers

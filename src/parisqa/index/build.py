@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,14 +83,6 @@ def chunk_text(doc: Document, settings: Settings, max_wordpieces: int) -> list[C
 def embed_key(chunk: Chunk) -> str:
     """Key of the embedding cache: the exact text the model embeds."""
     return content_id(chunk.embed_text, length=32)
-
-
-@dataclass(frozen=True)
-class CorpusState:
-    """What is in the corpus folder now, compared with an index's manifest."""
-
-    files: list[SourceFile]
-    warnings: list[str]
 
 
 def is_stale(settings: Settings, manifest: dict[str, Any]) -> bool:
