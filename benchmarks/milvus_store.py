@@ -3,7 +3,7 @@
 Random unit vectors stand in for embeddings (the model's cost is the same for both stores and is
 measured in ``run.py``); chunk texts are drawn from a Zipf-like vocabulary so BM25 has common and rare
 terms. Local store: FAISS flat (the same exact inner-product search parisqa uses up to 20k chunks)
-plus ``parisqa.lexical.Bm25Index``, fused like ``parisqa.retrieval``. Milvus: ``MilvusStore`` with
+plus ``parisqa.index.lexical.Bm25Index``, fused like ``parisqa.answer.search``. Milvus: ``MilvusStore`` with
 BM25 in the engine, fused here (``client``) or by ``hybrid_search`` (``engine``).
 
 Usage::
@@ -64,8 +64,9 @@ def local(chunks, vectors, queries, texts, nq: int, k: int) -> dict[str, float]:
     import faiss
     import numpy as np
 
-    from parisqa import vectors as vector_index
-    from parisqa.lexical import Bm25Index, terms
+    from parisqa.index import vectors as vector_index
+    from parisqa.corpus.terms import terms
+    from parisqa.index.lexical import Bm25Index
 
     out = {}
     t = time.perf_counter()

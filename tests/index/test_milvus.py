@@ -32,19 +32,18 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def local(seed_index: Path):
     """The seed corpus's local index: chunks, vectors, sentences, and the search data to compare with."""
-    from parisqa.retrieval import SearchData
-    from parisqa.store import load_index
+    from parisqa.index.store import load_index
 
-    data = SearchData.load(load_index(seed_index / "index"))
+    data = load_index(seed_index / "index").load_search()
     chunks = list(data.chunks)
-    vectors = data.index.vectors.reconstruct_n(0, len(chunks))
+    vectors = data.vectors.reconstruct_n(0, len(chunks))
     table = data.sentences
     per_chunk = []
     for row in range(len(chunks)):
         rows = table.rows_for(row)
         per_chunk.append([_Unit(int(table.start[i]), int(table.end[i]), bool(table.question[i])) for i in rows])
     sentence_vectors = table.vectors.astype("float32")
-    meta = StoreMeta(data.index.manifest["model"]["name"], int(vectors.shape[1]))
+    meta = StoreMeta(data.manifest["model"]["name"], int(vectors.shape[1]))
     return data, chunks, vectors, per_chunk, sentence_vectors, meta
 
 
@@ -95,7 +94,7 @@ def test_uri_forms_are_checked_and_named():
 
 
 def test_fusion_constant_is_parisqa_s():
-    from parisqa import retrieval
+    from parisqa.answer import search as retrieval
     from parisqa.index import milvus
 
     assert milvus.RRF_K == retrieval.RRF_K
@@ -132,7 +131,7 @@ def test_bm25_finds_a_rare_word_and_dense_a_paraphrase(built, local, embedder, s
         assert seed_text[h.chunk.start : h.chunk.end] == h.chunk.text
 
     # No term of the question is in the chunk it should find: only the dense half can find it.
-    from parisqa.lexical import terms
+    from parisqa.corpus.terms import terms
 
     question = "Which firm makes speech software that guards confidentiality?"
     target = next(c for c in chunks if "Snips" in c.text)
@@ -145,8 +144,8 @@ def test_bm25_finds_a_rare_word_and_dense_a_paraphrase(built, local, embedder, s
 
 def test_hybrid_matches_the_local_store_on_the_seed_questions(built, local, embedder):
     """Parity: same citation [1] (first hit) on every seed question; top-5 overlap reported."""
-    from parisqa.lexical import terms
-    from parisqa.retrieval import search
+    from parisqa.corpus.terms import terms
+    from parisqa.answer.search import search
 
     store, name = built
     data, *_, meta = local

@@ -21,11 +21,11 @@ Design:
 - **Stamped and checked**: each collection's properties record the schema version, model name and
   dimension; opening one that does not match the manifest is refused with the reason.
 - **BM25 in the engine on parisqa's own terms**: the analysed field holds the chunk's content terms
-  (:func:`parisqa.lexical.terms`: folded, stop words dropped, stemmed) joined by spaces, and queries
+  (:func:`parisqa.corpus.terms.terms`: folded, stop words dropped, stemmed) joined by spaces, and queries
   are analysed the same way, so the engine's BM25 (k1 1.2, b 0.75, the same IDF as ``bm25s``) ranks
   like the local index whatever analysers the server offers.
 - **Fusion**: the dense and BM25 requests run in the engine; their candidate lists are fused here
-  with the same reciprocal rank fusion as :mod:`parisqa.retrieval` (k = 60, same tie-break), because
+  with the same reciprocal rank fusion as :mod:`parisqa.answer.search` (k = 60, same tie-break), because
   Milvus's ``hybrid_search`` returns only the fused score and every citation keeps its ``dense`` and
   ``bm25`` scores. ``fusion="engine"`` runs ``hybrid_search`` with ``RRFRanker(60)`` instead; the
   test suite checks both give the same ranking.
@@ -49,9 +49,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # Bumped when the collections' fields change; a collection of another version is refused.
 SCHEMA_VERSION = 1
-# Reciprocal rank fusion constant, as in parisqa.retrieval.RRF_K (kept equal by a test).
+# Reciprocal rank fusion constant, as in parisqa.answer.search.RRF_K (kept equal by a test).
 RRF_K = 60
-# BM25 parameters of parisqa.lexical (bm25s, "lucene" variant). Milvus multiplies each term's weight
+# BM25 parameters of parisqa.index.lexical (bm25s, "lucene" variant). Milvus multiplies each term's weight
 # by (k1 + 1), which bm25s leaves out: scores are divided by it so both stores report the same value.
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -154,7 +154,7 @@ def _is_generation_of(name: str, index_name: str) -> bool:
 
 def bm25_text(text: str) -> str:
     """The analysed text the BM25 field holds: parisqa's content terms, space-separated."""
-    from ..lexical import terms  # renamed parisqa.corpus.terms at the layout merge
+    from ..corpus.terms import terms
 
     return " ".join(terms(text))
 
@@ -604,7 +604,7 @@ class MilvusGeneration:
         mode: str = "hybrid",
         fusion: str = "client",
     ) -> list[MilvusHit]:
-        """Top-``k`` chunks for a query, like :func:`parisqa.retrieval.search` on the local store.
+        """Top-``k`` chunks for a query, like :func:`parisqa.answer.search.search` on the local store.
 
         Args:
             query_vector: the query's unit embedding.
