@@ -64,8 +64,8 @@ def local(chunks, vectors, queries, texts, nq: int, k: int) -> dict[str, float]:
     import faiss
     import numpy as np
 
-    from parisqa.index import vectors as vector_index
     from parisqa.corpus.terms import terms
+    from parisqa.index import vectors as vector_index
     from parisqa.index.lexical import Bm25Index
 
     out = {}

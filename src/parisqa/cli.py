@@ -43,6 +43,12 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="tokens repeated between chunks (env PARISQA_CHUNK_OVERLAP; default 0)",
     )
+    parser.add_argument(
+        "--store",
+        metavar="URI",
+        help="where chunks, vectors and BM25 live: 'local' (the index folder), a milvus-lite file FILE.db, "
+        "or a Milvus server http(s)://host:port, token in PARISQA_MILVUS_TOKEN (env PARISQA_STORE; default local)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +122,7 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Any:
         index_dir=args.index,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
+        store=args.store,
         **extra,
     )
 

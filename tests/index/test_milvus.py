@@ -144,8 +144,8 @@ def test_bm25_finds_a_rare_word_and_dense_a_paraphrase(built, local, embedder, s
 
 def test_hybrid_matches_the_local_store_on_the_seed_questions(built, local, embedder):
     """Parity: same citation [1] (first hit) on every seed question; top-5 overlap reported."""
-    from parisqa.corpus.terms import terms
     from parisqa.answer.search import search
+    from parisqa.corpus.terms import terms
 
     store, name = built
     data, *_, meta = local

@@ -39,8 +39,10 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..config import LOCAL_STORE, store_kind
 from ..errors import IndexMismatchError, IndexMissingError, MissingDependencyError, StoreError
 from ..records import Chunk
 
@@ -120,14 +122,13 @@ def parse_uri(uri: str) -> str:
     Raises:
         ValueError: ``uri`` is neither a path ending in ``.db`` nor an ``http(s)://`` address.
     """
-    if isinstance(uri, str) and re.match(r"https?://[^/\s]+", uri):
-        return "server"
-    if isinstance(uri, str) and uri.endswith(".db") and "://" not in uri and len(uri) > 3:
-        return "lite"
-    raise ValueError(
-        f"Milvus store must be a milvus-lite file ending in '.db' (e.g. /data/parisqa.db) or a server "
-        f"address http(s)://host:port (e.g. http://127.0.0.1:19530), got {uri!r}"
-    )
+    kind = store_kind(uri) if uri != LOCAL_STORE else None
+    if kind is None:
+        raise ValueError(
+            f"Milvus store must be a milvus-lite file ending in '.db' (e.g. /data/parisqa.db) or a server "
+            f"address http(s)://host:port (e.g. http://127.0.0.1:19530), got {uri!r}"
+        )
+    return kind
 
 
 def collection_name(index_name: str, generation: str) -> str:
@@ -260,6 +261,8 @@ class MilvusStore:
             if self._token:
                 kwargs["token"] = self._token
             try:
+                if self.kind == "lite":  # a new file's folder, as the index folder is made when missing
+                    Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
                 self._client_obj = pymilvus.MilvusClient(**kwargs)
             except Exception as exc:  # pymilvus raises MilvusException, grpc errors or OSError
                 raise StoreError(
@@ -379,9 +382,7 @@ class MilvusStore:
         client = self.client
         for part in (name, name + SENTENCE_SUFFIX):
             if not self._call("has_collection", client.has_collection, part):
-                raise IndexMissingError(
-                    f"Milvus store '{self.uri}' has no collection '{part}'; run `parisqa index` to build it"
-                )
+                raise IndexMissingError(f"Milvus store '{self.uri}' has no collection '{part}'", remedy="rebuild")
         props = self._properties(name)
         reasons = []
         for key, want in meta.properties().items():
@@ -392,8 +393,8 @@ class MilvusStore:
             reasons.append("its build did not finish")
         if reasons:
             raise IndexMismatchError(
-                f"Milvus collection '{name}' in '{self.uri}' does not match this index: {'; '.join(reasons)}; "
-                "run `parisqa index` to rebuild it"
+                f"Milvus collection '{name}' in '{self.uri}' does not match this index: {'; '.join(reasons)}",
+                remedy="rebuild",
             )
         for part in (name, name + SENTENCE_SUFFIX):
             self._call("load_collection", client.load_collection, part)
@@ -603,6 +604,7 @@ class MilvusGeneration:
         *,
         mode: str = "hybrid",
         fusion: str = "client",
+        terms: Sequence[str] | None = None,
     ) -> list[MilvusHit]:
         """Top-``k`` chunks for a query, like :func:`parisqa.answer.search.search` on the local store.
 
@@ -611,6 +613,7 @@ class MilvusGeneration:
             query_text: the question (analysed here into parisqa's content terms for BM25).
             k: number of hits wanted.
             mode: ``"hybrid"``, ``"dense"`` or ``"bm25"``.
+            terms: the question's content terms when already analysed (then ``query_text`` is not read).
             fusion: ``"client"`` (both requests in the engine, RRF here) or ``"engine"``
                 (``hybrid_search`` with ``RRFRanker``, which returns the fused score only: the
                 hits' dense scores are computed from their vectors and their BM25 scores fetched
@@ -631,7 +634,7 @@ class MilvusGeneration:
         vector = [float(x) for x in query_vector]
         if len(vector) != self.meta.dimension:
             raise ValueError(f"query vector must have dimension {self.meta.dimension}, got {len(vector)}")
-        text = bm25_text(query_text)
+        text = " ".join(terms) if terms is not None else bm25_text(query_text)
         client = self.store.client
         call = self.store._call
         if mode == "hybrid" and fusion == "engine":
