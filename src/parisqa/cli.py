@@ -16,10 +16,11 @@ from typing import Any, TextIO
 from ._version import __version__
 from .corpus.reader import shown
 from .corpus.text import LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
-from .errors import ParisqaError
+from .errors import ParisqaError, StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
+EXIT_STORE = 4  # the Milvus store failed or cannot be reached (the index folder is untouched)
 # How the command line words an error's remedy (see parisqa.errors.REMEDIES).
 REMEDY_TEXT = {
     "rebuild": "run `parisqa index` to rebuild it",
@@ -272,6 +273,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return commands[args.command](args)
+    except StoreError as exc:
+        print(f"error: {error_text(exc)}", file=sys.stderr)
+        return EXIT_STORE
     except ParisqaError as exc:
         print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_ERROR

@@ -448,13 +448,14 @@ def _build_in_store(
     from .milvus import SCHEMA_VERSION as STORE_SCHEMA
     from .milvus_index import index_name_for, open_store, store_meta
 
+    store = open_store(settings.store, settings.milvus_token)
+    store.client  # noqa: B018  (connect now: an unreachable store fails before any embedding)
     try:
         old_manifest = read_manifest(settings.index_dir)
     except IndexCorruptError as exc:
         warn(f"{exc}; rebuilding it from scratch")
         old_manifest = None
     expected = expected_manifest(settings, old_manifest.get("model") if old_manifest else None)
-    store = open_store(settings.store, settings.milvus_token)
     index_name = index_name_for(settings.index_dir)
     meta = store_meta(expected)
     problems = mismatches(old_manifest, expected) if old_manifest else []
