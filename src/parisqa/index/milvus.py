@@ -265,10 +265,14 @@ class MilvusStore:
                     Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
                 self._client_obj = pymilvus.MilvusClient(**kwargs)
             except Exception as exc:  # pymilvus raises MilvusException, grpc errors or OSError
+                hint = (
+                    "; milvus-lite lets one process open a file at a time, so stop any other process using "
+                    "it (or serve it from a Milvus server), and check that its folder is writable"
+                    if self.kind == "lite"
+                    else "; start the server, check the address and token, or use the local store"
+                )
                 raise StoreError(
-                    f"cannot reach the Milvus store at '{self.uri}' ({_reason(exc)}); start the server, "
-                    "check the address and token, or use the local store",
-                    uri=self.uri,
+                    f"cannot reach the Milvus store at '{self.uri}' ({_reason(exc)}){hint}", uri=self.uri
                 ) from None
         return self._client_obj
 
@@ -839,7 +843,7 @@ def _quiet_pymilvus() -> None:
     """
     import logging
 
-    for name in ("pymilvus", "pymilvus.milvus_client"):
+    for name in ("pymilvus", "pymilvus.milvus_client", "milvus_lite"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
