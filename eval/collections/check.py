@@ -21,8 +21,11 @@ def check(folder: Path) -> list[str]:
     corpus = folder / "corpus"
     if not corpus.is_dir():
         return [f"{folder.name}: no corpus/ folder (run prepare.py first)"]
-    docs = {p.relative_to(corpus).as_posix(): p.read_text(encoding="utf-8")
-            for p in sorted(corpus.rglob("*")) if p.suffix in (".txt", ".md")}
+    docs = {
+        p.relative_to(corpus).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(corpus.rglob("*"))
+        if p.suffix in (".txt", ".md")
+    }
     ids: set[str] = set()
     counts = {"answerable": 0, "in": 0, "out": 0}
     for number, line in enumerate((folder / "questions.jsonl").read_text(encoding="utf-8").splitlines(), 1):
@@ -61,9 +64,11 @@ def check(folder: Path) -> list[str]:
         problems.append(f"{folder.name}: {counts['answerable']} answerable (< {MIN_ANSWERABLE})")
     if counts["in"] + counts["out"] < MIN_UNANSWERABLE:
         problems.append(f"{folder.name}: {counts['in'] + counts['out']} unanswerable (< {MIN_UNANSWERABLE})")
-    print(f"{folder.name}: {len(docs)} documents, {sum(map(len, docs.values()))} characters, "
-          f"{counts['answerable']} answerable, {counts['in']} unanswerable in-domain, "
-          f"{counts['out']} out-of-domain")
+    print(
+        f"{folder.name}: {len(docs)} documents, {sum(map(len, docs.values()))} characters, "
+        f"{counts['answerable']} answerable, {counts['in']} unanswerable in-domain, "
+        f"{counts['out']} out-of-domain"
+    )
     return problems
 
 

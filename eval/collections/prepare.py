@@ -25,34 +25,87 @@ COMMITS = {
     "peps": "ba4deeb7969588d937da609008d05bb83a47b1ab",
     "factbook": "8662a8b17a784841ab4528631b04090eb2f183eb",
 }
-GIT_PAGES = ["stash", "bisect", "worktree", "cherry-pick", "revert", "tag", "clean",
-             "reflog", "notes", "archive", "gc", "restore", "switch", "blame"]
-COUNTRIES = {"europe/ic": "iceland", "europe/po": "portugal", "europe/no": "norway",
-             "europe/ei": "ireland", "europe/gr": "greece", "europe/fi": "finland",
-             "europe/mt": "malta", "europe/sz": "switzerland", "europe/au": "austria",
-             "europe/nl": "netherlands", "europe/pl": "poland", "europe/hr": "croatia",
-             "europe/en": "estonia", "europe/lu": "luxembourg", "europe/da": "denmark"}
+GIT_PAGES = [
+    "stash",
+    "bisect",
+    "worktree",
+    "cherry-pick",
+    "revert",
+    "tag",
+    "clean",
+    "reflog",
+    "notes",
+    "archive",
+    "gc",
+    "restore",
+    "switch",
+    "blame",
+]
+COUNTRIES = {
+    "europe/ic": "iceland",
+    "europe/po": "portugal",
+    "europe/no": "norway",
+    "europe/ei": "ireland",
+    "europe/gr": "greece",
+    "europe/fi": "finland",
+    "europe/mt": "malta",
+    "europe/sz": "switzerland",
+    "europe/au": "austria",
+    "europe/nl": "netherlands",
+    "europe/pl": "poland",
+    "europe/hr": "croatia",
+    "europe/en": "estonia",
+    "europe/lu": "luxembourg",
+    "europe/da": "denmark",
+}
 FACT_FIELDS = {
-    "Geography": ["Location", "Area", "Coastline", "Climate", "Terrain", "Elevation",
-                  "Natural resources", "Natural hazards", "Major rivers (by length in km)",
-                  "Major lakes (area sq km)", "Geography - note"],
-    "People and Society": ["Population", "Ethnic groups", "Languages", "Religions",
-                           "Median age", "Life expectancy at birth",
-                           "Major urban areas - population"],
-    "Government": ["Country name", "Government type", "Capital", "Administrative divisions",
-                   "Independence", "National holiday", "Constitution", "Legislative branch",
-                   "Flag", "National symbol(s)", "National color(s)", "National anthem(s)",
-                   "National heritage"],
-    "Economy": ["Agricultural products", "Industries", "Exports - partners",
-                "Exports - commodities"],
+    "Geography": [
+        "Location",
+        "Area",
+        "Coastline",
+        "Climate",
+        "Terrain",
+        "Elevation",
+        "Natural resources",
+        "Natural hazards",
+        "Major rivers (by length in km)",
+        "Major lakes (area sq km)",
+        "Geography - note",
+    ],
+    "People and Society": [
+        "Population",
+        "Ethnic groups",
+        "Languages",
+        "Religions",
+        "Median age",
+        "Life expectancy at birth",
+        "Major urban areas - population",
+    ],
+    "Government": [
+        "Country name",
+        "Government type",
+        "Capital",
+        "Administrative divisions",
+        "Independence",
+        "National holiday",
+        "Constitution",
+        "Legislative branch",
+        "Flag",
+        "National symbol(s)",
+        "National color(s)",
+        "National anthem(s)",
+        "National heritage",
+    ],
+    "Economy": ["Agricultural products", "Industries", "Exports - partners", "Exports - commodities"],
     "Communications": ["Internet country code"],
     "Transportation": ["Airports", "Railways", "Ports"],
 }
 
 
 def show(gitdir: str, commit: str, path: str) -> str:
-    return subprocess.run(["git", "--git-dir", gitdir, "show", f"{commit}:{path}"],
-                          check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", "--git-dir", gitdir, "show", f"{commit}:{path}"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def write(name: str, filename: str, text: str) -> None:
@@ -85,8 +138,8 @@ def git_manual(gitdir: str) -> None:
     for page in GIT_PAGES:
         text = show(gitdir, COMMITS["git"], f"Documentation/git-{page}.adoc")
         lines = text.splitlines()
-        title = next(l for l in lines if l.startswith(f"git-{page} - "))
-        body = "\n".join(l for l in lines[2:] if not l.startswith("include::"))
+        title = next(line for line in lines if line.startswith(f"git-{page} - "))
+        body = "\n".join(line for line in lines[2:] if not line.startswith("include::"))
         write("git-manual", f"git-{page}.txt", f"{title}\n\n{body}")
 
 
@@ -144,10 +197,64 @@ def factbook(gitdir: str) -> None:
         write("factbook", f"{slug}.md", "\n".join(out))
 
 
-PEPS = [8, 20, 202, 203, 207, 218, 227, 234, 238, 255, 263, 274, 279, 282, 285, 289, 292, 308,
-        309, 318, 322, 328, 338, 343, 380, 389, 405, 412, 418, 435, 441, 448, 450, 461, 465,
-        484, 492, 498, 506, 525, 526, 557, 570, 572, 584, 585, 604, 618, 634, 636, 657, 668,
-        678, 695, 701, 703]
+PEPS = [
+    8,
+    20,
+    202,
+    203,
+    207,
+    218,
+    227,
+    234,
+    238,
+    255,
+    263,
+    274,
+    279,
+    282,
+    285,
+    289,
+    292,
+    308,
+    309,
+    318,
+    322,
+    328,
+    338,
+    343,
+    380,
+    389,
+    405,
+    412,
+    418,
+    435,
+    441,
+    448,
+    450,
+    461,
+    465,
+    484,
+    492,
+    498,
+    506,
+    525,
+    526,
+    557,
+    570,
+    572,
+    584,
+    585,
+    604,
+    618,
+    634,
+    636,
+    657,
+    668,
+    678,
+    695,
+    701,
+    703,
+]
 
 
 if __name__ == "__main__":

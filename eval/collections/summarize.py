@@ -18,8 +18,18 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-COLUMNS = ("hit@1", "MRR@10", "passage [1]", "F1", "contains fact", "median words",
-           "declined unans.", "(in / out)", "declined ans.", "judged")
+COLUMNS = (
+    "hit@1",
+    "MRR@10",
+    "passage [1]",
+    "F1",
+    "contains fact",
+    "median words",
+    "declined unans.",
+    "(in / out)",
+    "declined ans.",
+    "judged",
+)
 
 
 def _norm(text: str) -> str:
@@ -37,28 +47,58 @@ def rows(name: str, report_dir: Path) -> list[list[str]]:
     section = report["sections"][0]
     out = []
     for system, items in section["items"].items():
-        metrics = section["metrics"][system] if system in section["metrics"] else section["metrics"]
         ans = [i for i in items if i["answerable"]]
         unans = [i for i in items if not i["answerable"]]
         judged = [i for i in ans if i["relevant_in_index"]]
         hit1 = sum(i["first_relevant_rank"] == 1 for i in judged) / len(judged) if judged else None
-        mrr = sum(1 / i["first_relevant_rank"] for i in judged
-                  if i["first_relevant_rank"] and i["first_relevant_rank"] <= 10) / len(judged) if judged else None
+        mrr = (
+            sum(
+                1 / i["first_relevant_rank"]
+                for i in judged
+                if i["first_relevant_rank"] and i["first_relevant_rank"] <= 10
+            )
+            / len(judged)
+            if judged
+            else None
+        )
         p1 = sum(bool(i["cited_first_relevant"]) for i in judged) / len(judged) if judged else None
         f1s = [i["f1"] for i in items if i["f1"] is not None]
         factoid = [i for i in ans if questions[i["id"]].get("answers")]
-        contains = (sum(not i["abstained"] and any(_norm(a) in _norm(i["answer"] or "")
-                                                     for a in questions[i["id"]]["answers"])
-                        for i in factoid) / len(factoid)) if factoid else None
-        words = [len(re.sub(r"\[\d+(?:[,;]\s*\d+)*\]", "", i["answer"] or "").split())
-                 for i in ans if not i["abstained"]]
+        contains = (
+            (
+                sum(
+                    not i["abstained"]
+                    and any(_norm(a) in _norm(i["answer"] or "") for a in questions[i["id"]]["answers"])
+                    for i in factoid
+                )
+                / len(factoid)
+            )
+            if factoid
+            else None
+        )
+        words = [
+            len(re.sub(r"\[\d+(?:[,;]\s*\d+)*\]", "", i["answer"] or "").split()) for i in ans if not i["abstained"]
+        ]
         inn = [i for i in unans if "-uin" in i["id"]]
         outt = [i for i in unans if "-uout" in i["id"]]
         share = lambda xs: sum(i["abstained"] for i in xs) / len(xs) if xs else None  # noqa: E731
         fmt = lambda v: "-" if v is None else f"{v:.2f}"  # noqa: E731
-        out.append([name, system, fmt(hit1), fmt(mrr), fmt(p1), fmt(statistics.mean(f1s) if f1s else None),
-                    fmt(contains), str(statistics.median(words)) if words else "-", fmt(share(unans)),
-                    f"{fmt(share(inn))} / {fmt(share(outt))}", fmt(share(ans)), f"{len(judged)}/{len(ans)}"])
+        out.append(
+            [
+                name,
+                system,
+                fmt(hit1),
+                fmt(mrr),
+                fmt(p1),
+                fmt(statistics.mean(f1s) if f1s else None),
+                fmt(contains),
+                str(statistics.median(words)) if words else "-",
+                fmt(share(unans)),
+                f"{fmt(share(inn))} / {fmt(share(outt))}",
+                fmt(share(ans)),
+                f"{len(judged)}/{len(ans)}",
+            ]
+        )
     return out
 
 
