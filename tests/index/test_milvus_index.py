@@ -83,7 +83,8 @@ def test_ask_gives_the_local_citation_1_on_the_development_questions(milvus_seed
         key = lambda c: (c["source"], c["start"], c["end"])  # noqa: E731
         mine_c = mine["citations"] or mine.get("related", [])
         theirs_c = theirs["citations"] or theirs.get("related", [])
-        if mine_c[:1] and theirs_c[:1] and key(mine_c[0]) == key(theirs_c[0]) and mine["abstained"] == theirs["abstained"]:
+        same = mine_c[:1] and theirs_c[:1] and key(mine_c[0]) == key(theirs_c[0])
+        if same and mine["abstained"] == theirs["abstained"]:
             same_first += 1
         else:
             differ.append(question)
@@ -161,9 +162,7 @@ def test_cli_index_and_ask_with_a_milvus_lite_file_then_add_change_delete(tmp_pa
     assert len(served.store.store.generations(manifest["store"]["index_name"])) == 2
 
 
-def test_an_unreachable_server_is_one_line_with_its_own_exit_code_and_the_index_untouched(
-    tmp_path, capsys, seed_index
-):
+def test_an_unreachable_server_is_one_line_with_its_own_exit_code_and_the_index_untouched(tmp_path, capsys, seed_index):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
