@@ -155,15 +155,13 @@ def extract(path: Path | str, data: bytes) -> Extracted:
             what = found.upper() if found else "binary data"
             raise ExtractionError(source, f"the file is {what}, not HTML; rename it to its real type")
     elif found != kind:
-        what = {"pdf": "a PDF", "docx": "a DOCX", "html": "HTML", None: "not a " + kind.upper()}[found]
-        if found is None and not data:
+        if not data:
             raise ExtractionError(source, "the file is empty")
         if found is None and data.startswith(b"PK\x03\x04") and kind == "docx":
             raise ExtractionError(source, "damaged or not a Word document (no word/document.xml); re-save it as .docx")
-        if found is None and kind == "pdf" and b"%PDF" in data[:1024]:
-            raise ExtractionError(source, "damaged PDF header; re-save or re-export the PDF")
-        hint = f"rename it to its real type ({found})" if found else f"it is not a {kind.upper()} file; convert it or remove it"
-        raise ExtractionError(source, f"the content is {what}, not {kind.upper()}: {hint}")
+        if found is None:
+            raise ExtractionError(source, f"the content is not {kind.upper()} (the extension lies?); convert it or rename it")
+        raise ExtractionError(source, f"the content is {found.upper()}, not {kind.upper()}; rename it to .{found}")
     return FORMATS[suffix](source, data)
 
 

@@ -153,7 +153,7 @@ def _extract(source: str, doc) -> Extracted:
         page.close()
         pages.append(lines)
     if not any(pages):
-        raise ExtractionError(source, "no text layer (a scan?); OCR is not supported, convert it to text first")
+        raise ExtractionError(source, "no text layer; OCR is not supported (a scan? convert it to text first)")
 
     _drop_running_lines(pages, heights)
     outline = _outline(doc)
