@@ -11,8 +11,9 @@ baseline of its first character), not per character. Layout rules, in order:
 
 - a line repeated at the top or bottom of most pages (digits ignored: "Page 3 of 9") is a running
   header or footer and is dropped, as is a lone page number there;
-- a line in a larger font than the body text, or matching an outline entry of its page, is a heading
-  (``#`` marks: outline level, else rank of its font size);
+- a line matching an outline entry of its page is a heading at the entry's level; without an outline,
+  a line in a font at least 10% larger than the body text's is a heading ranked by its size, and a
+  short bold line in the body font without final punctuation is a heading below those;
 - lines are joined into paragraphs with spaces; a new paragraph starts at a vertical gap, a change of
   font size, a heading or a list bullet; a word hyphenated at a line end is joined without its hyphen;
 - a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined.
@@ -53,6 +54,7 @@ class _Line:
     end_base: float  # baseline y of its last character (lower when pdfium joined a hyphenated line)
     position: int = 0  # index among the page's lines
     heading: int = 0
+    bold: bool = False  # first and last characters in a bold font
 
 
 def _open(source: str, data: bytes):
@@ -91,7 +93,10 @@ def _page_lines(textpage) -> tuple[list[_Line], str]:
         first_y, first_x = y.value, x.value
         if "\ufffe" in text[s:e]:
             raw.FPDFText_GetCharOrigin(textpage, e - 1, x, y)
-        lines.append(_Line(s, text[s:e], round(size * 2) / 2, first_y, first_x, y.value, len(lines)))
+        line = _Line(s, text[s:e], round(size * 2) / 2, first_y, first_x, y.value, len(lines))
+        if e - s <= 100 and raw.FPDFText_GetFontWeight(textpage, s) >= 600:
+            line.bold = raw.FPDFText_GetFontWeight(textpage, e - 1) >= 600
+        lines.append(line)
     return lines, text
 
 
@@ -162,7 +167,7 @@ def _extract(source: str, doc) -> Extracted:
         for line in lines:
             sizes[line.size] += len(line.text)
     body = sizes.most_common(1)[0][0]
-    heading_sizes = sorted({s for s in sizes if s >= body * 1.15}, reverse=True)
+    heading_sizes = sorted({s for s in sizes if s >= body * 1.1}, reverse=True)
     for index, lines in enumerate(pages):
         marks = outline.get(index, {})
         for line in lines:
@@ -171,6 +176,8 @@ def _extract(source: str, doc) -> Extracted:
                 line.heading = marks[key]
             elif not outline and line.size in heading_sizes and len(line.text) <= 200:
                 line.heading = min(6, heading_sizes.index(line.size) + 1)
+            elif not outline and line.bold and line.size == body and line.text.rstrip()[-1:] not in _FINAL + ",":
+                line.heading = min(6, len(heading_sizes) + 1)  # a bold line in the body font: a run-in heading
     return _assemble(pages)
 
 
