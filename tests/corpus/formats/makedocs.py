@@ -35,7 +35,11 @@ def outline(pages: int) -> list[tuple[int, str, list[str]]]:
     plan: list[tuple[int, str, list[str]]] = [(1, "Harbours of the Atlantic Coast", [])]
     plan.append((2, "Introduction", [" ".join(sentences(6, 1)), " ".join(sentences(5, 2))]))
     plan.append(
-        (2, "Harbour traffic", [f"Traffic in the western ports kept growing. {PAGE2_SENTENCE} " + " ".join(sentences(3, 3))])
+        (
+            2,
+            "Harbour traffic",
+            [f"Traffic in the western ports kept growing. {PAGE2_SENTENCE} " + " ".join(sentences(3, 3))],
+        )
     )
     plan.append((3, "Freight and customs", [" ".join(sentences(5, 4)), f"The new {HYPHEN_WORD} opened in May."]))
     seed = 10

@@ -33,7 +33,9 @@ def test_random_bytes(suffix: str, data: bytes):
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     suffix=st.sampled_from(sorted(SEEDS)),
-    edits=st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=0, max_size=8)), min_size=1, max_size=6),
+    edits=st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.binary(min_size=0, max_size=8)), min_size=1, max_size=6
+    ),
     cut=st.one_of(st.none(), st.floats(0, 1)),
 )
 def test_mutated_real_files(suffix: str, edits: list[tuple[float, bytes]], cut: float | None):

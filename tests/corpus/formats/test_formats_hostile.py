@@ -39,7 +39,11 @@ def _cases() -> list[tuple[str, bytes, str]]:
         ("head.pdf", pdf[:200], "damaged or truncated PDF"),
         ("half.docx", docx[: len(docx) // 2], "damaged or not a Word document"),
         ("bomb.docx", _rewrite_docx({"word/media/big.bin": b"\0" * 30_000_000}), "zip bomb?"),
-        ("template.docx", _rewrite_docx(rels_patch=template), "external reference (attachedTemplate -> http://attacker"),
+        (
+            "template.docx",
+            _rewrite_docx(rels_patch=template),
+            "external reference (attachedTemplate -> http://attacker",
+        ),
         ("page.pdf", makedocs.html(), "the content is HTML, not PDF; rename it to .html"),
         ("notes.docx", b"just some notes\n", "the content is not DOCX"),
         ("report.html", pdf, "the file is PDF, not HTML"),

@@ -150,7 +150,15 @@ def test_pdf_printed_by_chromium(tmp_path: Path):
     page.write_bytes(makedocs.html())
     out = tmp_path / "page.pdf"
     subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", f"--print-to-pdf={out}", page.as_uri()],
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={out}",
+            page.as_uri(),
+        ],
         check=True,
         capture_output=True,
         timeout=120,

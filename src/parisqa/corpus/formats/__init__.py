@@ -51,8 +51,7 @@ class Extracted:
         """The 1-based page holding character ``offset`` of ``text``, or None for a non-PDF."""
         if not self.pages:
             return None
-        starts = [s for s, _ in self.pages]
-        return max(1, bisect.bisect_right(starts, offset))
+        return max(1, bisect.bisect_right(self.pages, offset, key=lambda span: span[0]))
 
     def pages_of(self, start: int, end: int) -> tuple[int, int] | None:
         """First and last 1-based page of the span ``[start, end)``, or None for a non-PDF."""
@@ -99,7 +98,9 @@ FORMATS: dict[str, Callable[[str, bytes], Extracted]] = {
     ".docx": _docx,
 }
 _KIND = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
-_HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
+)
 
 
 def sniff(data: bytes) -> str | None:
@@ -148,7 +149,9 @@ def extract(path: Path | str, data: bytes) -> Extracted:
     suffix = Path(source).suffix.lower()
     kind = _KIND.get(suffix)
     if kind is None:
-        raise ExtractionError(source, f"{suffix or 'no suffix'} is not a converted format; use .pdf, .html, .htm or .docx")
+        raise ExtractionError(
+            source, f"{suffix or 'no suffix'} is not a converted format; use .pdf, .html, .htm or .docx"
+        )
     found = sniff(data)
     if kind == "html":
         if found in ("pdf", "docx") or b"\x00" in data[:65536]:
@@ -160,7 +163,9 @@ def extract(path: Path | str, data: bytes) -> Extracted:
         if found is None and data.startswith(b"PK\x03\x04") and kind == "docx":
             raise ExtractionError(source, "damaged or not a Word document (no word/document.xml); re-save it as .docx")
         if found is None:
-            raise ExtractionError(source, f"the content is not {kind.upper()} (the extension lies?); convert it or rename it")
+            raise ExtractionError(
+                source, f"the content is not {kind.upper()} (the extension lies?); convert it or rename it"
+            )
         raise ExtractionError(source, f"the content is {found.upper()}, not {kind.upper()}; rename it to .{found}")
     return FORMATS[suffix](source, data)
 

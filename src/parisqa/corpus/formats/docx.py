@@ -50,14 +50,19 @@ def check_zip(source: str, data: bytes) -> None:
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ENTRIES:
-            raise ExtractionError(source, f"zip bomb? {len(infos)} entries in the DOCX (at most {MAX_ENTRIES}); refused")
+            raise ExtractionError(
+                source, f"zip bomb? {len(infos)} entries in the DOCX (at most {MAX_ENTRIES}); refused"
+            )
         total = sum(info.file_size for info in infos)
         if total > MAX_UNCOMPRESSED:
-            raise ExtractionError(source, f"zip bomb? {total} bytes once uncompressed (at most {MAX_UNCOMPRESSED}); refused")
+            raise ExtractionError(
+                source, f"zip bomb? {total} bytes once uncompressed (at most {MAX_UNCOMPRESSED}); refused"
+            )
         for info in infos:
             if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(1, info.compress_size):
                 raise ExtractionError(
-                    source, f"zip bomb? {info.filename} inflates {info.file_size // max(1, info.compress_size)} times; refused"
+                    source,
+                    f"zip bomb? {info.filename} inflates {info.file_size // max(1, info.compress_size)} times; refused",
                 )
         for info in infos:
             if not info.filename.endswith(".rels") or info.file_size > 10_000_000:
@@ -74,7 +79,8 @@ def check_zip(source: str, data: bytes) -> None:
                 name = kind.group(1).rsplit(b"/", 1)[-1].decode("ascii", "replace") if kind else "?"
                 where = target.group(1).decode("utf-8", "replace")[:80] if target else "?"
                 raise ExtractionError(
-                    source, f"holds an external reference ({name} -> {where}); parisqa never fetches it; remove it and re-save"
+                    source,
+                    f"holds an external reference ({name} -> {where}); parisqa never fetches it; remove it and re-save",
                 )
 
 
@@ -90,7 +96,9 @@ def extract_docx(source: str, data: bytes) -> Extracted:
     except ExtractionError:
         raise
     except Exception as exc:  # python-docx/lxml on a damaged part
-        raise ExtractionError(source, f"damaged DOCX ({type(exc).__name__}: {exc}); re-save it in Word or LibreOffice") from None
+        raise ExtractionError(
+            source, f"damaged DOCX ({type(exc).__name__}: {exc}); re-save it in Word or LibreOffice"
+        ) from None
     if not text.strip():
         raise ExtractionError(source, "the document holds no text")
     return Extracted(text, "docx", version())

@@ -15,7 +15,25 @@ from parisqa.errors import ExtractionError
 from . import Extracted
 
 EXTRACTOR_VERSION = "1"
-_INLINE = ("b", "strong", "i", "em", "u", "mark", "s", "strike", "del", "ins", "tt", "kbd", "code", "var", "samp", "q", "hi")
+_INLINE = (
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "mark",
+    "s",
+    "strike",
+    "del",
+    "ins",
+    "tt",
+    "kbd",
+    "code",
+    "var",
+    "samp",
+    "q",
+    "hi",
+)
 
 
 def version() -> str:
@@ -34,7 +52,6 @@ def extract_html(source: str, data: bytes) -> Extracted:
     import logging
 
     import trafilatura
-
     from lxml import etree
 
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs "empty HTML tree" and such
@@ -60,7 +77,11 @@ def extract_html(source: str, data: bytes) -> Extracted:
     except ExtractionError:
         raise
     except Exception as exc:  # lxml on hostile markup; name the file and the cause
-        raise ExtractionError(source, f"HTML that cannot be parsed ({type(exc).__name__}: {exc}); re-save the page") from None
+        raise ExtractionError(
+            source, f"HTML that cannot be parsed ({type(exc).__name__}: {exc}); re-save the page"
+        ) from None
     if not text or not text.strip():
-        raise ExtractionError(source, "no main text found in the page (empty, only scripts or navigation); save the article as text")
+        raise ExtractionError(
+            source, "no main text found in the page (empty, only scripts or navigation); save the article as text"
+        )
     return Extracted(text.replace("\r\n", "\n").replace("\r", "\n"), "html", version())

@@ -36,6 +36,7 @@ _BULLET = re.compile(r"^(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,
 _FINAL = ".!?:;\"'\u201d\u2019)]"
 _CONTROL = {c: " " for c in range(32) if c != 10}
 _CONTROL.update({0xFFFE: " ", 0xFFFF: " ", 0xFEFF: " ", 0xA0: " "})
+_UNCLEAN = re.compile("[\x00-\x09\x0b-\x1f\ufffe\uffff\ufeff\xa0]")
 
 
 def version() -> str:
@@ -171,9 +172,8 @@ def _extract(source: str, doc) -> Extracted:
     for index, lines in enumerate(pages):
         marks = outline.get(index, {})
         for line in lines:
-            key = _key(line.text.replace("\ufffe", "-"))
-            if key in marks:
-                line.heading = marks[key]
+            if marks and _key(line.text.replace("\ufffe", "-")) in marks:
+                line.heading = marks[_key(line.text.replace("\ufffe", "-"))]
             elif not outline and line.size in heading_sizes and len(line.text) <= 200:
                 line.heading = min(6, heading_sizes.index(line.size) + 1)
             elif not outline and line.bold and line.size == body and line.text.rstrip()[-1:] not in _FINAL + ",":
@@ -191,7 +191,11 @@ def _drop_running_lines(pages: list[list[_Line]], heights: list[float]) -> None:
         edge.update(keys)
     need = max(2, math.ceil(len(pages) * 0.5))
     for n, (lines, height) in enumerate(zip(pages, heights)):
-        drop = {id(line) for line in _edges(lines, height) if edge[_key(line.text)] >= need or _PAGE_NUMBER.match(line.text.strip())}
+        drop = {
+            id(line)
+            for line in _edges(lines, height)
+            if edge[_key(line.text)] >= need or _PAGE_NUMBER.match(line.text.strip())
+        }
         if drop:
             pages[n] = [line for line in lines if id(line) not in drop]
 
@@ -268,7 +272,8 @@ def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where) -> None
             j = n
         if j > i:
             runs.append((where(), base + i, j - i))
-            put(text[i:j].translate(_CONTROL))
+            piece = text[i:j]
+            put(piece.translate(_CONTROL) if _UNCLEAN.search(piece) else piece)
         if j < n:
             left, right = text[j - 1 : j], text[j + 1 : j + 2]
             word = re.search(r"[\w-]*$", text[:j]).group(0)
@@ -278,7 +283,9 @@ def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where) -> None
         i = j + 1
 
 
-def render(data: bytes, page: int, highlight: list[tuple[int, int]], scale: float, extracted: Extracted | None) -> bytes:
+def render(
+    data: bytes, page: int, highlight: list[tuple[int, int]], scale: float, extracted: Extracted | None
+) -> bytes:
     """PNG of page ``page`` (1-based) with the text spans ``highlight`` painted over their characters."""
     import io
 
