@@ -84,3 +84,22 @@ def test_pdf_with_only_an_owner_password_reads():
     doc.cell(0, 10, "Readable although protected.")
     ex = extract("owner.pdf", bytes(doc.output()))
     assert ex.text == "Readable although protected."
+
+
+def test_docx_xml_entities_are_never_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-VALUE")
+    with zipfile.ZipFile(io.BytesIO(makedocs.docx())) as src:
+        body = src.read("word/document.xml")
+    doctype = f'<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "{secret.as_uri()}"><!ENTITY lol "lol">]>'.encode()
+    body = body.replace(b"?>", b"?>" + doctype, 1).replace(b"Main ports:", b"Main ports: &xxe; &lol;", 1)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(makedocs.docx())) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            out.writestr(info, body if info.filename == "word/document.xml" else src.read(info))
+    try:
+        ex = extract("entities.docx", buf.getvalue())
+    except ExtractionError as exc:
+        assert "TOPSECRET" not in str(exc)
+        return
+    assert "TOPSECRET" not in ex.text

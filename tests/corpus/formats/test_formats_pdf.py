@@ -167,3 +167,8 @@ def test_pdf_printed_by_chromium(tmp_path: Path):
     assert makedocs.PAGE2_SENTENCE in ex.text
     assert "\n# Harbours of the Atlantic Coast" in "\n" + ex.text
     assert "## Harbour traffic" in ex.text.splitlines()
+    # Each <p> is a paragraph of its own: gaps are measured against the page's line pitch, not the font
+    # size (Chromium scales its pages, so the nominal size is off by a third).
+    blocks = ex.text.split("\n\n")
+    for sentence in makedocs.sentences(4, 1):
+        assert sentence in blocks

@@ -14,8 +14,8 @@ baseline of its first character), not per character. Layout rules, in order:
 - a line matching an outline entry of its page is a heading at the entry's level; without an outline,
   a line in a font at least 10% larger than the body text's is a heading ranked by its size, and a
   short bold line in the body font without final punctuation is a heading below those;
-- lines are joined into paragraphs with spaces; a new paragraph starts at a vertical gap, a change of
-  font size, a heading or a list bullet; a word hyphenated at a line end is joined without its hyphen;
+- lines are joined into paragraphs with spaces; a new paragraph starts at a gap wider than the usual
+  line pitch (measured per font size), an indent, a change of font size, a heading or a list bullet; a word hyphenated at a line end is joined without its hyphen;
 - a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined.
 """
 
@@ -209,7 +209,24 @@ def _edges(lines: list[_Line], height: float) -> list[_Line]:
     return out
 
 
+def _pitches(pages: list[list[_Line]]) -> dict[float, float]:
+    """The usual distance between baselines of consecutive lines, per font size.
+
+    Measured, not derived from the font size: some writers (Chromium) scale the page, so the nominal
+    font size says nothing about the distance between lines on it.
+    """
+    seen: dict[float, list[float]] = {}
+    for lines in pages:
+        for prev, line in zip(lines, lines[1:]):
+            step = prev.end_base - line.base
+            if line.size == prev.size and step > line.size * 0.3:
+                seen.setdefault(line.size, []).append(step)
+    # A low quantile, not the mode: in a text of one-line paragraphs the paragraph gap is the commonest step.
+    return {size: sorted(steps)[len(steps) // 10] for size, steps in seen.items()}
+
+
 def _assemble(pages: list[list[_Line]]) -> Extracted:
+    pitch = _pitches(pages)
     out: list[str] = []  # pieces of the text
     length = 0
     spans: list[tuple[int, int]] = []
@@ -233,8 +250,9 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
                 or prev.heading
                 or line.size != prev.size
                 or _BULLET.match(text)
-                or prev.end_base - line.base > line.size * 1.7  # a gap
+                or prev.end_base - line.base > pitch.get(line.size, line.size * 1.2) * 1.3 + 0.5  # a gap
                 or line.base > prev.end_base  # back up: a new column or a box
+                or line.x > prev.x + line.size * 0.5  # indented: a first line or a list item
             )
             if prev is None and last_block_open and not line.heading and text[:1].islower() and out:
                 put(" ")
