@@ -99,6 +99,13 @@ def test_char_map_points_at_the_same_characters_in_pdfium(report):
     assert got == makedocs.PAGE2_SENTENCE
 
 
+def test_round_trip_through_json(report):
+    import json
+
+    _, ex = report
+    assert Extracted.from_dict(json.loads(json.dumps(ex.to_dict()))) == ex
+
+
 def test_same_bytes_same_text(report):
     data, ex = report
     again = extract("other-name.pdf", data)

@@ -61,6 +61,27 @@ class Extracted:
         last = self.page_of(max(start, end - 1))
         return (first, last or first)
 
+    def to_dict(self) -> dict:
+        """A JSON-ready form, to keep beside the index (``from_dict`` reads it back)."""
+        return {
+            "text": self.text,
+            "extractor": self.extractor,
+            "version": self.version,
+            "pages": [list(span) for span in self.pages],
+            "char_map": [[list(run) for run in runs] for runs in self.char_map],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Extracted:
+        """The inverse of :meth:`to_dict`."""
+        return cls(
+            data["text"],
+            data["extractor"],
+            data["version"],
+            tuple((int(s), int(e)) for s, e in data.get("pages", ())),
+            tuple(tuple((int(o), int(c), int(n)) for o, c, n in runs) for runs in data.get("char_map", ())),
+        )
+
     def chars_of(self, page: int, start: int, end: int) -> list[tuple[int, int]]:
         """The pdfium character ranges ``(first, count)`` on ``page`` (1-based) behind ``text[start:end]``."""
         runs = self.char_map[page - 1] if 0 < page <= len(self.char_map) else ()

@@ -1,7 +1,7 @@
 """PDF text with pypdfium2: per page, in reading order, sentences whole, headings marked, pages known.
 
-pypdfium2 was measured fastest of the candidates (about 900 pages/s for the bare text against about
-680 for ``pdftotext``, 140 for pypdf, 13 for pdfminer.six on the same fpdf2 reports) and it also gives
+pypdfium2 was measured fastest of the candidates for the bare text (1.3 times ``pdftotext``, 6 times
+pypdf, 70 times pdfminer.six on the same fpdf2 reports, see benchmarks/extraction.py) and it also gives
 what the rest of parisqa needs: each character's box for highlighting on the rendered page, the font
 size for headings, the outline, and pdfium's own mark of a hyphen that breaks a word at a line end
 (U+FFFE, with the two halves already on one line).
@@ -15,7 +15,9 @@ baseline of its first character), not per character. Layout rules, in order:
   a line in a font at least 10% larger than the body text's is a heading ranked by its size, and a
   short bold line in the body font without final punctuation is a heading below those;
 - lines are joined into paragraphs with spaces; a new paragraph starts at a gap wider than the usual
-  line pitch (measured per font size), an indent, a change of font size, a heading or a list bullet; a word hyphenated at a line end is joined without its hyphen;
+  line pitch (measured per font size), an indent, a change of font size, a heading or a list bullet;
+- a word hyphenated at a line end is joined without its hyphen (kept when the word already holds a
+  hyphen, as in "state-of-the-art");
 - a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined.
 """
 
@@ -108,7 +110,12 @@ def _double():
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split())).casefold()
+    """A line's identity for running headers: digits do not count ("Page 3 of 9" = "Page 4 of 9")."""
+    return re.sub(r"\d+", "#", _norm(text))
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def extract_pdf(source: str, data: bytes) -> Extracted:
@@ -139,7 +146,7 @@ def _outline(doc) -> dict[int, dict[str, int]]:
             index = dest.get_index() if dest is not None else None
             title = mark.get_title() or ""
             if index is not None and title.strip():
-                found.setdefault(index, {})[_key(title)] = min(6, mark.level + 1)
+                found.setdefault(index, {})[_norm(title)] = min(6, mark.level + 1)
     except Exception:  # a broken outline is no reason to refuse the text
         return {}
     return found
@@ -171,9 +178,11 @@ def _extract(source: str, doc) -> Extracted:
     heading_sizes = sorted({s for s in sizes if s >= body * 1.1}, reverse=True)
     for index, lines in enumerate(pages):
         marks = outline.get(index, {})
+        longest = max(map(len, marks), default=0) + 8
         for line in lines:
-            if marks and _key(line.text.replace("\ufffe", "-")) in marks:
-                line.heading = marks[_key(line.text.replace("\ufffe", "-"))]
+            name = _norm(line.text.replace("\ufffe", "-")) if len(line.text) <= longest else ""
+            if name in marks:
+                line.heading = marks[name]
             elif not outline and line.size in heading_sizes and len(line.text) <= 200:
                 line.heading = min(6, heading_sizes.index(line.size) + 1)
             elif not outline and line.bold and line.size == body and line.text.rstrip()[-1:] not in _FINAL + ",":
