@@ -103,3 +103,30 @@ def test_docx_xml_entities_are_never_resolved(tmp_path):
         assert "TOPSECRET" not in str(exc)
         return
     assert "TOPSECRET" not in ex.text
+
+
+def _damaged_member(how: str) -> bytes:
+    """The test DOCX with its document relationships part damaged inside the zip (found by fuzzing)."""
+    data = bytearray(makedocs.docx())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/_rels/document.xml.rels")
+    if how == "version":  # "version needed to extract" of its central directory entry: zipfile refuses it
+        entry = data.find(b"PK\x01\x02")
+        while entry >= 0:
+            name_len = int.from_bytes(data[entry + 28 : entry + 30], "little")
+            if data[entry + 46 : entry + 46 + name_len] == info.filename.encode():
+                data[entry + 6 : entry + 8] = (237).to_bytes(2, "little")
+                break
+            entry = data.find(b"PK\x01\x02", entry + 4)
+    else:  # garble the deflated bytes: zlib fails while reading
+        header = info.header_offset
+        start = header + 30 + int.from_bytes(data[header + 26 : header + 28], "little")
+        start += int.from_bytes(data[header + 28 : header + 30], "little")
+        data[start + 2 : start + 12] = b"\xff" * 10
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how", ["version", "deflate"])
+def test_docx_with_a_damaged_zip_member(how: str):
+    with pytest.raises(ExtractionError, match="damaged"):
+        extract("damaged.docx", _damaged_member(how))

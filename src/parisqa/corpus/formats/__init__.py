@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import bisect
 import re
+import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +120,9 @@ FORMATS: dict[str, Callable[[str, bytes], Extracted]] = {
     ".htm": _html,
     ".docx": _docx,
 }
+# What Python's zipfile raises on a damaged archive: its own error, zlib's, an unsupported "version"
+# or compression method (NotImplementedError), a truncated stream (EOFError), bad fields (ValueError).
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError)
 _KIND = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
@@ -135,12 +140,11 @@ def sniff(data: bytes) -> str | None:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         import io
-        import zipfile
 
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 return "docx" if "word/document.xml" in archive.namelist() else None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        except _ZIP_ERRORS:
             return None
     if _HTML_START.match(data[:4096]):
         return "html"
