@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import ask, build_index, open_engine
