@@ -5,7 +5,7 @@ from __future__ import annotations
 import makedocs
 
 from parisqa.corpus.formats import FORMATS, extract, format_of, sniff
-from parisqa.structure import parse
+from parisqa.corpus.structure import parse
 
 
 def test_html_keeps_the_article_only():

@@ -11,7 +11,7 @@ import makedocs
 import pytest
 
 from parisqa.corpus.formats import Extracted, extract, render_page
-from parisqa.structure import parse
+from parisqa.corpus.structure import parse
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import zipfile
 
 from parisqa.errors import ExtractionError
 
-from . import _ZIP_ERRORS, Extracted
+from .base import ZIP_ERRORS, Extracted
 
 EXTRACTOR_VERSION = "1"
 MAX_ENTRIES = 5000
@@ -45,7 +45,7 @@ def check_zip(source: str, data: bytes) -> None:
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except _ZIP_ERRORS as exc:
+    except ZIP_ERRORS as exc:
         raise ExtractionError(source, f"damaged or truncated DOCX ({exc}); re-save it in Word or LibreOffice") from None
     with archive:
         infos = archive.infolist()
@@ -69,7 +69,7 @@ def check_zip(source: str, data: bytes) -> None:
                 continue
             try:
                 rels = archive.read(info)
-            except _ZIP_ERRORS as exc:
+            except ZIP_ERRORS as exc:
                 raise ExtractionError(source, f"damaged DOCX ({exc}); re-save it in Word or LibreOffice") from None
             for rel in _EXTERNAL.findall(rels):
                 kind = _TYPE.search(rel)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from parisqa.errors import ExtractionError
 
-from . import Extracted
+from .base import Extracted
 
 EXTRACTOR_VERSION = "1"
 _INLINE = (

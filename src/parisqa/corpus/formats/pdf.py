@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from parisqa.errors import ExtractionError
 
-from . import Extracted
+from .base import Extracted
 
 EXTRACTOR_VERSION = "1"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
