@@ -15,6 +15,7 @@ the reason. Heavy libraries (pypdfium2, trafilatura, python-docx) are imported o
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Callable
@@ -24,7 +25,16 @@ from parisqa.errors import ExtractionError
 
 from .base import ZIP_ERRORS, Extracted
 
-__all__ = ["FORMATS", "Extracted", "ExtractionError", "extract", "format_of", "render_page", "sniff"]
+__all__ = [
+    "FORMATS",
+    "Extracted",
+    "ExtractionError",
+    "extract",
+    "extractor_version",
+    "format_of",
+    "render_page",
+    "sniff",
+]
 
 
 # Each entry: the format's extractor, imported lazily so the heavy library loads on first use.
@@ -83,6 +93,26 @@ def sniff(data: bytes) -> str | None:
 def format_of(path: Path | str) -> str | None:
     """``"pdf"``, ``"html"`` or ``"docx"`` for a suffix this package converts, else None."""
     return _KIND.get(Path(path).suffix.lower())
+
+
+@functools.cache
+def _version_of(kind: str) -> str:
+    if kind == "pdf":
+        from .pdf import version
+    elif kind == "html":
+        from .html import version
+    else:
+        from .docx import version
+    return version()
+
+
+def extractor_version(path: Path | str) -> str | None:
+    """The version the extractor of ``path``'s format stamps on what it extracts (None: not converted).
+
+    An extraction stored with another version is stale: the file is extracted again.
+    """
+    kind = format_of(path)
+    return None if kind is None else _version_of(kind)
 
 
 def extract(path: Path | str, data: bytes) -> Extracted:
