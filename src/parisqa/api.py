@@ -12,6 +12,7 @@ from pathlib import Path
 from .answer.compose import READ_DEPTH, compose
 from .answer.search import MODES, search
 from .config import Settings
+from .corpus.formats import Extracted
 from .corpus.terms import terms
 from .embed.encoder import Embedder, default_embedder
 from .errors import ConfigError, CorpusError, IndexBusyError, IndexMissingError, QuestionError
@@ -249,10 +250,19 @@ def source_text(settings: Settings, source: str) -> str:
     Raises:
         CorpusError: the file cannot be read or its text extracted; the message says why.
     """
+    return source_document(settings, source)[1]
+
+
+def source_document(settings: Settings, source: str) -> tuple[bytes, str, Extracted | None]:
+    """A corpus file's bytes, its text as parisqa indexes it, and its extraction (None for .txt/.md).
+
+    Raises:
+        CorpusError: the file cannot be read or its text extracted; the message says why.
+    """
     from .corpus.reader import Unreadable
-    from .index.build import indexed_text
+    from .index.build import indexed_document
 
     try:
-        return indexed_text(settings, source)
+        return indexed_document(settings, source)
     except Unreadable as exc:
         raise CorpusError(str(exc)) from None

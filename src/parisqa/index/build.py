@@ -338,19 +338,22 @@ def stored_extraction(index: LoadedIndex, entry: dict[str, Any]) -> Extracted:
         ) from None
 
 
-def indexed_text(settings: Settings, source: str) -> str:
-    """The text of corpus file ``source`` exactly as parisqa indexes it, every citation's offsets index into.
+def indexed_document(settings: Settings, source: str) -> tuple[bytes, str, Extracted | None]:
+    """A corpus file's bytes, and its text exactly as parisqa indexes it (every citation slices it).
 
-    For ``.txt``/``.md`` it is the file decoded as UTF-8; for a converted file, the extraction stored
-    with the index when it was made from the file's current bytes by the current extractor, else a
-    new extraction (the same text: extraction is deterministic for a given extractor version).
+    For ``.txt``/``.md`` the text is the file decoded as UTF-8; for a converted file, the extraction
+    stored with the index when it was made from the file's current bytes, else a new extraction (the
+    same text for the same extractor version: extraction is deterministic).
+
+    Returns:
+        The bytes, the text, and for a converted file its :class:`Extracted` (else None).
 
     Raises:
         Unreadable: the file cannot be read or its text extracted.
     """
     data = read_bytes(settings.corpus_dir, source)
     if format_of(source) is None:
-        return decode(data, source)
+        return data, decode(data, source), None
     digest = hashlib.sha256(data).hexdigest()
     try:
         manifest = read_manifest(settings.index_dir)
@@ -359,13 +362,15 @@ def indexed_text(settings: Settings, source: str) -> str:
     entry = (manifest or {}).get("files", {}).get(source)
     if entry and entry.get("sha256") == digest and entry.get("extracted"):
         try:
-            return stored_extraction(load_index(settings.index_dir), entry).text
+            extracted = stored_extraction(load_index(settings.index_dir), entry)
+            return data, extracted.text, extracted
         except (IndexCorruptError, IndexMismatchError):
             pass  # extract it again below
     try:
-        return extract(source, data).text
+        extracted = extract(source, data)
     except ExtractionError as exc:
         raise Unreadable(f"cannot extract the text of {shown(source)}: {exc.reason}", exc.reason) from None
+    return data, extracted.text, extracted
 
 
 def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, range], total: int) -> bool:

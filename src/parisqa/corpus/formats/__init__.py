@@ -29,6 +29,7 @@ __all__ = [
     "FORMATS",
     "Extracted",
     "ExtractionError",
+    "check_kind",
     "extract",
     "extractor_version",
     "format_of",
@@ -115,19 +116,17 @@ def extractor_version(path: Path | str) -> str | None:
     return None if kind is None else _version_of(kind)
 
 
-def extract(path: Path | str, data: bytes) -> Extracted:
-    """Extract the text of a PDF, HTML or DOCX file.
+def check_kind(path: Path | str, data: bytes) -> str:
+    """Check that ``data`` holds the format ``path``'s suffix names (the first check of :func:`extract`).
 
-    Args:
-        path: the file's path or name; its suffix chooses the format and it names the file in errors.
-        data: the file's bytes.
+    Cheap (a look at the first bytes, or a zip directory), so an upload can be refused at once.
 
     Returns:
-        The extracted text with its extractor name and version (and page spans for a PDF).
+        The format: ``"pdf"``, ``"html"`` or ``"docx"``.
 
     Raises:
-        ExtractionError: the suffix is not a converted format, the content is another format than the
-            suffix says, or the file cannot be read (encrypted, no text layer, damaged, zip bomb...).
+        ExtractionError: not a converted suffix, an empty file, or content of another kind (the
+            extension lies); the reason says what the file is and what to do.
     """
     source = str(path)
     suffix = Path(source).suffix.lower()
@@ -151,7 +150,26 @@ def extract(path: Path | str, data: bytes) -> Extracted:
                 source, f"the content is not {kind.upper()} (the extension lies?); convert it or rename it"
             )
         raise ExtractionError(source, f"the content is {found.upper()}, not {kind.upper()}; rename it to .{found}")
-    return FORMATS[suffix](source, data)
+    return kind
+
+
+def extract(path: Path | str, data: bytes) -> Extracted:
+    """Extract the text of a PDF, HTML or DOCX file.
+
+    Args:
+        path: the file's path or name; its suffix chooses the format and it names the file in errors.
+        data: the file's bytes.
+
+    Returns:
+        The extracted text with its extractor name and version (and page spans for a PDF).
+
+    Raises:
+        ExtractionError: the suffix is not a converted format, the content is another format than the
+            suffix says, or the file cannot be read (encrypted, no text layer, damaged, zip bomb...).
+    """
+    source = str(path)
+    check_kind(source, data)
+    return FORMATS[Path(source).suffix.lower()](source, data)
 
 
 def render_page(
