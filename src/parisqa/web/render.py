@@ -288,7 +288,10 @@ def documents_html(rows: Sequence[DocumentRow], warnings: Sequence[str] = ()) ->
         head += f" · {pending} change{'s' if pending != 1 else ''} waiting for a rebuild"
     lines = [f'<div class="pq-docs"><div class="pq-sub">{esc(head)}</div>']
     if not rows:
-        lines.append('<div class="pq-doc-note">No documents (.txt, .md, .pdf, .html, .docx) in the corpus yet; add some below.</div>')
+        lines.append(
+            '<div class="pq-doc-note">No documents (.txt, .md, .pdf, .html, .docx) in the corpus yet; '
+            "add some below.</div>"
+        )
     else:
         lines.append(
             '<table class="pq-table"><thead><tr><th>Document</th><th>Chunks</th><th>Last indexed</th>'
