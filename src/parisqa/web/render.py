@@ -113,6 +113,11 @@ def citation_html(citation: Mapping[str, Any], turn: int, *, related: bool = Fal
     where = f'<span class="pq-source">{esc(citation.get("source", ""))}</span>'
     if heading:
         where += f' <span class="pq-sep">›</span> <span class="pq-heading">{esc(heading)}</span>'
+    pages = citation.get("pages")
+    if pages:
+        where += f' <span class="pq-page-no">pages {int(pages[0])}–{int(pages[1])}</span>'
+    elif citation.get("page"):
+        where += f' <span class="pq-page-no">page {int(citation["page"])}</span>'
     return (
         f'<div class="pq-card pq-{kind}" id="pq-t{turn}-{"r" if related else "c"}{n}">'
         f'<div class="pq-card-head"><span class="pq-n">{n}</span>{where}</div>'
