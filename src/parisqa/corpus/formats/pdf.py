@@ -1,7 +1,7 @@
 """PDF text with pypdfium2: per page, in reading order, sentences whole, headings marked, pages known.
 
 pypdfium2 was measured fastest of the candidates for the bare text (1.3 times ``pdftotext``, 6 times
-pypdf, 70 times pdfminer.six on the same fpdf2 reports, see benchmarks/extraction.py) and it also gives
+pypdf, 70 times pdfminer.six on the same fpdf2 reports, see benchmarks/bench_extraction.py) and it also gives
 what the rest of parisqa needs: each character's box for highlighting on the rendered page, the font
 size for headings, the outline, and pdfium's own mark of a hyphen that breaks a word at a line end
 (U+FFFE, with the two halves already on one line).
