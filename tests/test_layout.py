@@ -176,13 +176,41 @@ def test_no_import_cycles():
     assert not found, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in found)
 
 
+def private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def module_aliases(path: Path) -> set[str]:
+    """Names bound to a parisqa module in ``path`` (``from . import onnx as onnxmodel``, ``import parisqa.x as y``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("parisqa")):
+            for alias in node.names:
+                found.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("parisqa.") and alias.asname:
+                    found.add(alias.asname)
+    return found
+
+
 def test_no_private_names_imported_across_modules():
-    private = []
+    found = []
     for path in all_modules().values():
         for target, imported, line in imports(path):
-            if imported.startswith("_") and not (imported.startswith("__") and imported.endswith("__")):
-                private.append(f"{path.relative_to(SRC)}:{line}: {imported} from {target}")
-    assert not private, "private names imported from another module:\n" + "\n".join(private)
+            if private(imported):
+                found.append(f"{path.relative_to(SRC)}:{line}: {imported} from {target}")
+        aliases = module_aliases(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id in aliases
+                and private(node.attr)
+            ):
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert not found, "private names of other modules used:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,9 @@
 """parisqa: offline question answering over a folder of texts, with exact citations.
 
-The package imports nothing heavy; the model, torch, FAISS and Gradio load on first use.
+The public API is here: :func:`ask`, :func:`build_index`, :func:`open_engine` and the records. The
+subpackages are the pipeline's stages, imported one way only: ``corpus`` → ``embed`` → ``index`` →
+``answer`` → ``api`` → ``evaluation`` → ``web``/``cli`` (see the README's "Code layout"). The package
+imports nothing heavy; the model, torch, FAISS and Gradio load on first use.
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from parisqa.config import DEFAULT_MAX_UPLOAD_BYTES
 from parisqa.corpus.folder import (
-    DEFAULT_MAX_UPLOAD_BYTES,
     MAX_NAME_BYTES,
     check_text,
     delete_document,

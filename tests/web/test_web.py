@@ -123,7 +123,7 @@ def test_host_port_and_auth_from_the_environment(seed_index, embedder, monkeypat
 
 
 def test_bad_server_settings_are_refused_with_the_fix():
-    from parisqa.web.server import parse_auth, parse_port
+    from parisqa.config import parse_auth, parse_port
 
     assert parse_port("8080") == 8080
     with pytest.raises(ConfigError, match="'eighty'"):

@@ -9,7 +9,8 @@ file name, a title, file bytes) is checked here:
   ``MAX_NAME_BYTES`` bytes;
 - only ``.txt``/``.md`` files (UTF-8 text without NUL bytes) and ``.pdf``/``.html``/``.htm``/``.docx``
   files whose content is what their extension says (sniffed, see :func:`parisqa.corpus.formats.check_kind`)
-  are taken, up to a size limit (``PARISQA_MAX_UPLOAD_BYTES``, default ``DEFAULT_MAX_UPLOAD_BYTES``);
+  are taken, up to a size limit (``PARISQA_MAX_UPLOAD_BYTES``, default
+  ``parisqa.config.DEFAULT_MAX_UPLOAD_BYTES``);
 - an existing document is never overwritten: the same name with the same bytes is reported as already
   there, the same name with other bytes is saved under the next free name (``notes-2.txt``);
 - files are written beside their final name under a hidden temporary name, then linked into place,
@@ -26,11 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..config import CORPUS_SUFFIXES
-from ..errors import ConfigError, CorpusError, ExtractionError, UploadRefused
+from ..config import CORPUS_SUFFIXES, parse_upload_limit
+from ..errors import CorpusError, ExtractionError, UploadRefused
 from .formats import check_kind, format_of
 
-DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_NAME_BYTES = 120
 ALLOWED_SUFFIXES = CORPUS_SUFFIXES
 _WINDOWS_DEVICES = frozenset(
@@ -40,22 +40,13 @@ _UNSAFE = re.compile(r"[^\w .()+,=@&'-]", re.UNICODE)
 
 
 def max_upload_bytes(value: object = None) -> int:
-    """The upload size limit: ``value``, else ``PARISQA_MAX_UPLOAD_BYTES``, else the default.
+    """The upload size limit: ``value``, else ``PARISQA_MAX_UPLOAD_BYTES``, else the default (see
+    :func:`parisqa.config.parse_upload_limit`).
 
     Raises:
         ConfigError: the value is not a positive whole number of bytes.
     """
-    if value is None:
-        value = os.environ.get("PARISQA_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES
-    try:
-        number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"PARISQA_MAX_UPLOAD_BYTES must be a whole number of bytes, got {value!r} (e.g. 5000000)"
-        ) from None
-    if number < 1:
-        raise ConfigError(f"PARISQA_MAX_UPLOAD_BYTES must be at least 1, got {number}")
-    return number
+    return parse_upload_limit(value)
 
 
 def human_size(size: int) -> str:

@@ -71,7 +71,7 @@ class Embedder:
         self.requested_backend = backend
         self._cache_dir = Path(cache_dir) if cache_dir is not None else None
         self._model: Any = None  # SentenceTransformer, when torch is the backend
-        self._onnx: Any = None  # onnxmodel.OnnxEncoder, when ONNX Runtime is
+        self._onnx: Any = None  # onnx.OnnxEncoder, when ONNX Runtime is
         self.backend: str | None = None
         self.fallback_reason: str | None = None
         self._known_model: Callable[[], dict[str, Any] | None] | None = None
@@ -149,7 +149,7 @@ class Embedder:
         assert self._cache_dir is not None
         info = model_info(self._known_model() if self._known_model else None)
         marker = self._cache_dir / _EXPORT_FAILED
-        stamp = {"weights_sha256": info.weights_sha256, "versions": onnxmodel._versions()}
+        stamp = {"weights_sha256": info.weights_sha256, "versions": onnxmodel.versions()}
         try:
             failed = json.loads(marker.read_text(encoding="utf-8"))
             if {k: failed.get(k) for k in stamp} == stamp:

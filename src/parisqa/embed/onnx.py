@@ -64,7 +64,7 @@ def cache_folder(cache_dir: Path, weights_sha256: str) -> Path:
     return Path(cache_dir) / f"onnx-{weights_sha256[:16]}"
 
 
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
@@ -273,7 +273,7 @@ def export(st_model: Any, cache_dir: Path, info: ModelInfo, folder: Path) -> tup
             "onnx_size": (tmp / MODEL_FILE).stat().st_size,
             "opset": OPSET,
             "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "versions": _versions(),
+            "versions": versions(),
             "min_cosine": worst,
             "reference": {"texts": list(PROBES), "vectors": reference.round(7).tolist()},
         }

@@ -35,7 +35,7 @@ CHUNKER_VERSION = 3
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "faiss.index"
-# Extra data files of each index generation (see store.write_index).
+# Extra data files of each index generation (see parisqa.index.store.write_index).
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"

@@ -42,7 +42,8 @@ def build_app(
     Args:
         settings: corpus and index folders, chunking and answering settings.
         engine: the :class:`parisqa.api.Engine` to answer with (default: a new one over ``settings``).
-        max_upload_bytes: upload size limit (default: ``PARISQA_MAX_UPLOAD_BYTES``, else 5 MB).
+        max_upload_bytes: upload size limit (default: ``settings.upload_limit()``: the setting, else
+            ``PARISQA_MAX_UPLOAD_BYTES``, else 5 MB).
         extra_tabs: functions that each add one ``gr.Tab`` after "Ask" and "Index", given a
             :class:`WebContext` (default: :func:`default_tabs`, the "Evaluate" tab; ``()`` for none).
 
@@ -52,11 +53,12 @@ def build_app(
     import gradio as gr
 
     from ..api import Engine
-    from ..corpus.folder import max_upload_bytes as upload_limit
     from .render import faq_html, status_html
 
     engine = engine or Engine(settings)
-    ctx = WebContext(settings, engine, Warmup(engine).start(), upload_limit(max_upload_bytes))
+    given = settings if max_upload_bytes is None else settings.with_(max_upload_bytes=max_upload_bytes)
+    limit = given.upload_limit()
+    ctx = WebContext(settings, engine, Warmup(engine).start(), limit)
 
     def api_ask(question: str) -> dict:
         """Answer one question from the corpus; returns the `parisqa ask --json` object."""

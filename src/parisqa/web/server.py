@@ -6,7 +6,6 @@ Options come from the arguments, else ``PARISQA_HOST``/``PARISQA_PORT``/``PARISQ
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -14,54 +13,23 @@ from ..config import Settings
 from ..errors import ConfigError
 from .context import WebContext
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
 # Fonts the browser already has: the page never fetches a font (or anything else) from elsewhere.
 SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif")
 SYSTEM_MONO = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace")
 
 
-def parse_auth(value: str | None) -> tuple[str, str] | None:
-    """``"user:password"`` -> ``("user", "password")``; ``None``/empty -> no authentication.
-
-    Raises:
-        ConfigError: the value is not ``USER:PASSWORD`` with both parts given.
-    """
-    if not value:
-        return None
-    user, sep, password = value.partition(":")
-    if not sep or not user or not password:
-        raise ConfigError("--auth (or PARISQA_AUTH) must be USER:PASSWORD with both parts, e.g. --auth alice:s3cret")
-    return user, password
-
-
-def parse_port(value: object) -> int:
-    """A TCP port number from an argument or ``PARISQA_PORT``.
-
-    Raises:
-        ConfigError: not a whole number in 1..65535.
-    """
-    try:
-        port = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        raise ConfigError(f"port must be a whole number, got {value!r}; pass e.g. --port 7860") from None
-    if not 1 <= port <= 65535:
-        raise ConfigError(f"port must be between 1 and 65535, got {port}")
-    return port
-
-
 def server_options(
-    host: str | None = None, port: object = None, auth: str | None = None
+    host: str | None = None, port: object = None, auth: str | None = None, settings: Settings | None = None
 ) -> tuple[str, int, tuple[str, str] | None]:
-    """Address, port and credentials: the arguments, else ``PARISQA_HOST``/``PORT``/``AUTH``, else defaults.
+    """Address, port and credentials: the arguments, else ``settings``, else ``PARISQA_HOST``/``PORT``/``AUTH``,
+    else the defaults (see :meth:`parisqa.config.Settings.server_options`).
 
     Raises:
         ConfigError: a bad port or auth value.
     """
-    host = host or os.environ.get("PARISQA_HOST") or DEFAULT_HOST
-    port = parse_port(port or os.environ.get("PARISQA_PORT") or DEFAULT_PORT)
-    credentials = parse_auth(auth if auth is not None else os.environ.get("PARISQA_AUTH"))
-    return host, port, credentials
+    base = settings or Settings()
+    given = {"host": host or base.host, "port": port or base.port, "auth": auth if auth is not None else base.auth}
+    return base.with_(**given).server_options()
 
 
 _SOCIAL_META = re.compile(r"<meta\b[^>]*\b(?:property|name)\s*=\s*[\"'](?:og|twitter):[^>]*>", re.IGNORECASE)
@@ -141,8 +109,8 @@ def launch(
 
     from .render import static_text
 
-    host, port, credentials = server_options(host, port, auth)
     ctx: WebContext = app.parisqa
+    host, port, credentials = server_options(host, port, auth, ctx.settings)
     theme = gr.themes.Default(
         primary_hue="blue", neutral_hue="slate", font=list(SYSTEM_FONTS), font_mono=list(SYSTEM_MONO)
     )
@@ -176,5 +144,5 @@ def serve(settings: Settings, *, host: str | None = None, port: int | None = Non
     """Build the page and serve it until interrupted (bad options are refused before anything loads)."""
     from .app import build_app
 
-    host, port, credentials = server_options(host, port, auth)
+    host, port, credentials = server_options(host, port, auth, settings)
     launch(build_app(settings), host=host, port=port, auth=":".join(credentials) if credentials else "", block=True)
