@@ -83,7 +83,7 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.exists():
         raise CorpusError(
-            f"corpus folder '{corpus_dir}' does not exist; create it and add .txt or .md files, "
+            f"corpus folder '{corpus_dir}' does not exist; create it and add documents (.txt, .md, .pdf, .html, .docx), "
             "or pass --corpus DIR (or set PARISQA_CORPUS)"
         )
     if not corpus_dir.is_dir():
@@ -233,7 +233,10 @@ def read_document(file: SourceFile, stored: StoredExtraction | None = None) -> D
 
 
 def read_bytes(corpus_dir: Path, source: str) -> bytes:
-    """The bytes of one corpus file, read under the scan's rules (see :func:`read_source_text`).
+    """The bytes of one corpus file, for showing or checking a citation in its whole document.
+
+    The scan's rules hold here too: a symbolic link is read only when it leads to a regular file
+    inside the corpus folder, only regular files are read, and at most :data:`MAX_FILE_BYTES`.
 
     Raises:
         Unreadable: the file cannot be read; the message says why.
@@ -262,24 +265,3 @@ def _read_limited(path: Path) -> bytes:
         if not S_ISREG(os.fstat(fh.fileno()).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
         return fh.read(MAX_FILE_BYTES + 1)
-
-
-def read_source_text(corpus_dir: Path, source: str) -> str:
-    """The current text of one corpus file, for showing a citation in its whole document.
-
-    The scan's rules hold here too: a symbolic link is read only when it leads to a regular file
-    inside the corpus folder, only regular files are read, and at most :data:`MAX_FILE_BYTES`.
-
-    Raises:
-        Unreadable: the file cannot be shown; the message says why.
-    """
-    data = read_bytes(corpus_dir, source)
-    if format_of(source) is not None:
-        try:
-            return extract(source, data).text
-        except ExtractionError as exc:
-            raise Unreadable(f"cannot show {shown(source)}: {exc.reason}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Unreadable(f"{shown(source)} is no longer UTF-8 text; rebuild the index") from None

@@ -353,7 +353,10 @@ def indexed_document(settings: Settings, source: str) -> tuple[bytes, str, Extra
     """
     data = read_bytes(settings.corpus_dir, source)
     if format_of(source) is None:
-        return data, decode(data, source), None
+        try:
+            return data, decode(data, source), None
+        except Unreadable as exc:
+            raise Unreadable(f"cannot show {shown(source)}: {exc.reason}", exc.reason) from None
     digest = hashlib.sha256(data).hexdigest()
     try:
         manifest = read_manifest(settings.index_dir)
