@@ -83,7 +83,8 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.exists():
         raise CorpusError(
-            f"corpus folder '{corpus_dir}' does not exist; create it and add documents (.txt, .md, .pdf, .html, .docx), "
+            f"corpus folder '{corpus_dir}' does not exist; create it and add documents "
+            "(.txt, .md, .pdf, .html, .docx), "
             "or pass --corpus DIR (or set PARISQA_CORPUS)"
         )
     if not corpus_dir.is_dir():
