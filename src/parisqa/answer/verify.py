@@ -30,7 +30,13 @@ from .generate import Passage, ReplySentence
 
 # Measured with eval/generation/measure.py: the lowest cosine among the correct (paraphrased)
 # sentences of the planted set sits above it, most invented sentences below it.
-MEANING_THRESHOLD = 0.62
+MEANING_THRESHOLD = 0.75
+# How much closer a pair of adjacent passage sentences must be than the best single one to be the support.
+PAIR_MARGIN = 0.03
+# Where a sentence's numbers and names must be found: anywhere in the cited passages ("passage"), or
+# in its support, the closest sentence or pair of adjacent sentences ("support", stricter: a name
+# swapped for another of the same passage is caught).
+FACTS_IN = "support"
 
 _NUMBER_WORDS = {
     w: str(i)
@@ -154,7 +160,7 @@ def facts(claim: str) -> list[str]:
         lower = token.lower()
         if _DIGITS.fullmatch(token):
             out.append(f"number:{_number(token)}")
-        elif lower in _NUMBER_WORDS and lower not in ("once", "second", "first", "half"):
+        elif lower in _NUMBER_WORDS and lower not in ("one", "once", "second", "first", "half"):
             out.append(f"number:{_NUMBER_WORDS[lower]}")
         elif lower in _MAGNITUDES or lower in _MONTHS and token[:1].isupper():
             out.append(f"word:{_norm(token)}")
@@ -200,6 +206,7 @@ class _Unit:
     start: int
     end: int
     text: str
+    pair: bool = False
 
 
 def passage_units(passage: Passage) -> list[_Unit]:
@@ -214,7 +221,7 @@ def passage_units(passage: Passage) -> list[_Unit]:
         spans = [(passage.start, passage.end)]
     units = [_Unit(passage.n, s, e, passage.text[s - passage.start : e - passage.start]) for s, e in spans]
     for (s, _), (_, e) in zip(spans, spans[1:]):
-        units.append(_Unit(passage.n, s, e, passage.text[s - passage.start : e - passage.start]))
+        units.append(_Unit(passage.n, s, e, passage.text[s - passage.start : e - passage.start], pair=True))
     return units
 
 
@@ -226,9 +233,12 @@ class Checker:
         threshold: least cosine between a sentence and its support (default :data:`MEANING_THRESHOLD`).
     """
 
-    def __init__(self, embedder: Any, threshold: float = MEANING_THRESHOLD) -> None:
+    def __init__(self, embedder: Any, threshold: float = MEANING_THRESHOLD, facts_in: str = FACTS_IN) -> None:
+        if facts_in not in ("passage", "support"):
+            raise ValueError(f"facts_in must be 'passage' or 'support', got {facts_in!r}")
         self.embedder = embedder
         self.threshold = threshold
+        self.facts_in = facts_in
         self._cache: tuple[tuple[Passage, ...], list[_Unit], Any] | None = None
 
     def check(self, sentences: Sequence[ReplySentence], passages: Sequence[Passage]) -> list[CheckedSentence]:
@@ -293,7 +303,15 @@ class Checker:
     ) -> CheckedSentence:
         claim = sentence.claim
         rows = [i for i, u in enumerate(units) if u.n in cited]
-        best = max(rows, key=lambda i: float(unit_vecs[i] @ vec)) if rows else None
+        singles = [i for i in rows if not units[i].pair]
+        pairs = [i for i in rows if units[i].pair]
+        best = max(singles, key=lambda i: float(unit_vecs[i] @ vec)) if singles else None
+        if best is not None and pairs:
+            # Two adjacent sentences are the support only when the sentence clearly joins them: a
+            # pair would otherwise lend a sentence the names of its neighbour.
+            pair = max(pairs, key=lambda i: float(unit_vecs[i] @ vec))
+            if float(unit_vecs[pair] @ vec) > float(unit_vecs[best] @ vec) + PAIR_MARGIN:
+                best = pair
         similarity = float(unit_vecs[best] @ vec) if best is not None else 0.0
         support = Support(units[best].n, units[best].start, units[best].end) if best is not None else None
 
@@ -301,9 +319,13 @@ class Checker:
             return CheckedSentence(sentence.text, cited, reason is None, support, reason, similarity, inferred)
 
         shown = ", ".join(f"[{n}]" for n in cited)
-        missing = missing_facts(claim, [by_n[n].text for n in cited])
+        if self.facts_in == "support" and best is not None:
+            missing = missing_facts(claim, [units[best].text])
+            where = f"the closest sentence of {shown}"
+        else:
+            missing, where = missing_facts(claim, [by_n[n].text for n in cited]), shown
         if missing:
-            return verdict(f"{', '.join(repr(m) for m in missing)} not found in {shown}")
+            return verdict(f"{', '.join(repr(m) for m in missing)} not found in {where}")
         if best is None or similarity < self.threshold:
             return verdict(f"no sentence of {shown} says this (closest {similarity:.2f} < {self.threshold:.2f})")
         if _negated(claim) != _negated(units[best].text):
