@@ -117,3 +117,17 @@ def onnx_cache(tmp_path_factory, embedder) -> Path:
     exporter.warm_up()
     assert exporter.backend == "onnx", exporter.fallback_reason
     return cache
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real llama.cpp OpenAI-compatible server with SmolLM2-135M: yields its base URL.
+
+    Skipped when the ``llm`` extra is not installed (a failure with ``PARISQA_REQUIRE_LLM=1``).
+    """
+    from llm_server import LlamaServer, require_llm
+
+    model = require_llm()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with LlamaServer(model, free_port(), log) as server:
+        yield server.url

@@ -82,8 +82,16 @@ def measure_checker(engine, items: list[dict], facts_in: str) -> dict:
             sentences = split_reply(text)
             assert len(sentences) == 1, (text, sentences)
             verdict = checker.check(sentences, passages)[0]
-            rows.append({"id": item["id"], "kind": kind, "text": text, "other": not verdict.supported,
-                         "similarity": verdict.similarity, "reason": verdict.reason})
+            rows.append(
+                {
+                    "id": item["id"],
+                    "kind": kind,
+                    "text": text,
+                    "other": not verdict.supported,
+                    "similarity": verdict.similarity,
+                    "reason": verdict.reason,
+                }
+            )
     return {"rows": rows}
 
 
@@ -110,8 +118,10 @@ def show(result: dict) -> str:
     fr, n_fr = result["false_removal"]
     ca, n_ca = result["catch"]
     kinds = ", ".join(f"{k} {a}/{b}" for k, (a, b) in result["per_kind"].items())
-    return (f"threshold {result['threshold']:.2f}: caught {ca}/{n_ca} = {ca / n_ca:.1%} wrong; "
-            f"removed {fr}/{n_fr} = {fr / n_fr:.1%} correct  [{kinds}]")
+    return (
+        f"threshold {result['threshold']:.2f}: caught {ca}/{n_ca} = {ca / n_ca:.1%} wrong; "
+        f"removed {fr}/{n_fr} = {fr / n_fr:.1%} correct  [{kinds}]"
+    )
 
 
 def measure_generation(engine, items: list[dict], config: LLMConfig, checker: Checker) -> dict:
@@ -121,11 +131,20 @@ def measure_generation(engine, items: list[dict], config: LLMConfig, checker: Ch
         started = time.perf_counter()
         result = grounded_answer(answer, config, checker)
         seconds = time.perf_counter() - started
-        runs.append({"id": item["id"], "seconds": round(seconds, 2), "mode": result.mode,
-                     "sentences": [s.to_dict() for s in result.sentences], "warnings": list(result.warnings)})
+        runs.append(
+            {
+                "id": item["id"],
+                "seconds": round(seconds, 2),
+                "mode": result.mode,
+                "sentences": [s.to_dict() for s in result.sentences],
+                "warnings": list(result.warnings),
+            }
+        )
         supported = sum(s.supported for s in result.sentences)
-        print(f"  {item['id']:>14}: {seconds:5.1f} s  {result.mode:<10} {supported}/{len(result.sentences)} supported"
-              f"  {result.text[:90]!r}")
+        print(
+            f"  {item['id']:>14}: {seconds:5.1f} s  {result.mode:<10} {supported}/{len(result.sentences)} supported"
+            f"  {result.text[:90]!r}"
+        )
     times = [r["seconds"] for r in runs]
     return {
         "runs": runs,
@@ -143,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--llm-url")
     parser.add_argument("--llm-model", default="default")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--limit", type=int, help="generate for the first N questions only (slow machines)")
     parser.add_argument("--json", type=Path, help="write every verdict and timing here")
     args = parser.parse_args(argv)
 
@@ -166,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
                 chosen = rates(rows, MEANING_THRESHOLD)
                 report["checker"] = {**chosen, "rows": rows}
                 correct = sorted(r["similarity"] for r in rows if r["kind"] == "correct")
-                print(f"  correct sentences: lowest similarity {correct[0]:.3f}, median {statistics.median(correct):.3f}")
+                print(
+                    f"  correct sentences: lowest similarity {correct[0]:.3f}, median {statistics.median(correct):.3f}"
+                )
                 for r in rows:
                     removed = r["other"] or r["similarity"] < MEANING_THRESHOLD
                     if (r["kind"] == "correct") == removed:
@@ -175,10 +197,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.llm_url:
             config = LLMConfig(url=args.llm_url, model=args.llm_model, timeout=args.timeout)
             print(f"\ngeneration with {args.llm_model} at {config.endpoint}")
-            gen = measure_generation(engine, items, config, Checker(engine.embedder))
-            print(f"  per answer: median {gen['median_s']:.1f} s, max {gen['max_s']:.1f} s; "
-                  f"{gen['generated']}/{len(items)} answers generated (others fell back to quoted); "
-                  f"{gen['supported']}/{gen['sentences']} sentences supported")
+            asked = items[: args.limit] if args.limit else items
+            gen = measure_generation(engine, asked, config, Checker(engine.embedder))
+            print(
+                f"  per answer: median {gen['median_s']:.1f} s, max {gen['max_s']:.1f} s; "
+                f"{gen['generated']}/{len(asked)} answers generated (others fell back to quoted); "
+                f"{gen['supported']}/{gen['sentences']} sentences supported"
+            )
             report["generation"] = gen
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -19,14 +19,15 @@ from typing import Any
 from ..errors import ParisqaError
 
 DEFAULT_TIMEOUT = 60.0
-DEFAULT_MAX_TOKENS = 256
+DEFAULT_MAX_TOKENS = 160
 # Passages longer than this are cut in the prompt (small models have small context windows).
 MAX_PASSAGE_CHARS = 1500
 
 SYSTEM_PROMPT = (
     "You answer questions using only the numbered passages you are given. "
     "Write a short answer: one to three sentences. "
-    "End every sentence with the number of the passage it comes from in square brackets, like [1]. "
+    "End every sentence with the number of the passage it comes from in square brackets, "
+    "for example: Paris hosts a large tech conference [2]. "
     "Do not add facts that are not in the passages. "
     "If the passages do not answer the question, reply exactly: The passages do not answer this question."
 )
@@ -133,7 +134,7 @@ def build_messages(question: str, passages: Sequence[Passage]) -> list[dict[str,
         where = p.source + (f" > {p.heading}" if p.heading else "")
         text = p.text if len(p.text) <= MAX_PASSAGE_CHARS else p.text[:MAX_PASSAGE_CHARS] + " ..."
         blocks.append(f"[{p.n}] ({where})\n{text.strip()}")
-    user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}\nAnswer, citing passages as [n]:"
+    user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 
 
