@@ -162,13 +162,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--llm-url")
     parser.add_argument("--llm-model", default="default")
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--max-tokens", type=int, default=160)
     parser.add_argument("--limit", type=int, help="generate for the first N questions only (slow machines)")
     parser.add_argument("--json", type=Path, help="write every verdict and timing here")
     args = parser.parse_args(argv)
 
+    from parisqa.answer.verify import FACTS_IN, MEANING_THRESHOLD
     from parisqa.api import Engine
     from parisqa.config import Settings
-    from parisqa.answer.verify import FACTS_IN, MEANING_THRESHOLD
 
     items = load_items(args.planted)
     with tempfile.TemporaryDirectory() as tmp:
@@ -195,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
                         label = "FALSELY REMOVED" if removed else "MISSED"
                         print(f"    {label} {r['kind']}: {r['text']!r} sim {r['similarity']:.3f} {r['reason'] or ''}")
         if args.llm_url:
-            config = LLMConfig(url=args.llm_url, model=args.llm_model, timeout=args.timeout)
+            config = LLMConfig(args.llm_url, args.llm_model, timeout=args.timeout, max_tokens=args.max_tokens)
             print(f"\ngeneration with {args.llm_model} at {config.endpoint}")
             asked = items[: args.limit] if args.limit else items
             gen = measure_generation(engine, asked, config, Checker(engine.embedder))

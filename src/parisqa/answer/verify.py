@@ -64,7 +64,7 @@ _NUMBER_WORDS = {
 _MAGNITUDES = frozenset("thousand million billion trillion percent".split())
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 _NEGATIONS = frozenset("not no never none nor neither cannot without nothing".split())
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*|\d+(?:[.,]\d+)*")
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['\u2019][^\W_]+)*")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 
 
