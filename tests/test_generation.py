@@ -139,8 +139,9 @@ def test_generation_with_a_real_local_llm(llama_server, invest, embedder, seed_t
     from parisqa.answer.verify import Checker
 
     answer, _, _ = invest
-    config = LLMConfig(llama_server, model="smollm2", timeout=300, max_tokens=96)
-    result = grounded_answer(answer, config, Checker(embedder)).to_dict()
+    # Generous timeout: on a loaded 2-core machine a 135M model still takes minutes per answer.
+    config = LLMConfig(llama_server, model="smollm2", timeout=900, max_tokens=96)
+    result = grounded_answer(answer, config, Checker(embedder), max_passages=2).to_dict()
     assert not any("generation failed" in w for w in result["warnings"]), result["warnings"]
     assert result["sentences"], "the model's reply was not read"
     assert result["mode"] in ("generated", "extractive")
@@ -154,10 +155,10 @@ def test_streamed_generation_through_the_openai_api(llama_server, seed_engine, s
 
     from parisqa.httpapi import Service, create_app
 
-    llm = LLMConfig(llama_server, model="smollm2", timeout=300, max_tokens=96)
+    llm = LLMConfig(llama_server, model="smollm2", timeout=900, max_tokens=96)
     app = create_app(Service(engine=lambda: seed_engine, settings=seed_engine.settings, llm=llm))
     with Uvicorn(app, free_port()) as server:
-        client = OpenAI(base_url=server.url + "/v1", api_key="x", max_retries=0, timeout=600)
+        client = OpenAI(base_url=server.url + "/v1", api_key="x", max_retries=0, timeout=1800)
         chunks = list(
             client.chat.completions.create(
                 model="parisqa", messages=[{"role": "user", "content": QUESTION}], stream=True
