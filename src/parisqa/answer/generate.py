@@ -72,6 +72,35 @@ class LLMConfig:
         if not self.timeout or float(self.timeout) <= 0:
             raise ConfigError(f"the LLM timeout must be a positive number of seconds, got {self.timeout!r}")
 
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Any,
+        *,
+        url: str | None = None,
+        model: str | None = None,
+        key: str | None = None,
+        timeout: float | str | None = None,
+    ) -> LLMConfig | None:
+        """The server named by the arguments, else by ``settings`` (``PARISQA_LLM_*``); ``None`` when no URL.
+
+        Raises:
+            ConfigError: a bad URL or timeout.
+        """
+        from ..errors import ConfigError
+
+        url = url or settings.llm_url
+        if not url:
+            return None
+        raw = timeout if timeout is not None else settings.llm_timeout
+        try:
+            seconds = float(raw) if raw not in (None, "") else DEFAULT_TIMEOUT
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"the LLM timeout (--llm-timeout or PARISQA_LLM_TIMEOUT) must be a number of seconds, got {raw!r}"
+            ) from None
+        return cls(url, model=model or settings.llm_model or "default", key=key or settings.llm_key, timeout=seconds)
+
     @property
     def endpoint(self) -> str:
         """The full chat-completions URL."""

@@ -152,7 +152,7 @@ def facts(claim: str) -> list[str]:
     Numbers (digits or number words), magnitudes and months, and names: acronyms, words with a
     digit, capitalised words that do not open the sentence.
     """
-    from ..followup import STOPWORDS
+    from .followup import STOPWORDS
 
     out: list[str] = []
     for match in _WORD.finditer(claim):
@@ -211,8 +211,8 @@ class _Unit:
 
 def passage_units(passage: Passage) -> list[_Unit]:
     """The sentences of a passage, and each pair of adjacent ones, as exact spans of its source."""
+    from ..corpus.sentences import chunk_sentences
     from ..records import Chunk
-    from ..sentences import chunk_sentences
 
     spans = [
         (s.start, s.end) for s in chunk_sentences(Chunk("", passage.source, passage.start, passage.end, passage.text))

@@ -30,7 +30,7 @@ def create_app(service: Service) -> Any:
     """A FastAPI app serving only the ``/v1`` and ``/api`` routes of ``service``."""
     from fastapi import FastAPI
 
-    from .. import __version__
+    from .._version import __version__
 
     app = FastAPI(title="parisqa", version=__version__, description=__doc__.split("\n")[0])
     return include(app, service)

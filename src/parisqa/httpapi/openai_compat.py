@@ -42,8 +42,8 @@ def conversation(messages: list[dict[str, Any]]) -> tuple[str, str | None]:
     Raises:
         QuestionError: there is no user message.
     """
-    from ..answering import ABSTAIN_TEXT
-    from ..followup import PreviousTurn, rewrite_query
+    from ..answer.compose import ABSTAIN_TEXT
+    from ..answer.followup import PreviousTurn, rewrite_query
 
     turns: list[tuple[str, str]] = []  # (user question, assistant answer)
     for message in messages:

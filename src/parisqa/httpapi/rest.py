@@ -81,8 +81,8 @@ def router(service: Service) -> Any:
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, Field
 
-    from ..documents import add_file, delete_document, list_documents, max_upload_bytes
-    from ..store import read_manifest
+    from ..corpus.folder import add_file, delete_document, list_documents, max_upload_bytes
+    from ..index.store import read_manifest
     from .auth import bearer_auth
 
     api = APIRouter(prefix="/api", tags=["parisqa"], dependencies=[Depends(bearer_auth(service.api_key))])
