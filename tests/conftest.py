@@ -59,7 +59,17 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point every test at temporary folders so none touches the repository's index/."""
     monkeypatch.setenv("PARISQA_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("PARISQA_INDEX", str(tmp_path / "index"))
-    for name in ("PARISQA_CHUNK_TOKENS", "PARISQA_CHUNK_OVERLAP", "PARISQA_TOP_K", "PARISQA_MAX_QUESTION_CHARS"):
+    for name in (
+        "PARISQA_CHUNK_TOKENS",
+        "PARISQA_CHUNK_OVERLAP",
+        "PARISQA_TOP_K",
+        "PARISQA_MAX_QUESTION_CHARS",
+        "PARISQA_LLM_URL",
+        "PARISQA_LLM_MODEL",
+        "PARISQA_LLM_KEY",
+        "PARISQA_LLM_TIMEOUT",
+        "PARISQA_API_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
