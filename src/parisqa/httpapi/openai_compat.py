@@ -2,7 +2,7 @@
 
 ``POST /v1/chat/completions`` (streamed as server-sent events with ``"stream": true``) and
 ``GET /v1/models`` (one model, ``parisqa``). The last user message is the question; the earlier
-turns feed the follow-up handling of :mod:`parisqa.followup` (a short "and its tax incentives?" is
+turns feed the follow-up handling of :mod:`parisqa.answer.followup` (a short "and its tax incentives?" is
 searched with the words of the turn before). The reply's ``content`` is the answer text with its
 ``[n]`` markers; the full ``ask --json`` object (citations, ``abstained``, ``confidence``, and
 ``mode``/``sentences``/``warnings`` for generated answers) travels in the extra field ``parisqa`` of

@@ -81,7 +81,7 @@ def router(service: Service) -> Any:
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, Field
 
-    from ..corpus.folder import add_file, delete_document, list_documents, max_upload_bytes
+    from ..corpus.folder import add_file, delete_document, list_documents
     from ..index.store import read_manifest
     from .auth import bearer_auth
 
@@ -118,7 +118,7 @@ def router(service: Service) -> Any:
     @api.post("/documents", status_code=201)
     def upload(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008 - FastAPI's idiom
         """Add a ``.txt``/``.md`` file to the corpus (never overwriting one); rebuild to answer from it."""
-        limit = max_upload_bytes()
+        limit = service.settings.upload_limit()
         name = file.filename or "upload.txt"
         with tempfile.TemporaryDirectory(prefix="parisqa-upload-") as tmp:
             path = Path(tmp) / "upload"
