@@ -177,8 +177,8 @@ def test_documents_upload_delete_and_rebuild(tmp_path, embedder):
         added = httpx.post(url + "/api/documents", files=files, timeout=30)
         assert added.status_code == 201 and added.json()["name"] == "lyon.md"
         assert (corpus / "lyon.md").read_text() == note and not (tmp_path / "lyon.md").exists()
-        refused = httpx.post(url + "/api/documents", files={"file": ("x.pdf", b"%PDF-1.4", "application/pdf")})
-        assert refused.status_code == 400 and "x.pdf" in refused.json()["detail"]
+        refused = httpx.post(url + "/api/documents", files={"file": ("x.zip", b"PK\x03\x04", "application/zip")})
+        assert refused.status_code == 400 and "x.zip" in refused.json()["detail"]
         binary = httpx.post(url + "/api/documents", files={"file": ("bin.txt", b"\x00\x01\xff", "text/plain")})
         assert binary.status_code == 400
 
