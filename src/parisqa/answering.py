@@ -19,9 +19,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .answertypes import entity_coverage, expected_type, question_entities, type_match
+from .answertypes import answer_sentences, entity_coverage, expected_type, question_entities, short_span, type_match
 from .lexical import terms
-from .records import Citation, Span
+from .records import Citation, ShortAnswer, Span
 from .retrieval import Hit, SearchData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -51,6 +51,7 @@ class Composed:
     citations: list[Citation]
     related: list[Citation] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    short: ShortAnswer | None = None
 
 
 @dataclass
@@ -247,7 +248,7 @@ def compose(
     for sentence, score in zip(cands.sentences, scores):
         sentence.score = float(score)
     faq_best = cands.faq_best if "faq" in active else None
-    chosen = _choose(cands.sentences, faq_best, data)
+    chosen = _choose(cands.sentences, faq_best, data, answer_sentences(question, MAX_SENTENCES))
 
     kind = expected_type(question)
     best_hit = hits[chosen[0].hit_rank]
@@ -282,11 +283,30 @@ def compose(
         highlights.setdefault(s.hit_rank, []).append((s.start, s.end))
     citations = [_citation(number[r], hits[r], highlights.get(r, ())) for r in order]
     parts = [f"{s.text} [{number[s.hit_rank]}]" for s in chosen]
-    return Composed(" ".join(parts), False, confidence, citations, [], features)
+    short = _short_answer(question, chosen, hits, data)
+    return Composed(" ".join(parts), False, confidence, citations, [], features, short)
 
 
-def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, data: SearchData) -> list[_Sentence]:
-    """The sentences that make the answer: an FAQ answer, or the best one to three sentences."""
+def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: SearchData) -> ShortAnswer | None:
+    """The exact span of the first answer sentence that holds just the fact asked for, if any."""
+    if not chosen:
+        return None
+    first = chosen[0]
+    span = short_span(question, first.text, _common_words(data))
+    if span is None:
+        return None
+    start, end = first.start + span[0], first.start + span[1]
+    chunk = hits[first.hit_rank].chunk
+    return ShortAnswer(chunk.source, start, end, chunk.text[start - chunk.start : end - chunk.start])
+
+
+def _choose(
+    candidates: list[_Sentence],
+    faq_best: tuple[float, int] | None,
+    data: SearchData,
+    max_sentences: int = MAX_SENTENCES,
+) -> list[_Sentence]:
+    """The sentences that make the answer: an FAQ answer, or the best one to ``max_sentences`` sentences."""
     import numpy as np
 
     if faq_best is not None and faq_best[0] >= FAQ_MATCH_COSINE:
@@ -298,7 +318,7 @@ def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, dat
     chosen = [best]
     vectors = data.sentences.vectors
     for s in ranked[1:]:
-        if len(chosen) >= MAX_SENTENCES or s.score < best.score - EXTRA_SENTENCE_MARGIN:
+        if len(chosen) >= max_sentences or s.score < best.score - EXTRA_SENTENCE_MARGIN:
             break
         v = vectors[s.row].astype(np.float32)
         if any(float(v @ vectors[c.row].astype(np.float32)) >= DUPLICATE_COSINE or s.text == c.text for c in chosen):
