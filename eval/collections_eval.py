@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from dev_eval import choose_threshold, ece, fit_logistic  # noqa: E402
 
-from parisqa.answering import FEATURES, READ_DEPTH, answer_model, compose, support_probability  # noqa: E402
+from parisqa.answering import FEATURES, READ_DEPTH, RELATIVE_FEATURES, answer_model, compose, support_probability  # noqa: E402
 from parisqa.api import Engine  # noqa: E402
 from parisqa.config import Settings  # noqa: E402
 from parisqa.evaluation import metrics as m  # noqa: E402
@@ -52,6 +52,15 @@ from parisqa.retrieval import DEFAULT_FUSION, Fusion, search  # noqa: E402
 CACHE = Path("/tmp/parisqa-collections")
 DEFAULT_ROOTS = (ROOT / "eval" / "collections", Path("/work/wt/devsets/eval/collections"))
 K = 10
+LAYOUT = "null-scores-1"
+# Feature sets for the abstention model, compared leave-one-corpus-out.
+FEATURE_SETS: dict[str, tuple[str, ...]] = {
+    "raw": FEATURES,
+    "relative": ("dense_z", "sentence_z", "faq", "topical", "entities", "type_missing"),
+    "relative+bm25": ("dense_z", "sentence_z", "bm25_z", "faq", "topical", "entities", "type_missing"),
+    "raw+relative": FEATURES + RELATIVE_FEATURES,
+}
+SHIPPED_FEATURES = "relative+bm25"
 
 # The fusion candidates compared on retrieval (name -> (mode, fusion)).
 CANDIDATES: dict[str, tuple[str, Fusion]] = {
@@ -104,7 +113,8 @@ def find_collections(roots: list[Path], only: set[str] | None, seed: bool) -> li
 
 
 def open_collection(name: str, corpus: Path, questions: Path) -> Collection:
-    key = hashlib.sha256(str(corpus.resolve()).encode()).hexdigest()[:10]
+    # LAYOUT changes when the index gains data (the null score statistics): a cached index is rebuilt.
+    key = hashlib.sha256((str(corpus.resolve()) + LAYOUT).encode()).hexdigest()[:10]
     engine = Engine(Settings(corpus_dir=corpus, index_dir=CACHE / f"{name}-{key}" / "index"))
     started = time.perf_counter()
     engine.build()
@@ -277,10 +287,19 @@ def main() -> None:
     print_table("hit@1 (evidence)", retrieval, colls, "hit@1")
 
     # 2. Abstention fitted leave-one-corpus-out, then answer figures with its decisions.
+    report["abstention feature sets"] = {}
+    for set_name, names in FEATURE_SETS.items():
+        decided = loco_probs(answers["shipped"], names)
+        report["abstention feature sets"][set_name] = {
+            coll.name: answer_figures(coll, answers["shipped"][coll.name], *decided[coll.name]) for coll in colls
+        }
+    for key in ("declined unanswerable", "wrongly declined answerable", "ECE"):
+        print_table(f"{key}: abstention feature sets (leave-one-corpus-out)", report["abstention feature sets"],
+                    colls, key)
     report["answers"] = {}
     for name in BASELINES:
         per_coll = answers[name]
-        decided = loco_probs(per_coll, FEATURES)
+        decided = loco_probs(per_coll, FEATURE_SETS[SHIPPED_FEATURES])
         report["answers"][name] = {}
         for coll in colls:
             probs, threshold = decided[coll.name]
@@ -312,14 +331,15 @@ def main() -> None:
 
 
 def write_model(per_coll: dict[str, list[dict]], model: dict) -> None:
-    x = np.vstack([features_of(rows, FEATURES) for rows in per_coll.values()])
+    names = FEATURE_SETS[SHIPPED_FEATURES]
+    x = np.vstack([features_of(rows, names) for rows in per_coll.values()])
     y = np.concatenate([labels_of(rows) for rows in per_coll.values()])
-    w, b = fit(x, y, FEATURES)
+    w, b = fit(x, y, names)
     probs = 1 / (1 + np.exp(-(x @ w + b)))
     threshold = choose_threshold(probs, y, MAX_FALSE_ABSTAIN)
     model = dict(model)
     model["abstention"] = {
-        "features": list(FEATURES),
+        "features": list(names),
         "weights": [round(float(v), 6) for v in w],
         "bias": round(b, 6),
         "threshold": round(threshold, 4),

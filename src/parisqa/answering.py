@@ -20,6 +20,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from .answertypes import answer_sentences, entity_coverage, expected_type, question_entities, short_span, type_match
+from .index.nullscores import z_score
 from .lexical import terms
 from .records import Citation, ShortAnswer, Span
 from .retrieval import Hit, SearchData
@@ -77,6 +78,11 @@ MODE_FEATURES = {
 }
 # Features of a composed answer for the abstention model.
 FEATURES = ("dense", "sentence", "faq", "topical", "entities", "type_missing")
+# Scores made relative to the corpus: z-scores against what it gives unrelated questions
+# (parisqa.index.nullscores); the defaults stand in for an index built without those statistics.
+RELATIVE_FEATURES = ("dense_z", "sentence_z", "bm25_z")
+NULL_DEFAULTS = {"dense": (0.15, 0.06), "sentence": (0.2, 0.06), "bm25": (5.0, 2.0)}
+ALL_FEATURES = FEATURES + RELATIVE_FEATURES
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +93,9 @@ def answer_model() -> dict[str, Any]:
     """
     text = resources.files("parisqa").joinpath("answer_model.json").read_text(encoding="utf-8")
     model = json.loads(text)
-    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or tuple(model["abstention"]["features"]) != FEATURES:
+    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or not set(model["abstention"]["features"]) <= set(
+        ALL_FEATURES
+    ):
         raise ValueError("answer_model.json does not match the features this version computes; refit it")
     return model
 
@@ -264,6 +272,10 @@ def compose(
         "entities": entity_coverage(question_entities(question), data.chunk_terms(best_hit.row)),
         "type_missing": 1.0 if type_match(kind, chosen[0].text, question, _common_words(data)) == 0.0 else 0.0,
     }
+    null = data.null_scores
+    bm25_top = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
+    for name, value in (("dense", features["dense"]), ("sentence", features["sentence"]), ("bm25", bm25_top)):
+        features[f"{name}_z"] = max(-5.0, min(10.0, z_score(value, null, name, NULL_DEFAULTS[name])))
     confidence = support_probability(features, model["abstention"])
 
     # Citations: passages used by the answer first (in order of use), then the other hits.

@@ -48,6 +48,8 @@ CHUNKER_VERSION = 3
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"
+# Null score statistics (parisqa.index.nullscores.FILE_NAME); to move to the index layout module.
+NULL_SCORES = "null_scores.json"
 
 
 def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -258,7 +260,9 @@ def build_index(
             new_chunks, rows_from_old, old if same_model else None, embedder, progress
         )
         index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
-        bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks]).to_bytes()
+        bm25 = Bm25Index.build([c.embed_text for c in new_chunks])
+        bm25_matrix, bm25_vocab = bm25.to_bytes()
+        null_scores = _null_scores(new_chunks, vectors, sentences, bm25, embedder)
         manifest = dict(
             expected,
             parisqa_version=__version__,
@@ -267,7 +271,12 @@ def build_index(
             files=file_entries,
             skipped=skipped,
         )
-        extra = {BM25_MATRIX: bm25_matrix, BM25_VOCAB: bm25_vocab, SENTENCES: sentences.to_bytes()}
+        extra = {
+            BM25_MATRIX: bm25_matrix,
+            BM25_VOCAB: bm25_vocab,
+            SENTENCES: sentences.to_bytes(),
+            NULL_SCORES: null_scores,
+        }
         write_index(settings.index_dir, manifest, new_chunks, index, extra)
         remove_stale(settings.index_dir)
     return BuildSummary(
@@ -425,6 +434,26 @@ def _embeddings_for(
             for kind, row in todo[text]:
                 (chunk_out if kind == "chunk" else sentence_out)[row] = vector
     return chunk_out, SentenceTable.build(per_chunk, sentence_out), len(chunk_texts)
+
+
+def _null_scores(
+    chunks: list[Chunk], vectors: Any, sentences: SentenceTable, bm25: Bm25Index, embedder: Embedder | None
+) -> bytes:
+    """The corpus's null score statistics (:mod:`parisqa.index.nullscores`), as stored bytes."""
+    from .index import nullscores
+    from .lexical import terms
+
+    encoder = embedder or default_embedder()
+    stats = nullscores.compute_null_scores(
+        vectors,
+        sentences.chunk,
+        sentences.vectors,
+        sentences.question,
+        [c.text for c in chunks],
+        encoder.encode,
+        lambda text: bm25.scores(terms(text)),
+    )
+    return nullscores.to_bytes(stats)
 
 
 def _old_sentence_table(old: LoadedIndex) -> SentenceTable | None:

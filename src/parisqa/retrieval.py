@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import vectors as vector_index
 from .errors import IndexCorruptError
@@ -75,6 +75,8 @@ class SearchData:
     index: LoadedIndex
     bm25: Bm25Index
     sentences: SentenceTable
+    # The corpus's null score statistics (parisqa.index.nullscores); None for an index built before them.
+    null_scores: dict[str, Any] | None = None
     _term_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _faq_questions: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
@@ -90,7 +92,7 @@ class SearchData:
                 f"index '{index.path}' holds search data this parisqa cannot read ({exc}); "
                 "run `parisqa index` to rebuild it"
             ) from None
-        return cls(index, bm25, sentences)
+        return cls(index, bm25, sentences, _read_null_scores(index))
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -122,6 +124,17 @@ class SearchData:
                 np.ascontiguousarray(self.sentences.vectors[rows], dtype=np.float32),
             )
         return self._faq_questions
+
+
+def _read_null_scores(index: LoadedIndex) -> dict[str, Any] | None:
+    """The null score statistics stored with the index, or None (older index: defaults are used)."""
+    from .index import nullscores
+    from .indexer import NULL_SCORES
+
+    try:
+        return nullscores.from_bytes(index.read_extra(NULL_SCORES))
+    except (IndexCorruptError, ValueError, KeyError, UnicodeDecodeError):
+        return None
 
 
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
