@@ -61,6 +61,7 @@ FEATURE_SETS: dict[str, tuple[str, ...]] = {
     "raw+relative": FEATURES + RELATIVE_FEATURES,
 }
 SHIPPED_FEATURES = "relative+bm25"
+TYPE_WEIGHTS = (0.0, 0.03, 0.06, 0.1, 0.2)
 
 # The fusion candidates compared on retrieval (name -> (mode, fusion)).
 CANDIDATES: dict[str, tuple[str, Fusion]] = {
@@ -152,7 +153,13 @@ def run_system(coll: Collection, mode: str, fusion: Fusion, model: dict, compose
     for item, qv in zip(coll.items, coll.vectors):
         qt = terms(item.question)
         hits = search(data, qv, qt, max(K, READ_DEPTH), mode, fusion)
-        row: dict[str, Any] = {"item": item, "passages": [(h.chunk.source, h.chunk.text) for h in hits[:K]]}
+        row: dict[str, Any] = {
+            "item": item,
+            "passages": [(h.chunk.source, h.chunk.text) for h in hits[:K]],
+            "hits": hits,
+            "qv": qv,
+            "qt": qt,
+        }
         if compose_answers:
             row["composed"] = compose(item.question, qv, qt, hits, data, k=K, mode=mode, model=never_abstain(model))
         out.append(row)
@@ -285,6 +292,24 @@ def main() -> None:
     print_table("MRR@10 by document", retrieval, colls, "MRR@10 doc")
     print_table("MRR@10 by evidence", retrieval, colls, "MRR@10 evidence")
     print_table("hit@1 (evidence)", retrieval, colls, "hit@1")
+
+    # 1b. Sentence ranking: how much a sentence holding the kind of fact asked for is preferred.
+    report["ranker type weight"] = {}
+    for weight in TYPE_WEIGHTS:
+        ranker = dict(model["ranker"])
+        ranker["weights"] = [weight if f == "type" else w for f, w in zip(ranker["features"], ranker["weights"])]
+        variant = never_abstain({**model, "ranker": ranker})
+        per = {}
+        for coll in colls:
+            data = coll.engine.search_data()
+            rows = []
+            for row in answers["shipped"][coll.name]:
+                c = compose(row["item"].question, row["qv"], row["qt"], row["hits"], data, k=K, model=variant)
+                rows.append({**row, "composed": c})
+            per[coll.name] = answer_figures(coll, rows, np.ones(len(rows)), 0.0)
+        report["ranker type weight"][f"type={weight}"] = per
+    for key in ("answer passage [1]", "answer contains gold", "short F1"):
+        print_table(f"{key}: ranker type weight (no abstention)", report["ranker type weight"], colls, key)
 
     # 2. Abstention fitted leave-one-corpus-out, then answer figures with its decisions.
     report["abstention feature sets"] = {}
