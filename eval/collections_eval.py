@@ -40,7 +40,15 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from dev_eval import choose_threshold, ece, fit_logistic  # noqa: E402
 
-from parisqa.answering import FEATURES, READ_DEPTH, RELATIVE_FEATURES, answer_model, compose, support_probability  # noqa: E402
+from parisqa.answering import (  # noqa: E402
+    ALL_FEATURES,
+    FEATURES,
+    READ_DEPTH,
+    RELATIVE_FEATURES,
+    answer_model,
+    compose,
+    support_probability,
+)
 from parisqa.api import Engine  # noqa: E402
 from parisqa.config import Settings  # noqa: E402
 from parisqa.evaluation import metrics as m  # noqa: E402
@@ -129,8 +137,11 @@ def open_collection(name: str, corpus: Path, questions: Path) -> Collection:
     items = list(load_questions(clean, corpus).items)
     vectors = engine.embedder.encode([it.question for it in items])
     judge = RelevanceJudge(engine.search_data().chunks)
-    print(f"[{name}] {len(items)} questions, {len(engine.search_data().chunks)} chunks, "
-          f"ready in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(
+        f"[{name}] {len(items)} questions, {len(engine.search_data().chunks)} chunks, "
+        f"ready in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
     return Collection(name, corpus, items, engine, vectors, judge)
 
 
@@ -292,6 +303,8 @@ def main() -> None:
     print_table("MRR@10 by document", retrieval, colls, "MRR@10 doc")
     print_table("MRR@10 by evidence", retrieval, colls, "MRR@10 evidence")
     print_table("hit@1 (evidence)", retrieval, colls, "hit@1")
+    if not args.no_candidates and len(colls) > 1:
+        report["fusion chosen leave-one-corpus-out"] = choose_fusion_loco(retrieval, [c.name for c in colls])
 
     # 1b. Sentence ranking: how much a sentence holding the kind of fact asked for is preferred.
     report["ranker type weight"] = {}
@@ -311,6 +324,21 @@ def main() -> None:
     for key in ("answer passage [1]", "answer contains gold", "short F1"):
         print_table(f"{key}: ranker type weight (no abstention)", report["ranker type weight"], colls, key)
 
+    # Every question's abstention features, for offline study of the abstention model.
+    report["abstention rows"] = {
+        coll.name: {
+            "features": list(ALL_FEATURES),
+            "rows": [
+                [
+                    *(round(float(r["composed"].features.get(f, 0.0)), 5) for f in ALL_FEATURES),
+                    int(r["item"].answerable),
+                ]
+                for r in answers["shipped"][coll.name]
+            ],
+        }
+        for coll in colls
+    }
+
     # 2. Abstention fitted leave-one-corpus-out, then answer figures with its decisions.
     report["abstention feature sets"] = {}
     for set_name, names in FEATURE_SETS.items():
@@ -319,8 +347,9 @@ def main() -> None:
             coll.name: answer_figures(coll, answers["shipped"][coll.name], *decided[coll.name]) for coll in colls
         }
     for key in ("declined unanswerable", "wrongly declined answerable", "ECE"):
-        print_table(f"{key}: abstention feature sets (leave-one-corpus-out)", report["abstention feature sets"],
-                    colls, key)
+        print_table(
+            f"{key}: abstention feature sets (leave-one-corpus-out)", report["abstention feature sets"], colls, key
+        )
     report["answers"] = {}
     for name in BASELINES:
         per_coll = answers[name]
@@ -329,8 +358,15 @@ def main() -> None:
         for coll in colls:
             probs, threshold = decided[coll.name]
             report["answers"][name][coll.name] = answer_figures(coll, per_coll[coll.name], probs, threshold)
-    for key in ("answer passage [1]", "answer contains gold", "short F1", "median answer words",
-                "declined unanswerable", "wrongly declined answerable", "ECE"):
+    for key in (
+        "answer passage [1]",
+        "answer contains gold",
+        "short F1",
+        "median answer words",
+        "declined unanswerable",
+        "wrongly declined answerable",
+        "ECE",
+    ):
         print_table(f"{key} (abstention leave-one-corpus-out)", report["answers"], colls, key)
 
     # 3. The shipped model as is, and the product path through Engine.ask.
@@ -342,9 +378,9 @@ def main() -> None:
         agree = 0
         for row in rows:
             live = coll.engine.ask(row["item"].question, k=K)
-            agree += live.abstained == (row["composed"].abstained or row["composed"].confidence
-                                         < model["abstention"]["threshold"]) and (
-                live.abstained or live.answer == row["composed"].answer)
+            agree += live.abstained == (
+                row["composed"].abstained or row["composed"].confidence < model["abstention"]["threshold"]
+            ) and (live.abstained or live.answer == row["composed"].answer)
         shipped[coll.name]["Engine.ask agrees"] = agree / max(1, len(rows))
     report["shipped model (in-sample)"] = shipped
     print_table("shipped answer_model.json, in-sample", {"shipped": shipped}, colls, None)
@@ -353,6 +389,41 @@ def main() -> None:
         write_model(answers["shipped"], model)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+def choose_fusion_loco(retrieval: dict[str, dict[str, dict]], names: list[str]) -> dict[str, Any]:
+    """For each corpus, the candidate chosen on the others, and how it does on the held-out one.
+
+    The choice: best mean MRR@10 (evidence and document averaged) over the other corpora, among the
+    candidates no worse (by more than 0.005) than the better single retriever on each of them.
+    """
+
+    def value(system: str, coll: str) -> float:
+        figures = retrieval[system][coll]
+        return float(m.mean([figures["MRR@10 evidence"], figures["MRR@10 doc"]]) or 0.0)
+
+    out = {}
+    print("\n## fusion chosen leave-one-corpus-out (MRR@10, mean of evidence and document)")
+    for held in names:
+        others = [n for n in names if n != held]
+        fair = [
+            s
+            for s in CANDIDATES
+            if all(value(s, o) >= max(value("dense", o), value("bm25", o)) - 0.005 for o in others)
+        ] or list(CANDIDATES)
+        best = max(fair, key=lambda s: sum(value(s, o) for o in others))
+        out[held] = {
+            "chosen": best,
+            "held-out": value(best, held),
+            "dense": value("dense", held),
+            "bm25": value("bm25", held),
+            "shipped": value("shipped", held),
+        }
+        print(
+            f"  {held:<14} chose {best:<18} held-out {value(best, held):.3f}  dense {value('dense', held):.3f}  "
+            f"bm25 {value('bm25', held):.3f}  shipped {value('shipped', held):.3f}"
+        )
+    return out
 
 
 def write_model(per_coll: dict[str, list[dict]], model: dict) -> None:

@@ -33,6 +33,8 @@ READ_DEPTH = 6
 # A further sentence joins the answer when it scores within this margin of the best one.
 EXTRA_SENTENCE_MARGIN = 0.10
 MAX_SENTENCES = 3
+# A factoid answer takes a second sentence only when it scores within this margin of the best.
+FACTOID_EXTRA_MARGIN = 0.0
 # Sentences this similar (cosine) to one already chosen add nothing.
 DUPLICATE_COSINE = 0.92
 # A user question this close to an FAQ question is answered with that FAQ's answer.
@@ -64,6 +66,7 @@ class _Sentence:
     text: str
     cosine: float
     score: float
+    fact: float = 0.0  # > 0: holds the kind of fact asked for; < 0: does not; 0: nothing asked
 
 
 # --- the fitted model ----------------------------------------------------------------------------
@@ -182,10 +185,13 @@ def candidates(
                 continue
             start, end = int(table.start[row]), int(table.end[row])
             text = chunk.text[start - chunk.start : end - chunk.start]
+            if _is_label(text, chunk.heading_path):
+                # A title or heading line inside the passage ("Iceland") states no fact.
+                continue
             sentence_terms = set(terms(text))
             coverage = _coverage(weights, sentence_terms)
             type_score = type_match(kind, text, question, common) - 0.5 if kind else 0.0
-            sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), 0.0))
+            sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), 0.0, type_score))
             rows.append(
                 [
                     float(cosines[offset]),
@@ -200,6 +206,12 @@ def candidates(
             )
     features = np.array(rows, dtype=np.float32).reshape(len(rows), len(SENTENCE_FEATURES))
     return Candidates(sentences, features, faq_best)
+
+
+def _is_label(text: str, heading_path: Sequence[str]) -> bool:
+    """Whether a sentence is only a title or heading: under three words, or a heading of its passage."""
+    stripped = text.strip().strip("#*=-_ ").strip()
+    return len(stripped.split()) < 3 or stripped in heading_path
 
 
 def _common_words(data: SearchData) -> Any:
@@ -329,6 +341,18 @@ def _choose(
     best = ranked[0]
     chosen = [best]
     vectors = data.sentences.vectors
+    if max_sentences == 1:
+        # A factoid question: one sentence, unless the best lacks the kind of fact asked for (no date
+        # for "when") and a close one has it, or a second sentence scores almost as well.
+        for s in ranked[1:]:
+            if s.score < best.score - EXTRA_SENTENCE_MARGIN:
+                break
+            if s.text == best.text:
+                continue
+            if (best.fact < 0 < s.fact) or s.score >= best.score - FACTOID_EXTRA_MARGIN:
+                chosen.append(s)
+            break
+        return chosen
     for s in ranked[1:]:
         if len(chosen) >= max_sentences or s.score < best.score - EXTRA_SENTENCE_MARGIN:
             break

@@ -14,8 +14,9 @@ from typing import Any
 from .lexical import STOPWORDS, terms, words
 
 _Q_NUMBER = re.compile(
-    r"\bhow (many|much|large|big|long|old|far|often|tall|high)\b"
-    r"|\b(what|which) (percentage|proportion|share|number|amount|sum|fraction|figure)\b"
+    r"\bhow (many|much|large|big|long|old|far|often|tall|high|wide|deep|heavy|warm|cold|hot|fast)\b"
+    r"|\b(what|which) (percentage|proportion|share|number|amount|sum|fraction|figure|temperature|ratio|age|speed|"
+    r"distance|height|length|weight|depth)\b"
     r"|\bwhat (is|was|are|were) the (average|total|median|number|amount|size|population|budget|cost|price|"
     r"value|salary|rate|gdp|revenue|valuation)\b",
     re.IGNORECASE,
@@ -177,11 +178,19 @@ _Q_EXPLAIN = re.compile(
     re.IGNORECASE,
 )
 _Q_FACTOID = re.compile(
-    r"^\W*(?:who|whom|whose|when|where|which|what|name|in (?:which|what)|on (?:which|what)|at (?:which|what))\b",
+    r"^\W*(?:(?:in|on|at|from|to|by|for) )?(?:who|whom|whose|when|where|which)\b"
+    r"|^\W*(?:(?:in|on|at|from|to|by|for) )?what "
+    r"(?!(?:is|are|was|were|does|do|did|can|could|should|would|will|has|have|makes?|made|happens?|happened|role|kind|kinds|type|types|ways?|reasons?|benefits?|challenges?|effects?|impact|"
+    r"advantages?|problems?|issues?|steps?|about)\b)\w+"
+    r"|^\W*what (?:is|was|are|were) the (?:\w+est|name|capital|currency|population|date|year|number|size|area)\b"
+    r"|^\W*what (?:is|was|are|were) [^?]*(?:\b\w{3,}est\b|['’]s\b)"
+    r"|^\W*name\b",
     re.IGNORECASE,
 )
-_SCALE = {"hundred", "hundreds", "thousand", "thousands", "million", "millions", "billion", "billions", "trillion",
-          "trillions", "dozen", "dozens", "percent", "per", "cent", "%"}
+_SCALE = frozenset(
+    "hundred hundreds thousand thousands million millions billion billions trillion trillions dozen dozens "
+    "percent per cent %".split()
+)
 _DAY_MONTH_YEAR = re.compile(
     r"\b(?:\d{1,2}\s+)?(?:" + "|".join(_MONTHS.split()) + r")(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?(?:\s+\d{3,4})?\b"
     r"|\b\d{3,4}s?\b(?:\s*(?:BC|BCE|AD|CE)\b)?",
@@ -189,8 +198,9 @@ _DAY_MONTH_YEAR = re.compile(
 )
 _WORD_SPAN = re.compile(r"[\w'’.%$€£-]*\w[%]?|[$€£]\d[\d.,]*")
 _NAME_RUN = re.compile(
-    r"\b[A-Z][\w'’.-]*(?:\s+(?:(?:of|de|du|des|la|le|von|van|der|the|and|&)\s+)?[A-Z][\w'’.-]*|\s+\d+\b)*"
+    r"\b[A-Z][\w'’.-]*[A-Za-z](?:\s+(?:(?:of|de|du|des|la|le|von|van|der|the|and|&)\s+)?[A-Z][\w'’.-]*)*"
 )
+_Q_WHICH = re.compile(r"^\W*(?:(?:in|on|at|from|to|by|for|after) )?(?:which|whose|whom)\b", re.IGNORECASE)
 
 
 def is_explanatory(question: str) -> bool:
@@ -265,6 +275,14 @@ def _typed_span(kind: str, text: str, question: str, common: Any) -> tuple[int, 
                     pos = end + word.end()
                     unit_asked = _is_asked(w, asked)
                 break
+            ranged = re.match(r"\s*(?:to|-|–|and)\s*(\d[\d.,]*)", text[end:])
+            if ranged and pos == end:
+                # "40,000 to 60,000 bees": the range, then its unit.
+                pos = end + ranged.end()
+                unit = re.match(r"\s+([a-z]+)", text[pos:])
+                if unit and unit.group(1) not in STOPWORDS:
+                    pos += unit.end()
+                    unit_asked = _is_asked(unit.group(1), asked)
             found.append((start, pos, unit_asked))
         # The number whose unit the question names ("how many years") first.
         found.sort(key=lambda f: not f[2])
@@ -276,6 +294,7 @@ def _typed_span(kind: str, text: str, question: str, common: Any) -> tuple[int, 
         return None
     # person, place, name: a run of capitalised words that the question does not already hold.
     best = None
+    fallback = None
     for match in _NAME_RUN.finditer(text):
         candidate = match.group(0)
         new = [w for w in words(candidate) if not _is_asked(w, asked) and not (common and common(w))]
@@ -283,6 +302,10 @@ def _typed_span(kind: str, text: str, question: str, common: Any) -> tuple[int, 
             continue
         opens_sentence = match.start() == 0 or re.search(r"[.!?]\s*$", text[: match.start()])
         if opens_sentence and len(words(candidate)) == 1 and candidate.lower() in STOPWORDS:
+            continue
+        if opens_sentence and len(candidate.split()) == 1 or text[match.end() : match.end() + 1] == ":":
+            # A capitalised word that only opens the sentence, or a label ("Capital:"): a last resort.
+            fallback = fallback or (match.start(), match.end())
             continue
         if kind == "place":
             before = text[max(0, match.start() - 20) : match.start()].lower()
@@ -292,6 +315,7 @@ def _typed_span(kind: str, text: str, question: str, common: Any) -> tuple[int, 
             return _trim(text, match.start(), match.end())
         if best is None:
             best = (match.start(), match.end())
+    best = best or fallback
     return _trim(text, *best) if best else None
 
 
@@ -330,6 +354,9 @@ def short_span(question: str, text: str, common: Any = None) -> tuple[int, int] 
     if not is_factoid(question):
         return None
     kind = expected_type(question)
+    if kind is None and _Q_WHICH.search(question):
+        # "Which king ...", "After whom ...": the answer is most often a name.
+        kind = "name"
     span = _typed_span(kind, text, question, common) if kind else None
     if span is None:
         span = _novel_span(text, question)

@@ -55,7 +55,7 @@ class Fusion:
 
 
 # What the hybrid mode ships with (chosen by eval/collections_eval.py under leave-one-corpus-out).
-DEFAULT_FUSION = Fusion()
+DEFAULT_FUSION = Fusion("zscore", 0.8)
 
 
 @dataclass(frozen=True)
