@@ -239,11 +239,18 @@ def labels_of(rows: list[dict]) -> np.ndarray:
 
 
 SIGNS = {"type_missing": -1}
+# The threshold: the highest at which no training corpus has more than this share of its answerable
+# questions declined (the worst corpus governs, so that the choice transfers to a new one).
 MAX_FALSE_ABSTAIN = 0.03
 
 
 def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, float]:
     return fit_logistic(x, y, l2=1.0, signs=[SIGNS.get(f, 1) for f in names])
+
+
+def transfer_threshold(per_corpus: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """The highest threshold wrongly declining at most MAX_FALSE_ABSTAIN of each corpus's answerable questions."""
+    return min(choose_threshold(p, y, MAX_FALSE_ABSTAIN) for p, y in per_corpus)
 
 
 def loco_probs(per_coll: dict[str, list[dict]], names: tuple[str, ...]) -> dict[str, tuple[np.ndarray, float]]:
@@ -261,8 +268,7 @@ def loco_probs(per_coll: dict[str, list[dict]], names: tuple[str, ...]) -> dict[
             continue
         x, y = np.vstack(xs), np.concatenate(ys)
         w, b = fit(x, y, names)
-        train_p = 1 / (1 + np.exp(-(x @ w + b)))
-        threshold = choose_threshold(train_p, y, MAX_FALSE_ABSTAIN)
+        threshold = transfer_threshold([(1 / (1 + np.exp(-(xc @ w + b))), yc) for xc, yc in zip(xs, ys)])
         xh = features_of(per_coll[held], names)
         out[held] = (1 / (1 + np.exp(-(xh @ w + b))), threshold)
     return out
@@ -431,8 +437,9 @@ def write_model(per_coll: dict[str, list[dict]], model: dict) -> None:
     x = np.vstack([features_of(rows, names) for rows in per_coll.values()])
     y = np.concatenate([labels_of(rows) for rows in per_coll.values()])
     w, b = fit(x, y, names)
-    probs = 1 / (1 + np.exp(-(x @ w + b)))
-    threshold = choose_threshold(probs, y, MAX_FALSE_ABSTAIN)
+    threshold = transfer_threshold(
+        [(1 / (1 + np.exp(-(features_of(rows, names) @ w + b))), labels_of(rows)) for rows in per_coll.values()]
+    )
     model = dict(model)
     model["abstention"] = {
         "features": list(names),

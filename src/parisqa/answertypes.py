@@ -216,10 +216,17 @@ def is_factoid(question: str) -> bool:
 
 
 def answer_sentences(question: str, default: int = 3) -> int:
-    """How many sentences the answer may have: one for a factoid, ``default`` for why/how and the rest."""
-    if is_factoid(question):
+    """How many sentences the answer may have.
+
+    One when the question asks for a typed fact (a number, date, person, place or name: "how many",
+    "when", "who", "which company"); two for another factoid question ("what bird ..."), whose kind
+    of answer cannot be checked in a sentence; ``default`` for why/how and everything else.
+    """
+    if not is_factoid(question):
+        return default
+    if expected_type(question) is not None or _Q_WHICH.search(question):
         return 1
-    return default
+    return min(2, default)
 
 
 def _asked(question: str) -> tuple[set[str], set[str]]:
