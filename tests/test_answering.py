@@ -205,7 +205,7 @@ def test_sentence_table_stays_aligned_with_chunks(seed_index):
         ("Who designed the tower?", "It was designed by the engineer Gustave Eiffel and his firm.", "Gustave Eiffel"),
         ("Where is Station F?", "Station F is a startup campus in the east of Paris.", "Paris"),
         ("Which company makes Le Chat?", "Le Chat is an assistant made by Mistral AI, a startup.", "Mistral AI"),
-        ("What did Marie Curie discover?", "Marie Curie discovered polonium and radium in 1898.", "polonium and radium"),
+        ("What element did Curie discover first?", "Curie discovered polonium first, then radium.", "polonium"),
     ],
 )
 def test_short_span_holds_just_the_fact(question, text, expected):
