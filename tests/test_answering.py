@@ -278,3 +278,14 @@ def test_null_scores_are_stored_with_the_index_and_place_questions(seed_engine, 
     z_on = z_score(float((vectors @ on).max()), stats, "dense", (0, 1))
     z_off = z_score(float((vectors @ off).max()), stats, "dense", (0, 1))
     assert z_on > 2.0 > z_off
+
+
+def test_null_questions_are_fixed_and_defaults_stand_in_for_an_older_index():
+    from parisqa.index.nullscores import OFF_TOPIC, null_queries, z_score
+
+    texts = ["Honey bees store nectar in wax combs", "Drones mate with the queen in flight"]
+    assert null_queries(texts) == null_queries(list(reversed(texts)))
+    assert null_queries(texts)[: len(OFF_TOPIC)] == list(OFF_TOPIC)
+    assert len(null_queries(texts)) > len(OFF_TOPIC)
+    assert z_score(0.27, None, "dense", (0.15, 0.06)) == pytest.approx(2.0)
+    assert z_score(0.5, {"dense": {"mean": 0.3, "std": 0.1}}, "dense", (0.15, 0.06)) == pytest.approx(2.0)

@@ -131,10 +131,16 @@ def _read_null_scores(index: LoadedIndex) -> dict[str, Any] | None:
     from .index import nullscores
     from .indexer import NULL_SCORES
 
-    try:
-        return nullscores.from_bytes(index.read_extra(NULL_SCORES))
-    except (IndexCorruptError, ValueError, KeyError, UnicodeDecodeError):
+    if NULL_SCORES not in (index.manifest.get("data") or {}):
         return None
+    data = index.read_extra(NULL_SCORES)  # a damaged file is reported, as for every other data file
+    try:
+        return nullscores.from_bytes(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(
+            f"index '{index.path}' holds null score statistics this parisqa cannot read ({exc}); "
+            "run `parisqa index` to rebuild it"
+        ) from None
 
 
 def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
