@@ -216,17 +216,12 @@ def is_factoid(question: str) -> bool:
 
 
 def answer_sentences(question: str, default: int = 3) -> int:
-    """How many sentences the answer may have.
+    """How many sentences the answer may have: one for a factoid question, ``default`` for the rest.
 
-    One when the question asks for a typed fact (a number, date, person, place or name: "how many",
-    "when", "who", "which company"); two for another factoid question ("what bird ..."), whose kind
-    of answer cannot be checked in a sentence; ``default`` for why/how and everything else.
+    (A second sentence joins a factoid answer only when the first lacks the kind of fact asked for;
+    see :func:`parisqa.answering.compose`.)
     """
-    if not is_factoid(question):
-        return default
-    if expected_type(question) is not None or _Q_WHICH.search(question):
-        return 1
-    return min(2, default)
+    return 1 if is_factoid(question) else default
 
 
 def _asked(question: str) -> tuple[set[str], set[str]]:
