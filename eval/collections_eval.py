@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from dev_eval import choose_threshold, ece, fit_logistic  # noqa: E402
 
-from parisqa.answering import (  # noqa: E402
+from parisqa.answer.compose import (  # noqa: E402
     ALL_FEATURES,
     FEATURES,
     READ_DEPTH,
@@ -49,13 +49,13 @@ from parisqa.answering import (  # noqa: E402
     compose,
     support_probability,
 )
+from parisqa.answer.search import DEFAULT_FUSION, Fusion, search  # noqa: E402
 from parisqa.api import Engine  # noqa: E402
 from parisqa.config import Settings  # noqa: E402
+from parisqa.corpus.terms import terms  # noqa: E402
 from parisqa.evaluation import metrics as m  # noqa: E402
 from parisqa.evaluation.datasets import QUESTION_KEYS, EvalItem, load_questions  # noqa: E402
 from parisqa.evaluation.runner import RelevanceJudge  # noqa: E402
-from parisqa.lexical import terms  # noqa: E402
-from parisqa.retrieval import DEFAULT_FUSION, Fusion, search  # noqa: E402
 
 CACHE = Path("/tmp/parisqa-collections")
 DEFAULT_ROOTS = (ROOT / "eval" / "collections", Path("/work/wt/devsets/eval/collections"))
@@ -451,7 +451,7 @@ def write_model(per_coll: dict[str, list[dict]], model: dict) -> None:
         f"abstention fitted by eval/collections_eval.py --fit on {', '.join(per_coll)} ({len(y)} questions); "
         "ranker by eval/dev_eval.py --fit"
     )
-    path = ROOT / "src" / "parisqa" / "answer_model.json"
+    path = ROOT / "src" / "parisqa" / "answer" / "answer_model.json"
     path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     answer_model.cache_clear()
     print("wrote", path, json.dumps(model["abstention"]))

@@ -9,7 +9,7 @@ chunk's dense similarity, the best sentence's similarity among the best chunks, 
 score. The answering step then expresses a real question's scores as z-scores against that
 distribution, which mean the same thing in every corpus.
 
-The statistics are a small JSON object stored next to the index data (see :data:`FILE_NAME`).
+The statistics are a small JSON object stored next to the index data (``parisqa.index.layout.NULL_SCORES``).
 Only numpy and the base layer are imported; the caller passes the arrays and the encoder.
 """
 
@@ -24,8 +24,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-# Name of the statistics file among the index's extra data files (to move to the index layout module).
-FILE_NAME = "null_scores.json"
 VERSION = 1
 # How many sentences-bearing chunks are read for the best sentence (the answering step's READ_DEPTH).
 READ_DEPTH = 6
