@@ -252,6 +252,21 @@ def test_factoid_answer_is_one_sentence(seed_engine):
     assert answer.short is not None and "1.5 billion" in answer.short.text.lower()
 
 
+def test_a_sentence_joins_a_yes_no_answer_only_on_its_own_merit(tmp_path, embedder):
+    """Issue 17: "Do I have to declare a single hive?" must not add "Beginners usually pick between three ..."."""
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+
+    corpus = ROOT / "eval" / "collections" / "beekeeping" / "corpus"
+    engine = Engine(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=embedder)
+    engine.build()
+    answer = engine.ask("Do I have to declare a single hive?")
+    assert not answer.abstained
+    assert "every hive must be registered" in answer.answer
+    assert "Beginners usually pick" not in answer.answer
+    assert len(MARKER.findall(answer.answer)) == 1
+
+
 # --- null score statistics ---------------------------------------------------------------------
 
 
