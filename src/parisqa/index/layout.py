@@ -10,6 +10,8 @@ Layout of the index folder::
         bm25_vocab.json    the BM25 vocabulary
         sentences.npz      the chunks' sentences and their embeddings (see :mod:`parisqa.corpus.sentences`)
         null_scores.json   the scores unrelated questions get in this corpus (see :mod:`parisqa.index.nullscores`)
+        extracted-<sha256>.json   the extracted text of one PDF, HTML or DOCX file (its pages and
+                           character map for a PDF), named by the hash of the original file's bytes
     .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
     .manifest.json.*.tmp   a manifest being written (likewise)
     .lock                  held by the one process allowed to write
@@ -40,6 +42,13 @@ BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"
 # Null score statistics: how high the corpus scores questions it cannot answer (parisqa.index.nullscores).
 NULL_SCORES = "null_scores.json"
+EXTRACTED_PREFIX = "extracted-"
+
+
+def extracted_name(sha256: str) -> str:
+    """The data file holding the extraction of the converted file whose bytes hash to ``sha256``."""
+    return f"{EXTRACTED_PREFIX}{sha256[:40]}.json"
+
 
 LOCK = ".lock"
 GEN_PREFIX = "gen-"

@@ -3,7 +3,7 @@
 import importlib.util
 from pathlib import Path
 
-COLLECTIONS = Path(__file__).resolve().parent.parent / "eval" / "collections"
+COLLECTIONS = Path(__file__).resolve().parents[2] / "eval" / "collections"
 
 
 def _checker():
