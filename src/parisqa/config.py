@@ -1,8 +1,9 @@
 """One settings object for the whole package.
 
 Every value can come from an argument, else from a ``PARISQA_*`` environment variable, else from the
-default here: the corpus, index, chunking and answering settings, and the web page's host, port,
-password and upload limit. Nothing in this module imports anything heavy.
+default here: the corpus, index, chunking and answering settings, the web page's host, port,
+password and upload limit, the language-model server for generated answers and the HTTP API's key.
+Nothing in this module imports anything heavy.
 """
 
 from __future__ import annotations
@@ -106,6 +107,9 @@ class Settings:
         host, port, auth: where the web page is served and the ``USER:PASSWORD`` it asks for; read
             (and checked) only when serving, see :meth:`server_options`.
         max_upload_bytes: the web page's upload size limit; see :meth:`upload_limit`.
+        llm_url, llm_model, llm_key, llm_timeout: the OpenAI-compatible server that writes generated
+            answers (``PARISQA_LLM_URL``/``_MODEL``/``_KEY``/``_TIMEOUT``); no URL: quoted answers only.
+        api_key: the bearer key the HTTP API (``/v1``, ``/api``) requires (``PARISQA_API_KEY``).
     """
 
     corpus_dir: Path = Path("corpus")
@@ -120,6 +124,14 @@ class Settings:
     port: int | str | None = None
     auth: str | None = field(default=None, repr=False)  # a password: kept out of reprs and logs
     max_upload_bytes: int | str | None = None
+    # Generated answers (optional): the OpenAI-compatible server that writes them, and the key the
+    # HTTP API asks for. Keys are secrets: kept out of reprs and logs. Checked where used
+    # (parisqa.answer.generate.LLMConfig), so a bad PARISQA_LLM_TIMEOUT never stops `parisqa index`.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = field(default=None, repr=False)
+    llm_timeout: float | str | None = None
+    api_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))

@@ -186,3 +186,42 @@ def test_evaluation_report_is_escaped_and_marks_the_best_system():
     assert ">2<" in page.split("Per question")[1]  # the first relevant passage was second
     assert "What the metrics mean" in page and "2.5 s" in page
     assert "Run FAQ evaluation" in evaluation_placeholder()
+
+
+def test_verdicts_mark_each_generated_sentence_and_show_warnings():
+    from parisqa.web.render import turn_html, verdicts_html
+
+    answer = {
+        "question": "q",
+        "answer": "Paris invests €1.5 billion [1].",
+        "abstained": False,
+        "confidence": 0.9,
+        "citations": [
+            {"n": 1, "source": "a.txt", "start": 0, "end": 30, "text": "Paris invests €1.5 billion.", "heading": None}
+        ],
+        "mode": "generated",
+        "sentences": [
+            {
+                "text": "Paris invests €1.5 billion [1].",
+                "citations": [1],
+                "supported": True,
+                "support": {"n": 1, "start": 0, "end": 27},
+            },
+            {
+                "text": "It has 9 <b>labs</b> [1].",
+                "citations": [1],
+                "supported": False,
+                "support": None,
+                "reason": "9 is not in [1]",
+            },
+        ],
+        "warnings": ["removed an unsupported sentence"],
+    }
+    html = verdicts_html(answer)
+    assert "supported by [1], chars 0–27" in html and "removed: 9 is not in [1]" in html
+    assert "&lt;b&gt;labs&lt;/b&gt;" in html and "<b>" not in html  # model text is data
+    assert 'class="pq-notice"' in html and "removed an unsupported sentence" in html
+    assert html in turn_html(0, {"question": "q", "answer": answer})
+    assert verdicts_html({"answer": "x", "citations": []}) == ""  # a quoted answer: nothing added
+    partial = turn_html(0, {"question": "q", "partial": "Paris invests"})
+    assert "pq-partial" in partial and "Paris invests" in partial

@@ -161,6 +161,37 @@ def _searched(answer: Mapping[str, Any]) -> str:
     return f'<div class="pq-query">Follow-up: searched for <q>{esc(query)}</q></div>'
 
 
+def verdicts_html(answer: Mapping[str, Any]) -> str:
+    """For an answer an LLM wrote: each sentence marked supported (with its passage span) or removed,
+    and the generation warnings as a notice. Empty for quoted answers without warnings."""
+    parts = []
+    sentences = answer.get("sentences") or []
+    if sentences:
+        label = "Written by the LLM" if answer.get("mode") == "generated" else "The LLM's reply (not used)"
+        parts.append(
+            f'<div class="pq-sub">{label}, each sentence checked against its passage</div><ul class="pq-verdicts">'
+        )
+        for s in sentences:
+            support = s.get("support") or {}
+            if s.get("supported"):
+                mark, cls = "✓", "pq-supported"
+                why = f"supported by [{support.get('n')}], chars {support.get('start')}–{support.get('end')}"
+            else:
+                mark, cls = "✗", "pq-removed"
+                why = "removed: " + str(s.get("reason") or "not supported by the passages")
+            parts.append(
+                f'<li class="{cls}"><span class="pq-mark" aria-hidden="true">{mark}</span> '
+                f'{esc(s.get("text", ""))} <span class="pq-why">({esc(why)})</span></li>'
+            )
+        parts.append("</ul>")
+    warnings = answer.get("warnings") or []
+    if warnings:
+        parts.append(
+            '<div class="pq-notice" role="status">' + "".join(f"<div>{esc(w)}</div>" for w in warnings) + "</div>"
+        )
+    return "".join(parts)
+
+
 def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
     """One exchange: the question, then the answer (or pending, or error) with its passages."""
     parts = ['<div class="pq-turn">', _question_html(turn, str(entry.get("question", "")))]
@@ -168,6 +199,12 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
     if entry.get("error"):
         parts.append(
             f'<div class="pq-a pq-error"><div class="pq-label">Could not answer</div>{esc(entry["error"])}</div>'
+        )
+    elif not isinstance(answer, Mapping) and entry.get("partial"):
+        # A generated answer arriving: its verified sentences so far (the marks come at the end).
+        parts.append(
+            '<div class="pq-a pq-pending pq-partial"><span class="pq-spinner"></span>'
+            f'<span class="pq-text">{esc(entry["partial"])}</span></div>'
         )
     elif not isinstance(answer, Mapping):
         note = entry.get("pending") or "Searching the corpus…"
@@ -200,6 +237,7 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         if isinstance(total, (int, float)):
             meta.append(f"{total:.0f} ms")
         parts.append(_searched(answer))
+        parts.append(verdicts_html(answer))
         if citations:
             parts.append(f'<div class="pq-sub">Sources{" · " + " · ".join(meta) if meta else ""}</div>')
             parts.extend(citation_html(c, turn) for c in citations)
