@@ -59,7 +59,17 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point every test at temporary folders so none touches the repository's index/."""
     monkeypatch.setenv("PARISQA_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("PARISQA_INDEX", str(tmp_path / "index"))
-    for name in ("PARISQA_CHUNK_TOKENS", "PARISQA_CHUNK_OVERLAP", "PARISQA_TOP_K", "PARISQA_MAX_QUESTION_CHARS"):
+    for name in (
+        "PARISQA_CHUNK_TOKENS",
+        "PARISQA_CHUNK_OVERLAP",
+        "PARISQA_TOP_K",
+        "PARISQA_MAX_QUESTION_CHARS",
+        "PARISQA_LLM_URL",
+        "PARISQA_LLM_MODEL",
+        "PARISQA_LLM_KEY",
+        "PARISQA_LLM_TIMEOUT",
+        "PARISQA_API_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -160,3 +170,17 @@ def onnx_cache(tmp_path_factory, embedder) -> Path:
     exporter.warm_up()
     assert exporter.backend == "onnx", exporter.fallback_reason
     return cache
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real llama.cpp OpenAI-compatible server with SmolLM2-135M: yields its base URL.
+
+    Skipped when the ``llm`` extra is not installed (a failure with ``PARISQA_REQUIRE_LLM=1``).
+    """
+    from llm_server import LlamaServer, require_llm
+
+    model = require_llm()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with LlamaServer(model, free_port(), log) as server:
+        yield server.url

@@ -1,8 +1,9 @@
 """One settings object for the whole package.
 
 Every value can come from an argument, else from a ``PARISQA_*`` environment variable, else from the
-default here: the corpus, index, chunking and answering settings, and the web page's host, port,
-password and upload limit. Nothing in this module imports anything heavy.
+default here: the corpus, index, chunking and answering settings, the web page's host, port,
+password and upload limit, the language-model server for generated answers and the HTTP API's key.
+Nothing in this module imports anything heavy.
 """
 
 from __future__ import annotations
@@ -130,6 +131,9 @@ class Settings:
             default), a milvus-lite file ending in ``.db`` (made absolute here) or a Milvus server
             ``http(s)://host:port``. The manifest and the write lock stay in ``index_dir`` either way.
         milvus_token: the Milvus server's token (``PARISQA_MILVUS_TOKEN``); never written or shown.
+        llm_url, llm_model, llm_key, llm_timeout: the OpenAI-compatible server that writes generated
+            answers (``PARISQA_LLM_URL``/``_MODEL``/``_KEY``/``_TIMEOUT``); no URL: quoted answers only.
+        api_key: the bearer key the HTTP API (``/v1``, ``/api``) requires (``PARISQA_API_KEY``).
     """
 
     corpus_dir: Path = Path("corpus")
@@ -146,6 +150,14 @@ class Settings:
     max_upload_bytes: int | str | None = None
     store: str = LOCAL_STORE
     milvus_token: str | None = field(default=None, repr=False)  # a secret: kept out of reprs and logs
+    # Generated answers (optional): the OpenAI-compatible server that writes them, and the key the
+    # HTTP API asks for. Keys are secrets: kept out of reprs and logs. Checked where used
+    # (parisqa.answer.generate.LLMConfig), so a bad PARISQA_LLM_TIMEOUT never stops `parisqa index`.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = field(default=None, repr=False)
+    llm_timeout: float | str | None = None
+    api_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         store = str(self.store).strip()

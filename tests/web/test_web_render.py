@@ -101,6 +101,20 @@ def test_markers_link_to_their_cards_only():
     assert "[7]" in html and 'data-target="pq-t3-c7"' not in html
 
 
+def test_short_answer_is_marked_inside_the_answer_and_escaped():
+    short = {"source": "a.txt", "start": 10, "end": 24, "text": "<b>1.5</b> & co"}
+    page = transcript_html(
+        [{"question": "q?", "answer": _answer(answer="It cost <b>1.5</b> & co in 2023. [1]", short=short)}]
+    )
+    assert '<mark class="short" title="the short answer">&lt;b&gt;1.5&lt;/b&gt; &amp; co</mark>' in page
+    assert "<b>" not in page and page.count('class="short"') == 1
+    assert 'data-target="pq-t0-c1"' in page  # the marker after the short answer still links
+    # No short answer, or one not in the text: nothing is marked.
+    assert 'class="short"' not in transcript_html([{"question": "q?", "answer": _answer(short=None)}])
+    html = answer_html("A sentence. [1]", turn=1, known=[1], short={"text": "elsewhere"})
+    assert 'class="short"' not in html and "data-pq-marker" in html
+
+
 def test_abstained_answer_looks_different_and_offers_related_reading():
     related = [_citation(n=1, source="near.txt")]
     page = transcript_html([{"question": "q?", "answer": _answer(abstained=True, related=related, citations=[])}])
@@ -172,3 +186,42 @@ def test_evaluation_report_is_escaped_and_marks_the_best_system():
     assert ">2<" in page.split("Per question")[1]  # the first relevant passage was second
     assert "What the metrics mean" in page and "2.5 s" in page
     assert "Run FAQ evaluation" in evaluation_placeholder()
+
+
+def test_verdicts_mark_each_generated_sentence_and_show_warnings():
+    from parisqa.web.render import turn_html, verdicts_html
+
+    answer = {
+        "question": "q",
+        "answer": "Paris invests €1.5 billion [1].",
+        "abstained": False,
+        "confidence": 0.9,
+        "citations": [
+            {"n": 1, "source": "a.txt", "start": 0, "end": 30, "text": "Paris invests €1.5 billion.", "heading": None}
+        ],
+        "mode": "generated",
+        "sentences": [
+            {
+                "text": "Paris invests €1.5 billion [1].",
+                "citations": [1],
+                "supported": True,
+                "support": {"n": 1, "start": 0, "end": 27},
+            },
+            {
+                "text": "It has 9 <b>labs</b> [1].",
+                "citations": [1],
+                "supported": False,
+                "support": None,
+                "reason": "9 is not in [1]",
+            },
+        ],
+        "warnings": ["removed an unsupported sentence"],
+    }
+    html = verdicts_html(answer)
+    assert "supported by [1], chars 0–27" in html and "removed: 9 is not in [1]" in html
+    assert "&lt;b&gt;labs&lt;/b&gt;" in html and "<b>" not in html  # model text is data
+    assert 'class="pq-notice"' in html and "removed an unsupported sentence" in html
+    assert html in turn_html(0, {"question": "q", "answer": answer})
+    assert verdicts_html({"answer": "x", "citations": []}) == ""  # a quoted answer: nothing added
+    partial = turn_html(0, {"question": "q", "partial": "Paris invests"})
+    assert "pq-partial" in partial and "Paris invests" in partial

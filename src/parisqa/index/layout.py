@@ -9,6 +9,7 @@ Layout of the index folder::
         bm25.npz           the BM25 matrix (see :mod:`parisqa.index.lexical`)
         bm25_vocab.json    the BM25 vocabulary
         sentences.npz      the chunks' sentences and their embeddings (see :mod:`parisqa.corpus.sentences`)
+        null_scores.json   the scores unrelated questions get in this corpus (see :mod:`parisqa.index.nullscores`)
         extracted-<sha256>.json   the extracted text of one PDF, HTML or DOCX file (its pages and
                            character map for a PDF), named by the hash of the original file's bytes
         term_stats.json    with a Milvus store (see :mod:`parisqa.index.milvus_index`) the generation holds
@@ -45,6 +46,8 @@ BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"
 # With the extracted texts, the only data file of a generation whose chunks live in a Milvus store.
 TERM_STATS = "term_stats.json"
+# Null score statistics: how high the corpus scores questions it cannot answer (parisqa.index.nullscores).
+NULL_SCORES = "null_scores.json"
 EXTRACTED_PREFIX = "extracted-"
 
 

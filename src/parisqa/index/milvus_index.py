@@ -151,6 +151,11 @@ class QueryTables:
     def bm25(self) -> TermStats:
         return self.parent.bm25
 
+    @property
+    def null_scores(self) -> None:
+        """No null score statistics are computed for a Milvus store yet: the answer step's defaults apply."""
+        return None
+
     def chunk_terms(self, row: int) -> frozenset[str]:
         return frozenset(terms(self.chunks[row].embed_text))
 

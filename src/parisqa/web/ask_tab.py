@@ -7,6 +7,7 @@ the tab's scripts are files in ``static/``.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from ..errors import ParisqaError
@@ -72,11 +73,38 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
                     send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pq-ask")
                     clear = gr.Button("New chat", variant="secondary", scale=0, min_width=130, elem_id="pq-clear")
                 # Filled when the page loads (see build_app): finding them reads the indexed documents.
+                # Shown only when an LLM server is configured (PARISQA_LLM_URL / --llm-url).
+                generate = gr.Checkbox(
+                    label="Write the answer with the LLM",
+                    info="every sentence is checked against the passage it cites; unsupported ones are removed",
+                    value=False,
+                    visible=ctx.llm is not None,
+                    elem_id="pq-generate",
+                )
                 examples = gr.HTML("", elem_id="pq-faq", js_on_load=static_text("faq.js"))
             with gr.Column(scale=4, min_width=320):
                 document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=static_text("document.js"))
 
-    def chat_turn(question: str, history: list[dict[str, Any]]):
+    checker: list[Any] = []
+    checker_lock = threading.Lock()
+
+    def generated(question: str, answer: Any, history: list[dict[str, Any]]):
+        """Stream an LLM-written answer: transcripts with the verified text so far, the answer dict last."""
+        from ..answer.grounded import GroundedAnswer, stream_grounded
+        from ..answer.verify import Checker
+
+        with checker_lock:
+            if not checker:
+                checker.append(Checker(engine.embedder))
+        text = ""
+        for item in stream_grounded(answer, ctx.llm, checker[0]):
+            if isinstance(item, GroundedAnswer):
+                yield item.to_dict()
+                return
+            text += item
+            yield transcript_html([*history, {"question": question, "partial": text}])
+
+    def chat_turn(question: str, history: list[dict[str, Any]], generate: bool = False):
         question = (question or "").strip()
         history = list(history or [])
         if not question:
@@ -89,7 +117,14 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         try:
             if ctx.warmup.fatal:
                 raise ParisqaError(ctx.warmup.error or "the model could not be loaded")
-            entry: dict[str, Any] = {"question": question, "answer": engine.ask(question, query=query).to_dict()}
+            answer = engine.ask(question, query=query)
+            entry: dict[str, Any] = {"question": question, "answer": answer.to_dict()}
+            if generate and ctx.llm is not None and not answer.abstained:
+                for item in generated(question, answer, history):
+                    if isinstance(item, dict):
+                        entry["answer"] = item
+                    else:
+                        yield item, "", history
         except ParisqaError as exc:
             entry = {"question": question, "error": web_message(exc)}
         except Exception as exc:  # noqa: BLE001 - an error turn, not a spinner that never stops
@@ -135,15 +170,15 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         "api_visibility": "private",
         "show_progress": "hidden",
     }
-    box.submit(chat_turn, [box, turns], [chat, box, turns], **answer_events)
-    send.click(chat_turn, [box, turns], [chat, box, turns], **answer_events)
+    box.submit(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
+    send.click(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
 
     def pick(evt: gr.EventData) -> str:
         return str((getattr(evt, "_data", None) or {}).get("question", ""))
 
     pick.__annotations__["evt"] = gr.EventData
     examples.pick(pick, None, box, api_visibility="private", show_progress="hidden").then(
-        chat_turn, [box, turns], [chat, box, turns], **answer_events
+        chat_turn, [box, turns, generate], [chat, box, turns], **answer_events
     )
     chat.cite(open_citation, [turns], document, api_visibility="private")
     clear.click(new_chat, None, [chat, turns, document, box], api_visibility="private")

@@ -73,8 +73,13 @@ def highlighted(text: str, base: int, spans: Iterable[Mapping[str, Any]] | None,
     return "".join(out)
 
 
-def answer_html(text: str, turn: int, known: Iterable[int]) -> str:
-    """The answer text with each ``[n]`` that refers to a citation made a link to its card."""
+def answer_html(text: str, turn: int, known: Iterable[int], short: Mapping[str, Any] | None = None) -> str:
+    """The answer text with each ``[n]`` that refers to a citation made a link to its card.
+
+    ``short`` is the answer's short answer (``{"source", "start", "end", "text"}``, see
+    :class:`parisqa.records.ShortAnswer`): its text is marked (``<mark class="short">``) where it
+    first occurs in the answer, which quotes the sentence that holds it first.
+    """
     numbers = set(known)
 
     def marker(match: re.Match[str]) -> str:
@@ -86,7 +91,16 @@ def answer_html(text: str, turn: int, known: Iterable[int]) -> str:
             f'title="show passage {n}">[{n}]</button>'
         )
 
-    return _MARKER.sub(marker, esc(text))
+    fact = str(short.get("text") or "") if isinstance(short, Mapping) else ""
+    at = text.find(fact) if fact.strip() else -1
+    if at < 0:
+        return _MARKER.sub(marker, esc(text))
+    before, after = text[:at], text[at + len(fact) :]
+    return (
+        _MARKER.sub(marker, esc(before))
+        + f'<mark class="short" title="the short answer">{esc(fact)}</mark>'
+        + _MARKER.sub(marker, esc(after))
+    )
 
 
 def _scores(citation: Mapping[str, Any]) -> str:
@@ -147,6 +161,37 @@ def _searched(answer: Mapping[str, Any]) -> str:
     return f'<div class="pq-query">Follow-up: searched for <q>{esc(query)}</q></div>'
 
 
+def verdicts_html(answer: Mapping[str, Any]) -> str:
+    """For an answer an LLM wrote: each sentence marked supported (with its passage span) or removed,
+    and the generation warnings as a notice. Empty for quoted answers without warnings."""
+    parts = []
+    sentences = answer.get("sentences") or []
+    if sentences:
+        label = "Written by the LLM" if answer.get("mode") == "generated" else "The LLM's reply (not used)"
+        parts.append(
+            f'<div class="pq-sub">{label}, each sentence checked against its passage</div><ul class="pq-verdicts">'
+        )
+        for s in sentences:
+            support = s.get("support") or {}
+            if s.get("supported"):
+                mark, cls = "✓", "pq-supported"
+                why = f"supported by [{support.get('n')}], chars {support.get('start')}–{support.get('end')}"
+            else:
+                mark, cls = "✗", "pq-removed"
+                why = "removed: " + str(s.get("reason") or "not supported by the passages")
+            parts.append(
+                f'<li class="{cls}"><span class="pq-mark" aria-hidden="true">{mark}</span> '
+                f'{esc(s.get("text", ""))} <span class="pq-why">({esc(why)})</span></li>'
+            )
+        parts.append("</ul>")
+    warnings = answer.get("warnings") or []
+    if warnings:
+        parts.append(
+            '<div class="pq-notice" role="status">' + "".join(f"<div>{esc(w)}</div>" for w in warnings) + "</div>"
+        )
+    return "".join(parts)
+
+
 def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
     """One exchange: the question, then the answer (or pending, or error) with its passages."""
     parts = ['<div class="pq-turn">', _question_html(turn, str(entry.get("question", "")))]
@@ -154,6 +199,12 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
     if entry.get("error"):
         parts.append(
             f'<div class="pq-a pq-error"><div class="pq-label">Could not answer</div>{esc(entry["error"])}</div>'
+        )
+    elif not isinstance(answer, Mapping) and entry.get("partial"):
+        # A generated answer arriving: its verified sentences so far (the marks come at the end).
+        parts.append(
+            '<div class="pq-a pq-pending pq-partial"><span class="pq-spinner"></span>'
+            f'<span class="pq-text">{esc(entry["partial"])}</span></div>'
         )
     elif not isinstance(answer, Mapping):
         note = entry.get("pending") or "Searching the corpus…"
@@ -175,7 +226,8 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         confidence = answer.get("confidence")
         parts.append('<div class="pq-a pq-answered">')
         parts.append(
-            f'<div class="pq-text">{answer_html(str(answer.get("answer", "")), turn, (c.get("n") for c in citations))}'
+            '<div class="pq-text">'
+            f"{answer_html(str(answer.get('answer', '')), turn, (c.get('n') for c in citations), answer.get('short'))}"
             "</div>"
         )
         meta = []
@@ -185,6 +237,7 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         if isinstance(total, (int, float)):
             meta.append(f"{total:.0f} ms")
         parts.append(_searched(answer))
+        parts.append(verdicts_html(answer))
         if citations:
             parts.append(f'<div class="pq-sub">Sources{" · " + " · ".join(meta) if meta else ""}</div>')
             parts.extend(citation_html(c, turn) for c in citations)
