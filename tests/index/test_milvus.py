@@ -144,7 +144,9 @@ def test_bm25_finds_a_rare_word_and_dense_a_paraphrase(built, local, embedder, s
 
 def test_hybrid_matches_the_local_store_on_the_seed_questions(built, local, embedder):
     """Parity: same citation [1] (first hit) on every seed question; top-5 overlap reported."""
-    from parisqa.answer.search import search
+    from parisqa.answer.search import Fusion, search
+
+    rrf = Fusion("rrf")  # the Milvus store fuses by reciprocal rank; compare like with like
     from parisqa.corpus.terms import terms
 
     store, name = built
@@ -155,7 +157,7 @@ def test_hybrid_matches_the_local_store_on_the_seed_questions(built, local, embe
     for question in SEED_QUESTIONS:
         qv = embedder.encode([question])[0]
         mine = gen.search(qv, question, 5)
-        theirs = search(data, qv, terms(question), 5)
+        theirs = search(data, qv, terms(question), 5, fusion=rrf)
         assert mine[0].chunk.id == theirs[0].chunk.id, question
         assert mine[0].dense == pytest.approx(theirs[0].scores["dense"], abs=1e-4)
         assert mine[0].bm25 == pytest.approx(theirs[0].scores["bm25"], rel=1e-3, abs=1e-4)
