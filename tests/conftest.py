@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "paris-ai-city.txt"
+BEES = ROOT / "eval" / "bees" / "corpus"
 
 
 @pytest.fixture(autouse=True)
@@ -62,6 +63,26 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     shutil.copy(SEED, base / "corpus" / SEED.name)
     build_index(Settings(corpus_dir=base / "corpus", index_dir=base / "index"), embedder=embedder)
     return base
+
+
+@pytest.fixture(scope="session")
+def bees_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """An index of the beekeeping corpus (a new user's corpus, eval/bees/), built once; read only."""
+    from parisqa.config import Settings
+    from parisqa.indexer import build_index
+
+    base = tmp_path_factory.mktemp("bees")
+    shutil.copytree(BEES, base / "corpus")
+    build_index(Settings(corpus_dir=base / "corpus", index_dir=base / "index"), embedder=embedder)
+    return base
+
+
+@pytest.fixture(scope="session")
+def bees_engine(bees_index: Path, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+
+    return Engine(Settings(corpus_dir=bees_index / "corpus", index_dir=bees_index / "index"), embedder=embedder)
 
 
 @pytest.fixture(scope="session")
