@@ -45,16 +45,20 @@ def evaluate(rows: list[dict]) -> tuple[dict, list[str]]:
                 fn += dependent and not rewritten
                 tn += not dependent and not rewritten
                 if dependent != rewritten:
-                    wrong.append(f"{row['id']} {'missed' if dependent else 'rewrote'}: {turn['question']!r}"
-                                 f" after {previous.question!r} -> {decision.query!r}")
+                    wrong.append(
+                        f"{row['id']} {'missed' if dependent else 'rewrote'}: {turn['question']!r}"
+                        f" after {previous.question!r} -> {decision.query!r}"
+                    )
                 if dependent:
                     words_total += 1
                     expected = set(turn.get("expect", []))
                     if expected <= set(decision.added):
                         words_ok += 1
                     elif rewritten:
-                        wrong.append(f"{row['id']} words: {turn['question']!r} added {decision.added}, "
-                                     f"expected {sorted(expected)}")
+                        wrong.append(
+                            f"{row['id']} words: {turn['question']!r} added {decision.added}, "
+                            f"expected {sorted(expected)}"
+                        )
                 if rewritten and not set(decision.added) <= previous_allowed:
                     leaked += 1
                     wrong.append(f"{row['id']} leaked: {decision.added} beyond {sorted(previous_allowed)}")

@@ -7,8 +7,6 @@ questions, with or without blank lines between the pairs.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from parisqa.structure import parse

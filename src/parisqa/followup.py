@@ -84,7 +84,9 @@ QUESTION_OPENERS = frozenset(
 # "could humans live there?").
 OBJECT_ANAPHORS = frozenset("it them this these those him her there".split())
 # A subject pronoun after an auxiliary is the question's subject ("how many eggs does she lay?").
-AUXILIARIES = frozenset("is are was were do does did can could will would should shall has have had may might must".split())
+AUXILIARIES = frozenset(
+    "is are was were do does did can could will would should shall has have had may might must".split()
+)
 SUBJECT_ANAPHORS = frozenset("it they he she".split())
 MAX_ADDED_WORDS = 8
 

@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING
 
 from .records import Chunk
 from .structure import _LIST as _LIST_START
-from .structure import _QA_A, _QA_Q
-from .structure import _label_like
+from .structure import _QA_A, _QA_Q, _label_like
 from .text import line_spans, sentence_spans, strip_span
 
 if TYPE_CHECKING:  # pragma: no cover
