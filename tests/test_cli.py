@@ -116,18 +116,18 @@ def _cli(*args, env=None, cwd=None):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["ask", ""], "the question is empty"),
-        (["ask", "   \t "], "the question is empty"),
-        (["ask", "x" * 100_000], "100,000 characters long, over the 50,000-character limit"),
-        (["ask", "--corpus", "/nonexistent/corpus", "hello?"], "corpus folder '/nonexistent/corpus' does not exist"),
-        (["index", "--chunk-tokens", "5"], "chunk_tokens must be between 16 and 256, got 5"),
+        (["ask", ""], "the question is empty", 1),
+        (["ask", "   \t "], "the question is empty", 1),
+        (["ask", "x" * 100_000], "100,000 characters long, over the 50,000-character limit", 1),
+        (["ask", "--corpus", "/nonexistent/corpus", "hello?"], "corpus folder '/nonexistent/corpus' does not exist", 1),
+        (["index", "--chunk-tokens", "5"], "chunk_tokens must be between 16 and 256, got 5", 2),  # a usage error
     ],
 )
-def test_bad_input_gives_one_line_error_without_traceback(args, message, corpus):
+def test_bad_input_gives_one_line_error_without_traceback(args, message, code, corpus):
     result = _cli(*args)
-    assert result.returncode == 1
+    assert result.returncode == code
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
     assert "Traceback" not in result.stderr
@@ -171,3 +171,19 @@ def test_console_script_is_installed():
     script = Path(sys.executable).with_name("parisqa")
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("parisqa ")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["index"], ["ask", "What is Viva Tech?"], ["ask", "--no-build", "What is Viva Tech?"], ["eval"], ["serve"]],
+)
+@pytest.mark.parametrize("option", ["--index", "--corpus"])
+def test_a_file_given_as_a_folder_is_a_one_line_usage_error_for_every_command(command, option, corpus, tmp_path):
+    """Issue 17: ``ask|eval --index FILE`` printed a NotADirectoryError traceback; ``serve`` started."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    result = _cli(command[0], option, str(a_file), *command[1:])
+    assert result.returncode == 2, result.stderr
+    name = option.removeprefix("--")
+    assert result.stderr == f"error: {name} path '{a_file}' is a file, not a folder; pass a folder with {option} DIR\n"
+    assert result.stdout == ""

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
 from . import __version__
-from .errors import ParisqaError
+from .errors import ConfigError, ParisqaError
 from .ingest import shown
 from .text import _LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
 
@@ -209,7 +209,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .errors import ConfigError
     from .evaluation import compare_reports, evaluate_faq, evaluate_questions, evaluate_squad, load_report, write_report
 
     settings = _settings(args)
@@ -252,6 +251,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return commands[args.command](args)
+    except ConfigError as exc:  # a bad option or setting: a usage error, like argparse's own
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except ParisqaError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
