@@ -122,6 +122,8 @@ class Bench:
         self.work = Path(args.work).resolve()
         self.work.mkdir(parents=True, exist_ok=True)
         self.model_cache = self.work / "model-cache"
+        # Every engine and child process of the run uses this ONNX cache, not the user's.
+        os.environ["PARISQA_MODEL_CACHE"] = str(self.model_cache)
         self.results: dict[str, Any] = {}
         self._onnx = None
         self._torch = None
@@ -194,17 +196,9 @@ class Bench:
         return settings, summary, info, embedder.synthesized
 
     def link_model_cache(self, index: Path) -> None:
-        """Put the ONNX export beside ``index`` (hard links), as a first ``ask`` there would."""
+        """Make sure the run's ONNX cache holds the export, as a first ``ask`` on ``index`` would."""
+        del index  # the cache is per user (PARISQA_MODEL_CACHE), not per index
         self.onnx()
-        target = index / ".model-cache"
-        for src in self.model_cache.glob("onnx-*/*"):
-            dst = target / src.parent.name / src.name
-            if not dst.exists():
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(src, dst)
-                except OSError:
-                    shutil.copy2(src, dst)
 
 
 # --- 1. build throughput -------------------------------------------------------------------------
@@ -669,7 +663,7 @@ def bench_cold(b: Bench) -> dict:
         assert r.returncode == 0, r.stderr
         return s
 
-    model_cache = str(settings.index_dir / ".model-cache")
+    model_cache = str(b.model_cache)
     for _ in range(runs):
         s, r = _wall([script, "ask", "--json", "--no-build", q], env)
         assert r.returncode == 0, r.stderr
@@ -750,9 +744,7 @@ def bench_memory(b: Bench) -> dict:
         "disk_bytes": total,
         "disk_bytes_per_chunk": total / summary.chunks,
         "files_bytes_per_chunk": {k: v / summary.chunks for k, v in files.items()},
-        "model_cache_bytes": sum(
-            p.stat().st_size for p in (settings.index_dir / ".model-cache").rglob("*") if p.is_file()
-        ),
+        "model_cache_bytes": sum(p.stat().st_size for p in b.model_cache.rglob("*") if p.is_file()),
     }
 
 

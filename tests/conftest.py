@@ -12,11 +12,18 @@ SEED = ROOT / "corpus" / "paris-ai-city.txt"
 BEES = ROOT / "eval" / "bees" / "corpus"
 
 
+@pytest.fixture(scope="session")
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ONNX export cache for the whole session (never the user's own cache folder)."""
+    return tmp_path_factory.mktemp("user-model-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point every test at temporary folders so none touches the repository's index/."""
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _model_cache: Path) -> None:
+    """Point every test at temporary folders so none touches the repository's index/ or the user's cache."""
     monkeypatch.setenv("PARISQA_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("PARISQA_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("PARISQA_MODEL_CACHE", str(_model_cache))
     for name in ("PARISQA_CHUNK_TOKENS", "PARISQA_CHUNK_OVERLAP", "PARISQA_TOP_K", "PARISQA_MAX_QUESTION_CHARS"):
         monkeypatch.delenv(name, raising=False)
 

@@ -107,14 +107,37 @@ def model_info(known: dict[str, Any] | None = None) -> ModelInfo:
 
 
 BACKENDS = ("auto", "onnx", "torch")
-# Beside the index: the exported ONNX model lives with the index it serves (see onnxmodel.py).
-MODEL_CACHE = ".model-cache"
+# The exported ONNX model is cached once per user, not per index: a new index folder must not pay
+# the 8-10 s export again. The cache holds one folder per weights hash (see onnxmodel.py), checked
+# on every load, so sharing it between indexes and processes is safe.
+MODEL_CACHE_ENV = "PARISQA_MODEL_CACHE"
 _EXPORT_FAILED = "export-failed.json"
+# The weights file's stat and hash, so a process need not hash 90 MB to find its cache folder.
+_WEIGHTS_HINT = "weights.json"
 
 
-def model_cache_dir(index_dir: Path) -> Path:
-    """Where the exported ONNX model for an index folder is cached."""
-    return Path(index_dir) / MODEL_CACHE
+def model_cache_dir(index_dir: Path | None = None) -> Path:
+    """Where the exported ONNX model is cached: one folder for the user, whatever the index.
+
+    ``PARISQA_MODEL_CACHE`` when set; else the platform's cache folder: ``$XDG_CACHE_HOME/parisqa``
+    or ``~/.cache/parisqa`` (``%LOCALAPPDATA%\\parisqa\\cache`` on Windows,
+    ``~/Library/Caches/parisqa`` on macOS).
+
+    Args:
+        index_dir: ignored; kept for callers written when the cache lived in each index folder.
+    """
+    import sys
+
+    del index_dir
+    configured = os.environ.get(MODEL_CACHE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "parisqa" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "parisqa"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "parisqa"
 
 
 class Embedder:
@@ -203,6 +226,7 @@ class Embedder:
         info = model_info(_known_from_cache(self._cache_dir))
         try:
             self._onnx = onnxmodel.load(self._cache_dir, info, self.folder)
+            _remember_weights(self._cache_dir, info)
             self.backend = "onnx"
             return
         except onnxmodel.OnnxUnavailable as exc:
@@ -245,6 +269,7 @@ class Embedder:
             marker.unlink(missing_ok=True)
         except OSError:
             pass
+        _remember_weights(self._cache_dir, info)
         return None
 
     def encode(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
@@ -282,12 +307,29 @@ def _load_sentence_transformer(folder: Path) -> Any:
 
 
 def _known_from_cache(cache_dir: Path) -> dict[str, Any] | None:
-    """The model entry of the index manifest beside the cache, so the weights need no re-hashing."""
+    """The weights' stat and hash as the cache last saw them, so the weights need no re-hashing.
+
+    Only a hint: :func:`model_info` reuses the hash only when the file's size, times and inode are
+    unchanged, and the export it leads to is checked against the weights hash on load.
+    """
     try:
-        manifest = json.loads((Path(cache_dir).parent / "manifest.json").read_bytes())
-        return manifest.get("model") if isinstance(manifest, dict) else None
+        known = json.loads((Path(cache_dir) / _WEIGHTS_HINT).read_bytes())
+        return known if isinstance(known, dict) else None
     except (OSError, ValueError):
         return None
+
+
+def _remember_weights(cache_dir: Path, info: ModelInfo) -> None:
+    """Record the weights' stat and hash in the cache for the next process (best effort)."""
+    hint = {"weights_stat": list(info.weights_stat), "weights_sha256": info.weights_sha256}
+    if _known_from_cache(cache_dir) == hint:
+        return
+    tmp = Path(cache_dir) / f".{_WEIGHTS_HINT}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(hint), encoding="utf-8")
+        os.replace(tmp, Path(cache_dir) / _WEIGHTS_HINT)
+    except OSError:
+        tmp.unlink(missing_ok=True)
 
 
 def _progress_bar(total: int) -> Any:
