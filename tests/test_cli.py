@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -187,3 +188,30 @@ def test_a_file_given_as_a_folder_is_a_one_line_usage_error_for_every_command(co
     name = option.removeprefix("--")
     assert result.stderr == f"error: {name} path '{a_file}' is a file, not a folder; pass a folder with {option} DIR\n"
     assert result.stdout == ""
+
+
+def test_ask_on_a_missing_index_says_it_builds_it_first(capsys, corpus):
+    """Issue 17: ``ask`` on a missing index built silently."""
+    code, out, err = run(capsys, "ask", "What is Viva Tech?")
+    assert code == 0 and out
+    assert f"no index in '{Path(os.environ['PARISQA_INDEX'])}' yet: building the index first" in err
+    code, out, err = run(capsys, "ask", "What is Viva Tech?")
+    assert code == 0 and "building the index first" not in err
+
+
+def test_a_long_build_off_a_terminal_prints_progress_lines(capsys, corpus, monkeypatch):
+    """Issue 17: a build with stderr not on a terminal printed nothing for minutes.
+
+    The pace is shortened (a line whenever a slice of texts is done) so the seed corpus shows it.
+    """
+    from parisqa import indexer
+
+    monkeypatch.setattr(indexer, "PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(indexer, "PROGRESS_SLICE", 16)
+    code, out, err = run(capsys, "index")  # capsys: stderr is not a terminal
+    assert code == 0 and out.startswith("indexed:")
+    lines = [line for line in err.splitlines() if line.startswith("indexing: ")]
+    assert len(lines) >= 2, err
+    assert all(re.fullmatch(r"indexing: \d+ of \d+ texts embedded \(\d+%\), about \d+ (s|min) left", x) for x in lines)
+    shares = [int(line.split("(")[1].split("%")[0]) for line in lines]
+    assert shares == sorted(shares) and shares[-1] < 100

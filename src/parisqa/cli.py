@@ -163,12 +163,21 @@ def format_answer(answer: Any, out: TextIO) -> None:
         print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
 
 
+def _say_if_building(engine: Any) -> None:
+    """Tell the user why the first answer waits: there is no index yet, so it is built first."""
+    from .store import read_manifest
+
+    if engine.auto_build and read_manifest(engine.index_dir) is None:
+        print(f"no index in '{engine.index_dir}' yet: building the index first", file=sys.stderr, flush=True)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from .api import Engine
     from .errors import QuestionError
 
     extra = {"top_k": args.k} if args.k is not None else {}
     engine = Engine(_settings(args, **extra), auto_build=not args.no_build, on_warning=_warn)
+    _say_if_building(engine)
     if args.questions is None:
         if args.question is None:
             raise QuestionError('no question given; run parisqa ask "YOUR QUESTION" (or --questions FILE)')
@@ -241,6 +250,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_progress() -> None:
+    """Print the library's build progress lines (``parisqa.progress``) on stderr, once per process."""
+    import logging
+
+    class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+        """Writes to whatever ``sys.stderr`` is at each line, so later redirections apply."""
+
+        @property  # type: ignore[override]
+        def stream(self) -> TextIO:
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, value: TextIO) -> None:
+            pass
+
+    progress = logging.getLogger("parisqa.progress")
+    if not any(type(h).__name__ == "StderrHandler" for h in progress.handlers):
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -249,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _show_progress()
     try:
         return commands[args.command](args)
     except ConfigError as exc:  # a bad option or setting: a usage error, like argparse's own
