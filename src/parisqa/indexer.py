@@ -46,8 +46,9 @@ PROGRESS_EVERY_SECONDS = 10.0
 PROGRESS_SLICE = 256  # texts embedded between two looks at the clock
 # Bumped whenever chunking changes in a way that changes chunks for the same settings, or the
 # splitting of chunks into answer units (sentences) changes: unchanged files keep both from the old
-# index. 3: CRLF and CR-only files split into sentences like LF files.
-CHUNKER_VERSION = 3
+# index. 3: CRLF and CR-only files split into sentences like LF files. 4: numbered and bold FAQ
+# questions; "Q:"/"A:" and emphasis kept out of answer sentences.
+CHUNKER_VERSION = 4
 # Extra data files of each index generation (see store.write_index).
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
