@@ -167,20 +167,23 @@ def _say_if_building(engine: Any) -> None:
     """Tell the user why the first answer waits: there is no index yet, so it is built first."""
     from .store import read_manifest
 
-    if engine.auto_build and read_manifest(engine.index_dir) is None:
+    settings = engine.settings
+    if engine.auto_build and settings.corpus_dir.is_dir() and read_manifest(engine.index_dir) is None:
         print(f"no index in '{engine.index_dir}' yet: building the index first", file=sys.stderr, flush=True)
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .api import Engine
+    from .api import Engine, clean_question
     from .errors import QuestionError
 
     extra = {"top_k": args.k} if args.k is not None else {}
     engine = Engine(_settings(args, **extra), auto_build=not args.no_build, on_warning=_warn)
-    _say_if_building(engine)
+    limit = engine.settings.max_question_chars
     if args.questions is None:
         if args.question is None:
             raise QuestionError('no question given; run parisqa ask "YOUR QUESTION" (or --questions FILE)')
+        clean_question(args.question, limit)  # a bad question is refused before any build
+        _say_if_building(engine)
         answer = engine.ask(args.question)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
@@ -194,6 +197,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not question.strip():
             continue
         try:
+            clean_question(question, limit)
+            _say_if_building(engine)
             answer = engine.ask(question)
         except QuestionError as exc:
             print(f"error: line {number}: {exc}", file=sys.stderr)
