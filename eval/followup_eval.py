@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parisqa.followup import PreviousTurn, content_words, resolve  # noqa: E402
+from parisqa.answer.followup import PreviousTurn, content_words, resolve  # noqa: E402
 
 
 def evaluate(rows: list[dict]) -> tuple[dict, list[str]]:
