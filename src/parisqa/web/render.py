@@ -136,7 +136,7 @@ def related_passages(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 LONG_QUESTION_WORDS = 80
 LONG_QUESTION_CHARS = 600
 PREVIEW_WORDS = 60
-PREVIEW_CHARS = 400
+PREVIEW_CHARS = 600
 
 
 def is_long(text: str) -> bool:
@@ -149,7 +149,8 @@ def preview(text: str) -> str:
     words = text.split()
     shown = " ".join(words[:PREVIEW_WORDS])
     if len(shown) > PREVIEW_CHARS:
-        shown = shown[:PREVIEW_CHARS].rstrip()
+        cut = shown.rfind(" ", 0, PREVIEW_CHARS + 1)
+        shown = shown[: cut if cut > 0 else PREVIEW_CHARS].rstrip()
     return shown
 
 
