@@ -392,7 +392,7 @@ def test_upload_and_paste_are_announced_as_sentences_not_keys(page, tmp_path):
     page.wait_for_selector("#pq-docs .pq-table")
     page.evaluate(RECORD_ANNOUNCEMENTS)
     # The outcome messages are a polite live region (on the element Gradio hands to the page's script).
-    assert page.locator('#pq-outcome [role=status][aria-live=polite]').count() == 1
+    assert page.locator("#pq-outcome [role=status][aria-live=polite]").count() == 1
 
     note = tmp_path / "bee-notes.txt"
     note.write_text("Bee Notes\nA worker bee lives about six weeks in summer.\n", encoding="utf-8")
