@@ -20,9 +20,10 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..corpus.terms import terms
+from ..index.nullscores import z_score
 from ..index.store import LoadedIndex
-from ..records import Citation, Span
-from .answertypes import entity_coverage, expected_type, question_entities, type_match
+from ..records import Citation, ShortAnswer, Span
+from .answertypes import answer_sentences, entity_coverage, expected_type, question_entities, short_span, type_match
 from .search import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,6 +34,10 @@ READ_DEPTH = 6
 # A further sentence joins the answer when it scores within this margin of the best one.
 EXTRA_SENTENCE_MARGIN = 0.10
 MAX_SENTENCES = 3
+# A factoid answer takes a second sentence only when it scores within this margin of the best (seed dev
+# set, eval/dev_eval.py: 0.0 -> key fact 0.735, median 21 words; 0.05 -> 0.765, 24 words; 0.10 -> 0.765,
+# 26 words; three sentences for every question -> 0.794, 27 words).
+FACTOID_EXTRA_MARGIN = 0.05
 # Sentences this similar (cosine) to one already chosen add nothing.
 DUPLICATE_COSINE = 0.92
 # A user question this close to an FAQ question is answered with that FAQ's answer.
@@ -52,6 +57,7 @@ class Composed:
     citations: list[Citation]
     related: list[Citation] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    short: ShortAnswer | None = None
 
 
 @dataclass
@@ -63,6 +69,7 @@ class _Sentence:
     text: str
     cosine: float
     score: float
+    fact: float = 0.0  # > 0: holds the kind of fact asked for; < 0: does not; 0: nothing asked
 
 
 # --- the fitted model ----------------------------------------------------------------------------
@@ -77,6 +84,11 @@ MODE_FEATURES = {
 }
 # Features of a composed answer for the abstention model.
 FEATURES = ("dense", "sentence", "faq", "topical", "entities", "type_missing")
+# Scores made relative to the corpus: z-scores against what it gives unrelated questions
+# (parisqa.index.nullscores); the defaults stand in for an index built without those statistics.
+RELATIVE_FEATURES = ("dense_z", "sentence_z", "bm25_z")
+NULL_DEFAULTS = {"dense": (0.15, 0.06), "sentence": (0.2, 0.06), "bm25": (5.0, 2.0)}
+ALL_FEATURES = FEATURES + RELATIVE_FEATURES
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +99,9 @@ def answer_model() -> dict[str, Any]:
     """
     text = resources.files(__package__).joinpath("answer_model.json").read_text(encoding="utf-8")
     model = json.loads(text)
-    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or tuple(model["abstention"]["features"]) != FEATURES:
+    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or not set(model["abstention"]["features"]) <= set(
+        ALL_FEATURES
+    ):
         raise ValueError("answer_model.json does not match the features this version computes; refit it")
     return model
 
@@ -176,10 +190,13 @@ def candidates(
                 continue
             start, end = int(table.start[row]), int(table.end[row])
             text = chunk.text[start - chunk.start : end - chunk.start]
+            if _is_label(text, chunk.heading_path):
+                # A title or heading line inside the passage ("Iceland") states no fact.
+                continue
             sentence_terms = set(terms(text))
             coverage = _coverage(weights, sentence_terms)
             type_score = type_match(kind, text, question, common) - 0.5 if kind else 0.0
-            sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), 0.0))
+            sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), 0.0, type_score))
             rows.append(
                 [
                     float(cosines[offset]),
@@ -194,6 +211,12 @@ def candidates(
             )
     features = np.array(rows, dtype=np.float32).reshape(len(rows), len(SENTENCE_FEATURES))
     return Candidates(sentences, features, faq_best)
+
+
+def _is_label(text: str, heading_path: Sequence[str]) -> bool:
+    """Whether a sentence is only a title or heading: under three words, or a heading of its passage."""
+    stripped = text.strip().strip("#*=-_ ").strip()
+    return len(stripped.split()) < 3 or stripped in heading_path
 
 
 def _common_words(data: LoadedIndex) -> Any:
@@ -250,7 +273,7 @@ def compose(
     for sentence, score in zip(cands.sentences, scores):
         sentence.score = float(score)
     faq_best = cands.faq_best if "faq" in active else None
-    chosen = _choose(cands.sentences, faq_best, data)
+    chosen = _choose(cands.sentences, faq_best, data, answer_sentences(question, MAX_SENTENCES))
     # The answer of a matched FAQ pair is what its author gave for this very question: it answers it
     # whatever its form ("How often ...?" "Rarely, ..."), so the kind-of-fact check does not apply.
     faq_answer = _faq_matched(faq_best) and chosen[0].hit_rank == faq_best[1]  # type: ignore[index]
@@ -272,6 +295,10 @@ def compose(
         if faq_answer or type_match(kind, " ".join(s.text for s in chosen), question, _common_words(data)) != 0.0
         else 1.0,
     }
+    null = data.null_scores
+    bm25_top = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
+    for name, value in (("dense", features["dense"]), ("sentence", features["sentence"]), ("bm25", bm25_top)):
+        features[f"{name}_z"] = max(-5.0, min(10.0, z_score(value, null, name, NULL_DEFAULTS[name])))
     confidence = support_probability(features, model["abstention"])
 
     # Citations: passages used by the answer first (in order of use), then the other hits.
@@ -291,7 +318,8 @@ def compose(
         highlights.setdefault(s.hit_rank, []).append((s.start, s.end))
     citations = [_citation(number[r], hits[r], highlights.get(r, ())) for r in order]
     parts = [f"{s.text} [{number[s.hit_rank]}]" for s in chosen]
-    return Composed(" ".join(parts), False, confidence, citations, [], features)
+    short = _short_answer(question, chosen, hits, data)
+    return Composed(" ".join(parts), False, confidence, citations, [], features, short)
 
 
 def _faq_matched(faq_best: tuple[float, int] | None) -> bool:
@@ -299,8 +327,26 @@ def _faq_matched(faq_best: tuple[float, int] | None) -> bool:
     return faq_best is not None and faq_best[0] >= FAQ_MATCH_COSINE
 
 
-def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, data: LoadedIndex) -> list[_Sentence]:
-    """The sentences that make the answer: an FAQ answer, or the best one to three sentences."""
+def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: LoadedIndex) -> ShortAnswer | None:
+    """The exact span of the first answer sentence that holds just the fact asked for, if any."""
+    if not chosen:
+        return None
+    first = chosen[0]
+    span = short_span(question, first.text, _common_words(data))
+    if span is None:
+        return None
+    start, end = first.start + span[0], first.start + span[1]
+    chunk = hits[first.hit_rank].chunk
+    return ShortAnswer(chunk.source, start, end, chunk.text[start - chunk.start : end - chunk.start])
+
+
+def _choose(
+    candidates: list[_Sentence],
+    faq_best: tuple[float, int] | None,
+    data: LoadedIndex,
+    max_sentences: int = MAX_SENTENCES,
+) -> list[_Sentence]:
+    """The sentences that make the answer: an FAQ answer, or the best one to ``max_sentences`` sentences."""
     import numpy as np
 
     if _faq_matched(faq_best):
@@ -311,8 +357,20 @@ def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, dat
     best = ranked[0]
     chosen = [best]
     vectors = data.sentences.vectors
+    if max_sentences == 1:
+        # A factoid question: one sentence, unless the best lacks the kind of fact asked for (no date
+        # for "when") and a close one has it, or a second sentence scores almost as well.
+        for s in ranked[1:]:
+            if s.score < best.score - EXTRA_SENTENCE_MARGIN:
+                break
+            if s.text == best.text:
+                continue
+            if (best.fact < 0 < s.fact) or s.score >= best.score - FACTOID_EXTRA_MARGIN:
+                chosen.append(s)
+            break
+        return chosen
     for s in ranked[1:]:
-        if len(chosen) >= MAX_SENTENCES or s.score < best.score - EXTRA_SENTENCE_MARGIN:
+        if len(chosen) >= max_sentences or s.score < best.score - EXTRA_SENTENCE_MARGIN:
             break
         v = vectors[s.row].astype(np.float32)
         if any(float(v @ vectors[c.row].astype(np.float32)) >= DUPLICATE_COSINE or s.text == c.text for c in chosen):

@@ -40,7 +40,7 @@ from ..embed.model import model_info
 from ..errors import CorpusError, ExtractionError, IndexCorruptError, IndexMismatchError
 from ..records import BuildSummary, Chunk, content_id
 from . import vectors as vector_index
-from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, SCHEMA_VERSION, SENTENCES, extracted_name
+from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, NULL_SCORES, SCHEMA_VERSION, SENTENCES, extracted_name
 from .lexical import Bm25Index
 from .store import (
     CHECKED_MODEL_KEYS,
@@ -274,7 +274,9 @@ def build_index(
             new_chunks, rows_from_old, old if same_model else None, embedder, progress
         )
         index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
-        bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks]).to_bytes()
+        bm25 = Bm25Index.build([c.embed_text for c in new_chunks])
+        bm25_matrix, bm25_vocab = bm25.to_bytes()
+        null_scores = _null_scores(new_chunks, vectors, sentences, bm25, embedder)
         manifest = dict(
             expected,
             parisqa_version=__version__,
@@ -283,7 +285,12 @@ def build_index(
             files=file_entries,
             skipped=skipped,
         )
-        extra = {BM25_MATRIX: bm25_matrix, BM25_VOCAB: bm25_vocab, SENTENCES: sentences.to_bytes()}
+        extra = {
+            BM25_MATRIX: bm25_matrix,
+            BM25_VOCAB: bm25_vocab,
+            SENTENCES: sentences.to_bytes(),
+            NULL_SCORES: null_scores,
+        }
         for doc in docs:
             if doc.extracted is not None:
                 extra[extracted_name(doc.sha256)] = json.dumps(doc.extracted.to_dict(), ensure_ascii=False).encode(
@@ -563,6 +570,26 @@ def _encode(embedder: Embedder, texts: list[str], bar: bool) -> Any:
 
 def _duration(seconds: float) -> str:
     return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def _null_scores(
+    chunks: list[Chunk], vectors: Any, sentences: SentenceTable, bm25: Bm25Index, embedder: Embedder | None
+) -> bytes:
+    """The corpus's null score statistics (:mod:`parisqa.index.nullscores`), as stored bytes."""
+    from ..corpus.terms import terms
+    from . import nullscores
+
+    encoder = embedder or default_embedder()
+    stats = nullscores.compute_null_scores(
+        vectors,
+        sentences.chunk,
+        sentences.vectors,
+        sentences.question,
+        [c.text for c in chunks],
+        encoder.encode,
+        lambda text: bm25.scores(terms(text)),
+    )
+    return nullscores.to_bytes(stats)
 
 
 def _old_sentence_table(old: LoadedIndex) -> SentenceTable | None:
