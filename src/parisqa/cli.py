@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from ._version import __version__
 from .corpus.reader import shown
 from .corpus.text import LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
-from .errors import ParisqaError, StoreError
+from .errors import ConfigError, ParisqaError, StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
@@ -279,8 +279,17 @@ def _responder(args: argparse.Namespace, settings: Any) -> Any:
     return respond
 
 
+def _say_if_building(engine: Any) -> None:
+    """Tell the user why the first answer waits: there is no index yet, so it is built first."""
+    from .index.store import read_manifest
+
+    settings = engine.settings
+    if engine.auto_build and settings.corpus_dir.is_dir() and read_manifest(engine.index_dir) is None:
+        print(f"no index in '{engine.index_dir}' yet: building the index first", file=sys.stderr, flush=True)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .api import Engine
+    from .api import Engine, clean_question
     from .errors import QuestionError
 
     extra = {"top_k": args.k} if args.k is not None else {}
@@ -289,8 +298,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     settings = _settings(args, **extra)
     respond = _responder(args, settings) if args.generate else None
     engine = Engine(settings, auto_build=not args.no_build, on_warning=_warn)
+    limit = engine.settings.max_question_chars
 
     def answer_of(question: str) -> Any:
+        clean_question(question, limit)  # a bad question is refused before any build
+        _say_if_building(engine)
         answer = engine.ask(question)
         return respond(engine, answer) if respond else answer
 
@@ -340,7 +352,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .errors import ConfigError
     from .evaluation import compare_reports, evaluate_faq, evaluate_questions, evaluate_squad, load_report, write_report
 
     settings = _settings(args)
@@ -373,6 +384,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_progress() -> None:
+    """Print the library's build progress lines (``parisqa.progress``) on stderr, once per process."""
+    import logging
+
+    class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+        """Writes to whatever ``sys.stderr`` is at each line, so later redirections apply."""
+
+        @property  # type: ignore[override]
+        def stream(self) -> TextIO:
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, value: TextIO) -> None:
+            pass
+
+    progress = logging.getLogger("parisqa.progress")
+    if not any(type(h).__name__ == "StderrHandler" for h in progress.handlers):
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
 def error_text(exc: ParisqaError) -> str:
     """A library error as the command line words it: the message, then what to run to fix it."""
     remedy = REMEDY_TEXT.get(exc.remedy or "")
@@ -387,11 +422,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _show_progress()
     try:
         return commands[args.command](args)
     except StoreError as exc:
         print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_STORE
+    except ConfigError as exc:  # a bad option or setting: a usage error, like argparse's own
+        print(f"error: {error_text(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except ParisqaError as exc:
         print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_ERROR

@@ -46,6 +46,12 @@ def _int(name: str, value: object, minimum: int, maximum: int | None = None) -> 
     return number
 
 
+def _folder(name: str, path: Path) -> None:
+    """Refuse a path that exists but is not a folder (a missing one is created or reported later)."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{name} path '{path}' is a file, not a folder; pass a folder with --{name} DIR")
+
+
 def parse_port(value: object) -> int:
     """A TCP port number from an argument or ``PARISQA_PORT``.
 
@@ -170,6 +176,9 @@ class Settings:
         object.__setattr__(self, "chunk_overlap", _int("chunk_overlap", self.chunk_overlap, 0, self.chunk_tokens // 2))
         object.__setattr__(self, "top_k", _int("top_k", self.top_k, 1, 100))
         object.__setattr__(self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1))
+        # A file where a folder belongs fails every command the same way, before anything reads it.
+        _folder("index", self.index_dir)
+        _folder("corpus", self.corpus_dir)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

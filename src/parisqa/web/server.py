@@ -17,6 +17,10 @@ from .context import WebContext
 # Fonts the browser already has: the page never fetches a font (or anything else) from elsewhere.
 SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif")
 SYSTEM_MONO = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace")
+# Gradio's screen-reader announcer reads the key "common.complete" when an event with a progress
+# display ends, and its English strings lack that key, so the raw key was read out. The page's own
+# words for the keys it announces; any locale without them falls back to English.
+ANNOUNCEMENTS = {"common": {"complete": "Done."}}
 
 
 def server_options(
@@ -149,6 +153,7 @@ def server_app(app: Any, *, credentials: tuple[str, str] | None = None, api_key:
         mcp_server=False,
         max_file_size=max(2 * ctx.max_upload_bytes, ctx.max_upload_bytes + 1024 * 1024),
         show_error=True,
+        i18n=gr.I18n(en=ANNOUNCEMENTS),
         enable_monitoring=False,
     )
 
