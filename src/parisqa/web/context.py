@@ -103,7 +103,7 @@ def status_text(ctx: WebContext) -> tuple[str, str]:
     files = len(index.manifest.get("files", {}))
     built = str(index.manifest.get("created_at", "")).replace("T", " ").replace("Z", " UTC")
     docs = f"{files} document{'s' if files != 1 else ''}"
-    return "ready", f"Ready · {docs}, {len(index.chunks)} passages · index of {built}"
+    return "ready", f"Ready · {docs}, {index.size} passages · index of {built}"
 
 
 def indexed_faq_questions(ctx: WebContext) -> list[str]:
