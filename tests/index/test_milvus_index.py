@@ -74,35 +74,53 @@ def milvus_seed(tmp_path_factory, embedder):
 
 @pytest.mark.slow
 def test_ask_gives_the_local_citation_1_on_the_development_questions(milvus_seed, seed_engine):
-    """Parity at the ``ask --json`` level: same citation [1], same answer; top-5 overlap printed."""
-    same_first = overlap = 0
+    """Parity at the ``ask --json`` level: same citation [1] on every question; top-5 overlap printed.
+
+    Both stores' hybrid hits go through the one fusion (``answer.search.DEFAULT_FUSION``), so the
+    retrieved hits themselves are compared too, in order.
+    """
+    from parisqa.answer.search import search
+    from parisqa.corpus.terms import terms
+
+    same_first = same_hits = same_abstained = overlap = 0
     questions = _dev_questions()
-    differ = []
+    differ, abstain_differ = [], []
+    mine_data, theirs_data = milvus_seed.search_data(), seed_engine.search_data()
     for question in questions:
         mine, theirs = milvus_seed.ask(question).to_dict(), seed_engine.ask(question).to_dict()
         key = lambda c: (c["source"], c["start"], c["end"])  # noqa: E731
         mine_c = mine["citations"] or mine.get("related", [])
         theirs_c = theirs["citations"] or theirs.get("related", [])
-        same = mine_c[:1] and theirs_c[:1] and key(mine_c[0]) == key(theirs_c[0])
-        if same and mine["abstained"] == theirs["abstained"]:
+        if mine_c[:1] and theirs_c[:1] and key(mine_c[0]) == key(theirs_c[0]):
             same_first += 1
         else:
             differ.append(question)
+        if mine["abstained"] == theirs["abstained"]:
+            same_abstained += 1
+        else:
+            abstain_differ.append(question)
         overlap += len({key(c) for c in mine_c[:5]} & {key(c) for c in theirs_c[:5]}) / 5
         for c in mine_c:
             source = (milvus_seed.settings.corpus_dir / c["source"]).read_text(encoding="utf-8")
             assert source[c["start"] : c["end"]] == c["text"]
             assert set(c["scores"]) == {"dense", "bm25", "fused"}
+        qv, qt = milvus_seed.embedder.encode([question])[0], terms(question)
+        hits = [(h.chunk.id, h.chunk.start, h.chunk.end) for h in search(mine_data, qv, qt, 6)]
+        same_hits += hits == [(h.chunk.id, h.chunk.start, h.chunk.end) for h in search(theirs_data, qv, qt, 6)]
     n = len(questions)
     print(
         f"milvus-lite vs local on {n} answerable development questions: same citation [1] {same_first}/{n}, "
-        f"mean top-5 overlap {overlap / n:.3f}; differing: {differ}"
+        f"mean top-5 overlap {overlap / n:.3f}, same 6 hits in the same order {same_hits}/{n}, "
+        f"same abstention {same_abstained}/{n} (differing: {abstain_differ})"
     )
-    # The Milvus store fuses by reciprocal rank (k = 60); the local store's default became a z-score
-    # combination (answer.search.DEFAULT_FUSION) after this test was written: with RRF on both sides
-    # all 68 agreed (top-5 overlap 0.997). Porting that fusion to the Milvus backend is open work.
-    assert same_first >= 0.9 * n, differ
+    assert same_first == n, differ
+    assert same_hits == n
     assert overlap / n >= 0.75
+    # Abstention is not retrieval: the Milvus store has no null score statistics yet (the local build
+    # computes them from its in-memory arrays; MilvusIndex.null_scores is None, so the answer step's
+    # default thresholds apply). Measured: 66/68 agree; the other two are declined locally and
+    # answered from the Milvus store, with the same citation [1].
+    assert same_abstained >= n - 2, abstain_differ
 
 
 @pytest.mark.slow

@@ -2,15 +2,17 @@
 
 Everything the query path needs is loaded once per index generation into
 :class:`parisqa.index.store.LoadedIndex`; an index kept in a Milvus store
-(:class:`parisqa.index.milvus_index.MilvusIndex`) runs both requests in the engine and fuses them the
-same way, and its hits are numbered in rank order (row ``i`` is the ``i``-th hit).
+(:class:`parisqa.index.milvus_index.MilvusIndex`) runs both requests in the engine and returns both
+candidate lists with both raw scores, which are fused here by the same function as the local index's
+(one fusion, whatever the store); its hits are numbered in rank order (row ``i`` is the ``i``-th hit).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..index import vectors as vector_index
 from ..index.store import LoadedIndex
@@ -20,6 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
     from ..index.backend import ServedIndex
+    from ..index.milvus_index import MilvusIndex
+
+Key = TypeVar("Key", int, str)
 
 MODES = ("hybrid", "dense", "bm25")
 # Reciprocal rank fusion constant (Cormack et al. 2009): damps the weight of the very top ranks.
@@ -109,10 +114,9 @@ def search(
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-    if not isinstance(data, LoadedIndex):  # a store that ranks in its engine
-        found = data.search(query_vector, query_terms, k, mode)
-        return [Hit(h.chunk, row, h.fused, dict(h.scores)) for row, h in enumerate(found)]
     fusion = fusion or DEFAULT_FUSION
+    if not isinstance(data, LoadedIndex):  # a store that searches in its engine
+        return _search_store(data, query_vector, query_terms, k, mode, fusion)
     n = len(data.chunks)
     if n == 0:
         return []
@@ -149,7 +153,10 @@ def search(
         for r in bm25_rank:
             if r not in dense_score:
                 dense_score[r] = float(data.chunk_vector(r) @ q)
-        fused = _fuse(data, fusion, dense_score, dense_rank, bm25_all, bm25_rank, query_terms)
+        chunks = data.chunks
+        fused = _fuse(
+            data.bm25, fusion, dense_score, dense_rank, bm25_all, bm25_rank, query_terms, lambda r: chunks[r].source
+        )
         ranked = sorted(fused, key=lambda r: (-fused[r], dense_rank.get(r, depth)))
 
     hits = []
@@ -162,24 +169,77 @@ def search(
     return hits
 
 
-def _fuse(
-    data: LoadedIndex,
-    fusion: Fusion,
-    dense_score: dict[int, float],
-    dense_rank: dict[int, int],
-    bm25_all: np.ndarray,
-    bm25_rank: dict[int, int],
+def _search_store(
+    data: MilvusIndex,
+    query_vector: np.ndarray,
     query_terms: list[str],
-) -> dict[int, float]:
-    """Fused scores of the candidates (the union of both lists), higher is better."""
+    k: int,
+    mode: str,
+    fusion: Fusion,
+) -> list[Hit]:
+    """:func:`search` on a store that runs the dense and BM25 requests in its engine (Milvus).
+
+    One request's ranking comes from the engine as is; the hybrid mode takes both candidate lists,
+    each candidate with both raw scores, and fuses them with :func:`_fuse`, the function the local
+    index uses, so both stores rank alike. (FAQ question vectors are not in the store:
+    ``fusion.faq_questions`` applies to the local index only.)
+    """
+    if mode != "hybrid":
+        found = data.search(query_vector, query_terms, k, mode)
+        return [Hit(h.chunk, row, h.fused, dict(h.scores)) for row, h in enumerate(found)]
+    depth = min(data.size, max(4 * k, 40))
+    found = data.candidates(query_vector, query_terms, depth)
+    if not found.dense_order and not found.bm25_order:
+        return []
+    dense_rank = {cid: i for i, cid in enumerate(found.dense_order)}
+    bm25_rank = {cid: i for i, cid in enumerate(found.bm25_order)}
+    fused = _fuse(
+        data.bm25, fusion, found.dense, dense_rank, found.bm25, bm25_rank, query_terms, found.sources.__getitem__
+    )
+    ranked = sorted(fused, key=lambda c: (-fused[c], dense_rank.get(c, depth)))[:k]
+    chunks = data.chunks_by_id(ranked)
+    hits = []
+    for cid in ranked:
+        if cid not in chunks:  # deleted between the search and the fetch: cannot happen in a committed generation
+            continue
+        scores = {"dense": found.dense[cid], "bm25": found.bm25[cid], "fused": float(fused[cid])}
+        hits.append(Hit(chunks[cid], len(hits), float(fused[cid]), scores))
+    return hits
+
+
+def _fuse(
+    stats: Any,
+    fusion: Fusion,
+    dense_score: Mapping[Key, float],
+    dense_rank: Mapping[Key, int],
+    bm25_score: Any,
+    bm25_rank: Mapping[Key, int],
+    query_terms: list[str],
+    source_of: Callable[[Key], str],
+) -> dict[Key, float]:
+    """Fused scores of the candidates (the union of both lists), higher is better.
+
+    The one fusion of parisqa, for both stores: a candidate is a row of the local index or a chunk
+    id in a Milvus store.
+
+    Args:
+        stats: the index's term statistics (``num_docs``, ``idf(term)``), read by ``fusion.adaptive``.
+        fusion: the method and weights.
+        dense_score: the cosine of every candidate of either list.
+        dense_rank: 0-based rank of each candidate of the dense list.
+        bm25_score: the BM25 score of every candidate (indexable by candidate; 0 when no term matches).
+        bm25_rank: 0-based rank of each candidate of the BM25 list.
+        query_terms: the query's content terms.
+        source_of: a candidate's source file (document-level aggregation).
+    """
     import numpy as np
 
     rows = sorted(set(dense_rank) | set(bm25_rank))
     w = fusion.dense_weight
     if fusion.adaptive and query_terms:
         # Rare query terms (high IDF relative to the corpus's largest) make exact matching more telling.
-        top_idf = math.log(1 + data.bm25.num_docs)
-        rarity = sum(data.bm25.idf(t) for t in query_terms) / len(query_terms) / max(top_idf, 1e-9)
+        top_idf = math.log(1 + stats.num_docs)
+        rarity = sum(stats.idf(t) for t in query_terms) / len(query_terms) / max(top_idf, 1e-9)
         w = min(0.9, max(0.1, w + 0.5 - rarity))
     if fusion.method == "rrf":
         fused = {}
@@ -192,16 +252,16 @@ def _fuse(
             fused[r] = score
     else:
         d = np.array([dense_score[r] for r in rows], dtype=np.float64)
-        b = np.array([float(bm25_all[r]) for r in rows], dtype=np.float64)
+        b = np.array([float(bm25_score[r]) for r in rows], dtype=np.float64)
         fused = dict(zip(rows, (w * _normalise(d, fusion.method) + (1 - w) * _normalise(b, fusion.method)).tolist()))
     if fusion.doc_weight > 0:
         by_doc: dict[str, list[float]] = {}
         for r in rows:
-            by_doc.setdefault(data.chunks[r].source, []).append(fused[r])
+            by_doc.setdefault(source_of(r), []).append(fused[r])
         for scores in by_doc.values():
             scores.sort(reverse=True)
         for r in rows:
-            others = by_doc[data.chunks[r].source]
+            others = by_doc[source_of(r)]
             # The document's best candidates other than this one (at most two).
             rest = list(others)
             rest.remove(fused[r])

@@ -24,11 +24,15 @@ Design:
   (:func:`parisqa.corpus.terms.terms`: folded, stop words dropped, stemmed) joined by spaces, and queries
   are analysed the same way, so the engine's BM25 (k1 1.2, b 0.75, the same IDF as ``bm25s``) ranks
   like the local index whatever analysers the server offers.
-- **Fusion**: the dense and BM25 requests run in the engine; their candidate lists are fused here
-  with the same reciprocal rank fusion as :mod:`parisqa.answer.search` (k = 60, same tie-break), because
-  Milvus's ``hybrid_search`` returns only the fused score and every citation keeps its ``dense`` and
-  ``bm25`` scores. ``fusion="engine"`` runs ``hybrid_search`` with ``RRFRanker(60)`` instead; the
-  test suite checks both give the same ranking.
+- **Fusion is not done here** for parisqa's answers: the dense and BM25 requests run in the engine
+  and :meth:`MilvusGeneration.candidates` returns both candidate lists with both raw scores for every
+  candidate (cosine from the stored vector, BM25 from one filtered BM25 request, for those only one
+  request found); :func:`parisqa.answer.search.search` fuses them with the function it applies to the
+  local index (z-score by default), so both stores rank alike whatever the fusion. Milvus's
+  ``hybrid_search`` could not serve that: it returns only the fused score, and its rankers are RRF
+  and a weighted sum of unnormalised scores. :meth:`MilvusGeneration.search` keeps a standalone
+  ranking for tools working on the store alone (one request, or RRF of both, k = 60;
+  ``fusion="engine"`` runs ``hybrid_search`` with ``RRFRanker(60)``, and the tests check both agree).
 
 pymilvus is imported on first use only (it is an optional extra: ``pip install 'parisqa[milvus]'``).
 """
@@ -103,6 +107,28 @@ class MilvusHit:
     @property
     def scores(self) -> dict[str, float]:
         return {"dense": self.dense, "bm25": self.bm25, "fused": self.fused}
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The raw material of hybrid fusion from the engine: both candidate lists, both scores for each.
+
+    Fusion itself is not done here: :func:`parisqa.answer.search.search` fuses these with the very
+    function it applies to the local index, so both stores rank alike whatever the fusion method.
+
+    Attributes:
+        dense_order: ids the dense request returned, best first.
+        bm25_order: ids the BM25 request returned (they share a term with the query), best first.
+        dense: the cosine of every candidate of either list (from the stored vector when only BM25 found it).
+        bm25: the BM25 score of every candidate of either list (0.0 when it shares no term with the query).
+        sources: the source file of every candidate (for document-level aggregation).
+    """
+
+    dense_order: tuple[str, ...]
+    bm25_order: tuple[str, ...]
+    dense: dict[str, float]
+    bm25: dict[str, float]
+    sources: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -684,6 +710,68 @@ class MilvusGeneration:
             ranked = sorted(fused, key=lambda c: (-fused[c], dense_rank.get(c, depth)))
         top = ranked[:k]
         return self._hits(top, vector, dense_score, bm25_score, fused, text)
+
+    def candidates(self, query_vector: Any, terms: Sequence[str], depth: int) -> Candidates:
+        """The dense and BM25 candidates of a query, each with both raw scores (no fusion).
+
+        Args:
+            query_vector: the query's unit embedding.
+            terms: the query's content terms (:func:`parisqa.corpus.terms.terms`).
+            depth: how many candidates each request returns at most.
+
+        Returns:
+            Both lists; a candidate only one request found gets its other score too: its cosine from
+            its stored vector, its BM25 score from one BM25 request restricted to such candidates.
+        """
+        import numpy as np
+
+        if depth <= 0 or self.size == 0:
+            return Candidates((), (), {}, {}, {})
+        vector = [float(x) for x in query_vector]
+        if len(vector) != self.meta.dimension:
+            raise ValueError(f"query vector must have dimension {self.meta.dimension}, got {len(vector)}")
+        text = " ".join(terms)
+        client = self.store.client
+        call = self.store._call
+        fields = ["id", "source"]
+        dense_hits = call(
+            "search",
+            client.search,
+            self.name,
+            data=[vector],
+            anns_field="dense",
+            limit=depth,
+            search_params={"metric_type": "IP"},
+            output_fields=fields,
+        )[0]
+        bm25_hits = []
+        if text:
+            bm25_hits = call(
+                "search",
+                client.search,
+                self.name,
+                data=[text],
+                anns_field="sparse",
+                limit=depth,
+                search_params={"metric_type": "BM25"},
+                output_fields=fields,
+            )[0]
+        sources = {h["id"]: h["entity"]["source"] for h in (*dense_hits, *bm25_hits)}
+        dense = {h["id"]: float(h["distance"]) for h in dense_hits}
+        # milvus-lite reports BM25 as a distance (negated score); a server reports the score.
+        bm25 = {h["id"]: abs(float(h["distance"])) * _BM25_SCALE for h in bm25_hits}
+        bm25_order = tuple(sorted(bm25, key=lambda i: -bm25[i]))
+        dense_order = tuple(h["id"] for h in dense_hits)
+        only_bm25 = [i for i in bm25_order if i not in dense]
+        if only_bm25:
+            q = np.asarray(vector, dtype=np.float32)
+            dense.update((i, float(v @ q)) for i, v in self.vectors(only_bm25).items())
+        only_dense = [i for i in dense_order if i not in bm25]
+        if text and only_dense:
+            bm25.update(self._bm25_of(only_dense, text))
+        for i in only_dense:
+            bm25.setdefault(i, 0.0)
+        return Candidates(dense_order, bm25_order, dense, bm25, sources)
 
     def _engine_hybrid(self, vector: list[float], text: str, k: int, depth: int) -> list[MilvusHit]:
         pymilvus = _import_pymilvus()

@@ -7,9 +7,11 @@ collection), the write lock, and the term statistics the answer step weighs word
 
 :class:`MilvusIndex` offers what the answer layer reads from a local
 :class:`~parisqa.index.store.LoadedIndex`: ``manifest``, ``size``, ``load_search()``, ``search()``
-(hits from the engine) and ``for_hits(hits)``, which returns the tables composing an answer needs
-(sentence rows with their vectors, chunk terms, IDF statistics) for just those hits, fetched with
-one request each; the local index returns itself.
+(one request's hits from the engine), ``candidates()`` (both requests' candidates with both
+scores, which the answer layer fuses exactly as for the local index), ``chunks_by_id()`` and
+``for_hits(hits)``, which returns the tables composing an answer needs (sentence rows with their
+vectors, chunk terms, IDF statistics) for just those hits, fetched with one request each; the local
+index returns itself.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ..errors import IndexCorruptError, IndexMismatchError
 from ..records import Chunk
 from .layout import TERM_STATS
 from .lexical import TermStats
-from .milvus import SCHEMA_VERSION, MilvusGeneration, MilvusHit, MilvusStore, StoreMeta
+from .milvus import SCHEMA_VERSION, Candidates, MilvusGeneration, MilvusHit, MilvusStore, StoreMeta
 from .store import read_data_file
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -123,8 +125,19 @@ class MilvusIndex:
         return self._stats
 
     def search(self, query_vector: np.ndarray, query_terms: list[str], k: int, mode: str = "hybrid") -> list[MilvusHit]:
-        """Top-``k`` chunks: dense and BM25 requests in the engine, fused like the local index."""
+        """Top-``k`` chunks of one request in the engine (``mode`` ``"dense"`` or ``"bm25"``).
+
+        The hybrid mode is fused by :func:`parisqa.answer.search.search` from :meth:`candidates`.
+        """
         return self.store.search(query_vector, "", k, mode=mode, terms=query_terms)
+
+    def candidates(self, query_vector: np.ndarray, query_terms: list[str], depth: int) -> Candidates:
+        """Both candidate lists of a query with both raw scores each (see :class:`~parisqa.index.milvus.Candidates`)."""
+        return self.store.candidates(query_vector, query_terms, depth)
+
+    def chunks_by_id(self, ids: Sequence[str]) -> dict[str, Chunk]:
+        """The chunks of ``ids`` (exact offsets), fetched in one request."""
+        return self.store.chunks(ids)
 
     def for_hits(self, hits: Sequence[Any]) -> QueryTables:
         """The answer step's tables for ``hits`` (objects with ``chunk``; row ``i`` is ``hits[i]``)."""
