@@ -18,6 +18,7 @@ def run(capsys, *argv):
 
 def test_unreachable_llm_gives_the_quoted_answer_and_one_warning_line(capsys, corpus, embedder):
     url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
+    run(capsys, "index")  # so that stderr holds only what generation says
     code, out, err = run(capsys, "ask", "--json", "--generate", "--llm-url", url, "--llm-timeout", "5", QUESTION)
     assert code == 0
     obj = json.loads(out)

@@ -450,6 +450,7 @@ def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
     class Index:
         manifest = {"files": {"a.txt": {}}, "created_at": "2026-01-01T00:00:00Z"}
         chunks = [object(), object()]
+        size = 2
 
     class StubEngine:  # the model and index are not the subject here, only the status they give
         embedder = SlowEmbedder()
