@@ -72,6 +72,59 @@ CONTINUATIONS = (
     "for example",
     "like what",
 )
+# French: the same rules with French words. Articles "le/la/les" are left out of the anaphors (they are
+# far more often articles); "y" and "en" count only before a verb ("en a-t-elle", "y travaillent"), not
+# in "il y a", "en quelle année" or "en France".
+STOPWORDS_FR = frozenset(
+    """
+    a ai as au aux avec avez avons ce ceci cela ces cet cette comme comment d dans de des du elle elles
+    en est et été être eu il ils j je l la le les leur leurs lui m ma mais me mes moi mon n ne ni non nos
+    notre nous on ont ou où par pas plus pour pourquoi qu quand que quel quelle quelles quels qui quoi
+    s sa se ses si son sont sur t ta te tes toi ton tu un une vos votre vous y était étaient fut quant
+    dis dites donne donnez explique expliquez parle parlez peux pouvez sais savez chose choses aussi
+    alors encore autre autres combien beaucoup peu très quelque quelques est-ce qu'est-ce c'est
+    """.split()
+)
+ANAPHORS_FR = frozenset("il elle ils elles son sa ses leur leurs lui eux celui celle ceux celles celle-ci celui-ci".split())
+_VERB_AFTER_CLITIC_FR = re.compile(
+    r"\b(?:en|y)\s+(?:a-t|ont|avait|avaient|aura|est|sont|était|étaient|existe|existent|compte|comptent|reste|"
+    r"restent|fait|font|faut|parle|parlent|trouve|trouvent|travaille|travaillent|vit|vivent|habite|habitent|va|"
+    r"vont|vient|viennent|produit|produisent|accueille|accueillent|attire|attirent)\b",
+    re.IGNORECASE,
+)
+# "il y a", "y a-t-il", "il faut", "faut-il": "il" names nothing.
+_IMPERSONAL_FR = re.compile(r"\bil\s+y\s+a\b|\by\s+a-t-il\b|\bil\s+faut\b|\bfaut-il\b|\bil\s+existe\b|\bexiste-t-il\b", re.I)
+_EXISTENTIAL_FR = re.compile(r"\by\s+(?:a|a-t|avait|aura|avait-il|aura-t)\b", re.IGNORECASE)
+CONTINUATIONS_FR = (
+    "et",
+    "et pour",
+    "et en",
+    "et qu'en est-il",
+    "qu'en est-il",
+    "et quant",
+    "quant à",
+    "quant au",
+    "quant aux",
+    "quid de",
+    "aussi",
+    "mais",
+    "alors",
+    "et sinon",
+    "et concernant",
+    "concernant",
+    "à propos",
+    "et à propos",
+    "pareil pour",
+    "même chose pour",
+    "dis-m'en plus",
+    "dites-m'en plus",
+    "plus de détails",
+    "par exemple",
+    "comme quoi",
+    "pourquoi ça",
+    "comment ça",
+)
+_ELIDED_FR = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)'")
 SHORT_CONTENT_WORDS = 2
 MAX_ADDED_WORDS = 12
 MAX_ANSWER_NAMES = 4
@@ -107,8 +160,25 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def content_words(text: str) -> list[str]:
-    """Topic-bearing words of ``text`` in order, without stop words, numbers-only or 1-letter words."""
+def _language(text: str) -> str:
+    from parisqa.corpus.language import detect_language
+
+    return "fr" if detect_language(text) == "fr" else "en"
+
+
+def content_words(text: str, language: str = "en") -> list[str]:
+    """Topic-bearing words of ``text`` in order, without stop words, numbers-only or 1-letter words.
+
+    ``language="fr"`` drops French stop words and elided articles ("l'école" gives "école").
+    """
+    if language == "fr":
+        out = []
+        for w in words(_MARKER.sub(" ", text)):
+            bare = _ELIDED_FR.sub("", w)
+            if len(bare) < 2 or bare in STOPWORDS_FR or w in STOPWORDS_FR or bare.isdigit():
+                continue
+            out.append(bare)
+        return out
     out = []
     for w in words(_MARKER.sub(" ", text)):
         bare = w.removesuffix("'s").rstrip("'")
@@ -143,8 +213,30 @@ def _has_name(question: str) -> bool:
     return bool(names(question))
 
 
-def leans_on_context(question: str) -> bool:
-    """Whether ``question`` needs the previous turn to be understood (see the module docstring)."""
+def _leans_on_context_fr(question: str) -> bool:
+    question = _IMPERSONAL_FR.sub(" ", question)
+    tokens = words(question)
+    lowered = " ".join(tokens)
+    if any(lowered == c or lowered.startswith(c + " ") or lowered.startswith(c + "'") for c in CONTINUATIONS_FR):
+        return True
+    if _VERB_AFTER_CLITIC_FR.search(question) and not _EXISTENTIAL_FR.search(question):
+        return True
+    for w in tokens:
+        if w in ANAPHORS_FR:
+            return True
+        if content_words(w, "fr"):
+            break
+    return len(content_words(question, "fr")) <= SHORT_CONTENT_WORDS and not _has_name(question)
+
+
+def leans_on_context(question: str, language: str = "en") -> bool:
+    """Whether ``question`` needs the previous turn to be understood (see the module docstring).
+
+    ``language="fr"`` reads French cues: "et ...", "et pour ...", "qu'en est-il ...", a pronoun
+    (il, elle, ils, elles, son, sa, ses, leur) before any content word, or "en"/"y" before a verb.
+    """
+    if language == "fr":
+        return _leans_on_context_fr(question)
     tokens = words(question)
     lowered = " ".join(tokens)
     if any(lowered == c or lowered.startswith(c + " ") for c in CONTINUATIONS):
@@ -157,12 +249,14 @@ def leans_on_context(question: str) -> bool:
     return len(content_words(question)) <= SHORT_CONTENT_WORDS and not _has_name(question)
 
 
-def rewrite_query(question: str, previous: PreviousTurn | None) -> str | None:
+def rewrite_query(question: str, previous: PreviousTurn | None, language: str | None = None) -> str | None:
     """The text to search with for ``question``, given the turn before it.
 
     Args:
         question: what the user asked now.
         previous: the last turn of the conversation, or ``None`` at its start.
+        language: the question's language (``"fr"`` or ``"en"``); detected from its words when not
+            given. The previous turn's words are read in their own language.
 
     Returns:
         The question followed by the context words it leans on, or ``None`` when the question stands
@@ -173,9 +267,12 @@ def rewrite_query(question: str, previous: PreviousTurn | None) -> str | None:
         >>> rewrite_query("and what about its tax incentives?", prev)
         'and what about its tax incentives? role french government ai development'
     """
-    if previous is None or not question.strip() or not leans_on_context(question):
+    if previous is None or not question.strip():
         return None
-    have = {_stem(w) for w in content_words(question)}
+    language = language or _language(question)
+    if not leans_on_context(question, language):
+        return None
+    have = {_stem(w) for w in content_words(question, language)}
     added: list[str] = []
 
     def take(candidates: Sequence[str]) -> None:
@@ -187,7 +284,8 @@ def rewrite_query(question: str, previous: PreviousTurn | None) -> str | None:
                 have.add(key)
                 added.append(w)
 
-    take(content_words(previous.query or previous.question))
+    before = previous.query or previous.question
+    take(content_words(before, _language(before)))
     if previous.answer and not previous.abstained:
         take(names(previous.answer)[:MAX_ANSWER_NAMES])
     if not added:
