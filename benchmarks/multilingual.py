@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -48,7 +49,9 @@ def questions() -> list[str]:
     found = []
     for path in (ROOT / "eval" / "dev.jsonl", ROOT / "eval" / "fr" / "seed-fr.jsonl"):
         if path.exists():
-            found += [json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            found += [
+                json.loads(line)["question"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+            ]
     return found
 
 
@@ -77,6 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--write", action="store_true", help="also write benchmarks/RESULTS-multilingual.md")
     args = parser.parse_args()
 
     from parisqa.embed.e5 import E5Embedder
@@ -99,18 +103,28 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
-    print(f"{len(texts)} passages (seed article sentences and paragraphs), {len(asked)} questions, {args.runs} runs")
-    print("| model | passages/s | query p50 ms | query p95 ms |")
-    print("| --- | --- | --- | --- |")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    lines = [
+        f"{len(texts)} passages (seed article sentences and paragraphs), {len(asked)} questions, {args.runs} runs, "
+        f"{os.cpu_count()} cores, load average {load:.1f} at the end",
+        "",
+        "| model | passages/s | query p50 ms | query p95 ms |",
+        "| --- | --- | --- | --- |",
+    ]
     for name in ("minilm", "multilingual"):
         r = results[name]
-        print(f"| {name} | {r['passages_per_s']:.1f} | {r['query_p50_ms']:.2f} | {r['query_p95_ms']:.2f} |")
+        lines.append(f"| {name} | {r['passages_per_s']:.1f} | {r['query_p50_ms']:.2f} | {r['query_p95_ms']:.2f} |")
     ratios = results["ratios"]
-    print(
+    lines += [
+        "",
         f"multilingual / MiniLM: passage throughput x{ratios['passage_throughput_multilingual_over_minilm']:.2f}, "
         f"query p50 x{ratios['query_p50_multilingual_over_minilm']:.2f}, "
-        f"query p95 x{ratios['query_p95_multilingual_over_minilm']:.2f}"
-    )
+        f"query p95 x{ratios['query_p95_multilingual_over_minilm']:.2f}",
+    ]
+    print("\n".join(lines))
+    if args.write:
+        header = "# Multilingual model speed (benchmarks/multilingual.py)\n\n"
+        (HERE / "RESULTS-multilingual.md").write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Write eval/fr/seed-fr.jsonl: French questions about the English seed article (hand-written).
 
 Each answerable question carries ``evidence``, an exact substring of corpus/paris-ai-city.txt (the
@@ -68,14 +69,30 @@ ANSWERABLE = [
     ("Avec quel pays l'UE mène-t-elle des collaborations citées dans l'article ?", ["Georgia"], E_GEORGIA),
     ("Comment l'IA doit-elle améliorer la vie urbaine ?", ["urban planning and public services"], E_URBAN),
     ("Où les passionnés d'IA se sont-ils réunis le mois dernier ?", ["Palais des Congrès"], E_PALAIS),
-    ("À quoi est principalement consacré l'investissement de 1,5 milliard d'euros ?", ["research institutes and startups"], E_ALLOC),
+    (
+        "À quoi est principalement consacré l'investissement de 1,5 milliard d'euros ?",
+        ["research institutes and startups"],
+        E_ALLOC,
+    ),
     ("Depuis combien de temps la Silicon Valley domine-t-elle la tech ?", ["For decades"], E_KING),
-    ("En quoi l'approche parisienne de l'IA diffère-t-elle de celle de la Silicon Valley ?", ["commercial interests"], E_DIFFER),
+    (
+        "En quoi l'approche parisienne de l'IA diffère-t-elle de celle de la Silicon Valley ?",
+        ["commercial interests"],
+        E_DIFFER,
+    ),
     ("Pourquoi l'IA éthique est-elle importante ?", ["societal values"], E_ETHICAL),
     ("Quels obstacles la ville rencontre-t-elle ?", ["talent retention"], E_CHALLENGES),
-    ("Quel acteur contribue le plus à la scène IA parisienne selon les estimations ?", ["startup ecosystem"], E_ECOSYSTEM),
+    (
+        "Quel acteur contribue le plus à la scène IA parisienne selon les estimations ?",
+        ["startup ecosystem"],
+        E_ECOSYSTEM,
+    ),
     ("Dans quel domaine Paris veut-elle devenir leader mondial ?", ["ethical AI development and governance"], E_LEADER),
-    ("Quel rôle joue l'État français dans le développement de l'IA ?", ["investing heavily in AI research"], E_GOV_ROLE),
+    (
+        "Quel rôle joue l'État français dans le développement de l'IA ?",
+        ["investing heavily in AI research"],
+        E_GOV_ROLE,
+    ),
     ("Qu'est-ce qui fait de Paris un acteur important de l'IA ?", ["strategic government investments"], E_SIGNIFICANT),
     ("Comment les universités parisiennes influencent-elles l'IA ?", ["pioneering research"], E_ACADEMIC),
     ("Quelles start-up mènent l'innovation en IA à Paris ?", ["Mistral AI and Dataiku"], E_STARTUPS_FAQ),

@@ -189,7 +189,7 @@ def run(model: str, corpus: Path, sets: dict[str, list[dict]], lang: bool, work:
 
     out: dict[str, Any] = {}
     with use_model(model) as (build_embedder, query_embedder), use_languages(lang):
-        settings = Settings(corpus_dir=corpus, index_dir=work / f"{model}-{corpus.name}-{int(lang)}")
+        settings = Settings(corpus_dir=corpus, index_dir=work / f"{model}-{corpus.parent.name}-{corpus.name}-{int(lang)}")
         started = time.perf_counter()
         summary = build_index(settings, embedder=build_embedder)
         build_seconds = time.perf_counter() - started
@@ -210,8 +210,7 @@ def run(model: str, corpus: Path, sets: dict[str, list[dict]], lang: bool, work:
                 "misses": [
                     {"id": r.get("id"), "question": r["question"], "answer": a.answer[:160]}
                     for r, a in zip(rows, raw)
-                    if r.get("answerable", True)
-                    and not any(norm(x) in norm(a.answer) for x in r.get("answers", []))
+                    if r.get("answerable", True) and not any(norm(x) in norm(a.answer) for x in r.get("answers", []))
                 ],
             }
         out["_index"] = {
@@ -224,10 +223,18 @@ def run(model: str, corpus: Path, sets: dict[str, list[dict]], lang: bool, work:
 
 
 def table(results: dict[str, Any]) -> str:
-    keys = ("answer passage first", "key fact", "right document first", "median answer words",
-            "declined, answerable", "declined, unanswerable")
-    lines = ["| run | set | abstention | " + " | ".join(keys) + " | ask p50 ms |",
-             "| --- | --- | --- | " + " | ".join("---" for _ in keys) + " | --- |"]
+    keys = (
+        "answer passage first",
+        "key fact",
+        "right document first",
+        "median answer words",
+        "declined, answerable",
+        "declined, unanswerable",
+    )
+    lines = [
+        "| run | set | abstention | " + " | ".join(keys) + " | ask p50 ms |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in keys) + " | --- |",
+    ]
     for run_name, sets in results.items():
         for set_name, figures in sets.items():
             if set_name.startswith("_"):
@@ -237,7 +244,9 @@ def table(results: dict[str, Any]) -> str:
                 for key in keys:
                     value = figures[mode][key]
                     cells.append("-" if value is None else (f"{value:.2f}" if isinstance(value, float) else str(value)))
-                lines.append(f"| {run_name} | {set_name} | {mode} | " + " | ".join(cells) + f" | {figures['ask p50 ms']:.0f} |")
+                lines.append(
+                    f"| {run_name} | {set_name} | {mode} | " + " | ".join(cells) + f" | {figures['ask p50 ms']:.0f} |"
+                )
     return "\n".join(lines)
 
 
@@ -263,7 +272,7 @@ def main() -> None:
     results: dict[str, Any] = {}
     work = Path(tempfile.mkdtemp(prefix="parisqa-fr-"))
     try:
-        for lang in ((False, True) if args.both_lang else (args.lang,)):
+        for lang in (False, True) if args.both_lang else (args.lang,):
             for model in args.models.split(","):
                 run_name = model + ("+lang" if lang else "")
                 results[run_name] = {}
@@ -271,7 +280,7 @@ def main() -> None:
                     print(f"[{time.strftime('%H:%M:%S')}] {run_name} on {corpus.name}", file=sys.stderr, flush=True)
                     figures = run(model, corpus, sets, lang, work)
                     results[run_name].update({k: v for k, v in figures.items() if not k.startswith("_")})
-                    results[run_name][f"_index {corpus.name}"] = figures["_index"]
+                    results[run_name][f"_index {corpus.relative_to(ROOT)}"] = figures["_index"]
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -185,7 +185,9 @@ _NUMBER_WORDS_FR = (
     "dizaine dizaines centaine centaines millier milliers moitié"
 ).split()
 _A_NUMBER_FR = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*|\b(" + "|".join(_NUMBER_WORDS_FR) + r")\b", re.IGNORECASE)
-_MONTHS_FR = "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre"
+_MONTHS_FR = (
+    "janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre décembre decembre"
+)
 # Encyclopedia text about Paris dates things from Lutetia on: a year of three or four digits after a
 # preposition ("en 1163", "vers 508"), a century in Roman numerals ("au XIIe siècle") or a month.
 _A_DATE_FR = re.compile(
@@ -240,7 +242,11 @@ def _has_new_name_fr(text: str, question: str, single: bool, common: Any) -> boo
 def _type_match_fr(kind: str, text: str, question: str, common: Any) -> float:
     if kind == "number":
         if re.search(r"\b(pourcentage|proportion|part|taux)\b", question, re.IGNORECASE):
-            return 1.0 if _new_matches(re.compile(r"%|\bpour ?cent\b|\b(moitié|tiers|quart|majorité)\b", re.I), text, question) else 0.0
+            return (
+                1.0
+                if _new_matches(re.compile(r"%|\bpour ?cent\b|\b(moitié|tiers|quart|majorité)\b", re.I), text, question)
+                else 0.0
+            )
         numbers = [m for m in _new_matches(_A_NUMBER_FR, text, question) if not _YEAR.match(m)]
         return 1.0 if numbers else 0.0
     if kind == "date":

@@ -85,7 +85,9 @@ STOPWORDS_FR = frozenset(
     alors encore autre autres combien beaucoup peu très quelque quelques est-ce qu'est-ce c'est
     """.split()
 )
-ANAPHORS_FR = frozenset("il elle ils elles son sa ses leur leurs lui eux celui celle ceux celles celle-ci celui-ci".split())
+ANAPHORS_FR = frozenset(
+    "il elle ils elles son sa ses leur leurs lui eux celui celle ceux celles celle-ci celui-ci".split()
+)
 _VERB_AFTER_CLITIC_FR = re.compile(
     r"\b(?:en|y)\s+(?:a-t|ont|avait|avaient|aura|est|sont|était|étaient|existe|existent|compte|comptent|reste|"
     r"restent|fait|font|faut|parle|parlent|trouve|trouvent|travaille|travaillent|vit|vivent|habite|habitent|va|"
@@ -93,7 +95,9 @@ _VERB_AFTER_CLITIC_FR = re.compile(
     re.IGNORECASE,
 )
 # "il y a", "y a-t-il", "il faut", "faut-il": "il" names nothing.
-_IMPERSONAL_FR = re.compile(r"\bil\s+y\s+a\b|\by\s+a-t-il\b|\bil\s+faut\b|\bfaut-il\b|\bil\s+existe\b|\bexiste-t-il\b", re.I)
+_IMPERSONAL_FR = re.compile(
+    r"\bil\s+y\s+a\b|\by\s+a-t-il\b|\bil\s+faut\b|\bfaut-il\b|\bil\s+existe\b|\bexiste-t-il\b", re.I
+)
 _EXISTENTIAL_FR = re.compile(r"\by\s+(?:a|a-t|avait|aura|avait-il|aura-t)\b", re.IGNORECASE)
 CONTINUATIONS_FR = (
     "et",

@@ -64,9 +64,7 @@ _ABBREVIATIONS = frozenset(
 
 # French: a closing guillemet after the punctuation, usually behind a (non-breaking) space, belongs to
 # the sentence it closes: « C'est fini. » Puis ... Quotes open with « (possibly followed by a space).
-_SENTENCE_END_FR = re.compile(
-    r"[.!?\u2026]+(?:[\"'\u201d\u2019)\]\u00bb]|[ \u00a0\u202f]\u00bb)*"
-)
+_SENTENCE_END_FR = re.compile(r"[.!?\u2026]+(?:[\"'\u201d\u2019)\]\u00bb]|[ \u00a0\u202f]\u00bb)*")
 # French abbreviations (lowercased, without the final dot), on top of the English ones: "M. Dupont",
 # "p. ex. ...", "52 av. J.-C. ...", "2,1 millions d'hab. ...". One-letter ones ("M", "p") are initials.
 _ABBREVIATIONS_FR = _ABBREVIATIONS | frozenset(

@@ -40,7 +40,12 @@ def test_english_cues_unchanged() -> None:
 @pytest.mark.parametrize(
     ("kind", "text", "question", "expected"),
     [
-        ("date", "La construction commence en 1163 sous Maurice de Sully.", "Quand la construction a-t-elle commencé ?", 1.0),
+        (
+            "date",
+            "La construction commence en 1163 sous Maurice de Sully.",
+            "Quand la construction a-t-elle commencé ?",
+            1.0,
+        ),
         ("date", "La cathédrale est un chef-d'œuvre gothique.", "Quand la construction a-t-elle commencé ?", 0.0),
         ("date", "Elle est achevée au XIVe siècle.", "Quand a-t-elle été achevée ?", 1.0),
         ("number", "Paris compte 2,1 millions d'habitants.", "Combien d'habitants compte Paris ?", 1.0),

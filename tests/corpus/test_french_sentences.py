@@ -42,11 +42,15 @@ def test_english_splitting_is_unchanged_by_default() -> None:
     # parisqa did before languages, and still does for English text.
     assert split(FRENCH)[:2] == ["Il a dit\u00a0: « C'est fini.", "» Puis il est parti."]
     english = "Dr. Smith met Mr. Jones in the U.S. yesterday. They talked. \u00abQuoted.\u00bb Then left."
-    assert split(english) == split(english, "en") == [
-        "Dr. Smith met Mr. Jones in the U.S. yesterday.",
-        "They talked.",
-        "\u00abQuoted.\u00bb Then left.",
-    ]
+    assert (
+        split(english)
+        == split(english, "en")
+        == [
+            "Dr. Smith met Mr. Jones in the U.S. yesterday.",
+            "They talked.",
+            "\u00abQuoted.\u00bb Then left.",
+        ]
+    )
 
 
 def test_chunk_sentences_in_french() -> None:

@@ -7,7 +7,11 @@ from parisqa.lexical import STOPWORDS, Bm25Index, terms, terms_any
 
 def test_english_is_the_default_and_unchanged() -> None:
     text = "The universities of Paris attract researchers; École Polytechnique trains engineers."
-    assert terms(text) == terms(text, "en") == ["universiti", "pari", "attract", "research", "ecol", "polytechniqu", "train", "engin"]
+    assert (
+        terms(text)
+        == terms(text, "en")
+        == ["universiti", "pari", "attract", "research", "ecol", "polytechniqu", "train", "engin"]
+    )
     # A language without its own analyser is analysed as English.
     assert terms(text, "es") == terms(text)
     assert "the" in STOPWORDS

@@ -78,4 +78,7 @@ def test_model_info_for_the_manifest() -> None:
     assert entry["prefixes"] == {"query": "query: ", "passage": "passage: "}
     # A manifest entry with the same file stat spares hashing again; another stat re-hashes.
     assert model_info(entry) == info
-    assert model_info({**entry, "weights_stat": [1, 2, 3, 4], "weights_sha256": "0" * 64}).weights_sha256 == info.weights_sha256
+    assert (
+        model_info({**entry, "weights_stat": [1, 2, 3, 4], "weights_sha256": "0" * 64}).weights_sha256
+        == info.weights_sha256
+    )

