@@ -189,7 +189,9 @@ def run(model: str, corpus: Path, sets: dict[str, list[dict]], lang: bool, work:
 
     out: dict[str, Any] = {}
     with use_model(model) as (build_embedder, query_embedder), use_languages(lang):
-        settings = Settings(corpus_dir=corpus, index_dir=work / f"{model}-{corpus.parent.name}-{corpus.name}-{int(lang)}")
+        settings = Settings(
+            corpus_dir=corpus, index_dir=work / f"{model}-{corpus.parent.name}-{corpus.name}-{int(lang)}"
+        )
         started = time.perf_counter()
         summary = build_index(settings, embedder=build_embedder)
         build_seconds = time.perf_counter() - started
