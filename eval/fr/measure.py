@@ -5,8 +5,9 @@
     python eval/fr/measure.py --show-misses
 
 Sets: ``seed-fr`` (eval/fr/seed-fr.jsonl: French questions about the English seed article),
-``seed-en`` (eval/dev.jsonl: the English development set, same article) and ``fr-corpus``
-(eval/fr/questions.jsonl over the French texts of eval/fr/corpus/). Each (model, corpus) gets its own
+``seed-en`` (eval/dev.jsonl: the English development set, same article), ``fr-corpus``
+(eval/fr/questions.jsonl over the French texts of eval/fr/corpus/) and ``third-language``
+(eval/fr/third-language.jsonl: nine questions in six other languages about the seed article). Each (model, corpus) gets its own
 index in a temporary folder, built with ``parisqa.indexer.build_index(settings, embedder=...)`` and
 asked through ``parisqa.api.Engine(settings, embedder=...)``.
 
@@ -46,6 +47,9 @@ SETS = {
     "seed-fr": (ROOT / "corpus", HERE / "seed-fr.jsonl"),
     "seed-en": (ROOT / "corpus", ROOT / "eval" / "dev.jsonl"),
     "fr-corpus": (HERE / "corpus", HERE / "questions.jsonl"),
+    # Spanish, German, Italian, Arabic, Chinese, Russian questions about the seed article: a sensible
+    # answer or an abstention, never a crash.
+    "third-language": (ROOT / "corpus", HERE / "third-language.jsonl"),
 }
 MODELS = ("minilm", "multilingual")
 _MARKER = re.compile(r"\s*\[\d+\]")
