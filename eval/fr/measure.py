@@ -8,8 +8,9 @@ Sets: ``seed-fr`` (eval/fr/seed-fr.jsonl: French questions about the English see
 ``seed-en`` (eval/dev.jsonl: the English development set, same article), ``fr-corpus``
 (eval/fr/questions.jsonl over the French texts of eval/fr/corpus/) and ``third-language``
 (eval/fr/third-language.jsonl: nine questions in six other languages about the seed article).
-Each (model, corpus) gets its own index in a temporary folder, built with ``parisqa.indexer.build_index(settings, embedder=...)`` and
-asked through ``parisqa.api.Engine(settings, embedder=...)``.
+Each (model, corpus) gets its own index in a temporary folder, built with
+``parisqa.indexer.build_index(settings, embedder=...)`` and asked through
+``parisqa.api.Engine(settings, embedder=...)``.
 
 This is phase 1: the indexer and the engine do not know about models or languages yet, so this
 script stands in for the wiring (see :func:`use_model` and :func:`use_languages`) by replacing a few
