@@ -110,7 +110,7 @@ def use_languages(enabled: bool) -> Iterator[None]:
     if not enabled:
         yield
         return
-    from parisqa import answering, answertypes, api, indexer, retrieval
+    from parisqa import answering, answertypes, api, indexer, lexical
     from parisqa.corpus.language import analysed, detect_language
     from parisqa.lexical import Bm25Index, terms, terms_any
     from parisqa.sentences import chunk_sentences
@@ -118,8 +118,8 @@ def use_languages(enabled: bool) -> Iterator[None]:
     def lang(text: str) -> str:
         return analysed(detect_language(text))
 
-    def auto_terms(text: str) -> list[str]:
-        return terms(text, lang(text))
+    def auto_terms(text: str, language: str | None = None) -> list[str]:
+        return terms(text, language or lang(text))
 
     def query_terms(text: str) -> list[str]:
         language = lang(text)
@@ -139,7 +139,7 @@ def use_languages(enabled: bool) -> Iterator[None]:
     with contextlib.ExitStack() as stack:
         stack.enter_context(patched(api, "terms", query_terms))
         stack.enter_context(patched(answering, "terms", auto_terms))
-        stack.enter_context(patched(retrieval, "terms", auto_terms))
+        stack.enter_context(patched(lexical, "terms", auto_terms))  # retrieval imports it when first used
         stack.enter_context(patched(Bm25Index, "build", classmethod(bm25_build)))
         stack.enter_context(patched(indexer, "chunk_sentences", lambda c: chunk_sentences(c, lang(c.text))))
         stack.enter_context(patched(answering, "expected_type", lambda q: answertypes.expected_type(q, lang(q))))
