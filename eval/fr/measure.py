@@ -85,7 +85,7 @@ E5_FAQ_MATCH_COSINE = 0.90
 
 
 @contextlib.contextmanager
-def use_model(model: str, faq_cosine: float = E5_FAQ_MATCH_COSINE) -> Iterator[Any]:
+def use_model(model: str, faq_cosine: float = E5_FAQ_MATCH_COSINE, margin: float | None = None) -> Iterator[Any]:
     """The embedders to build and ask with; the manifest records the multilingual model's info.
 
     Yields ``(build_embedder, query_embedder)``.
@@ -100,7 +100,11 @@ def use_model(model: str, faq_cosine: float = E5_FAQ_MATCH_COSINE) -> Iterator[A
     from parisqa.embed import e5
 
     embedder = e5.E5Embedder()
-    with patched(indexer, "model_info", e5.model_info), patched(answering, "FAQ_MATCH_COSINE", faq_cosine):
+    with (
+        patched(indexer, "model_info", e5.model_info),
+        patched(answering, "FAQ_MATCH_COSINE", faq_cosine),
+        patched(answering, "EXTRA_SENTENCE_MARGIN", margin if margin is not None else answering.EXTRA_SENTENCE_MARGIN),
+    ):
         yield embedder, e5.QueryView(embedder)
 
 
@@ -196,14 +200,20 @@ def judge(rows: list[dict[str, Any]], answers: list[Any]) -> dict[str, Any]:
 
 
 def run(
-    model: str, corpus: Path, sets: dict[str, list[dict]], lang: bool, work: Path, faq_cosine: float
+    model: str,
+    corpus: Path,
+    sets: dict[str, list[dict]],
+    lang: bool,
+    work: Path,
+    faq_cosine: float,
+    margin: float | None = None,
 ) -> dict[str, Any]:
     from parisqa.api import Engine
     from parisqa.config import Settings
     from parisqa.indexer import build_index
 
     out: dict[str, Any] = {}
-    with use_model(model, faq_cosine) as (build_embedder, query_embedder), use_languages(lang):
+    with use_model(model, faq_cosine, margin) as (build_embedder, query_embedder), use_languages(lang):
         settings = Settings(
             corpus_dir=corpus, index_dir=work / f"{model}-{corpus.parent.name}-{corpus.name}-{int(lang)}"
         )
@@ -274,6 +284,9 @@ def main() -> None:
     parser.add_argument("--lang", action="store_true", help="language-aware analysis (phase-2 preview)")
     parser.add_argument("--both-lang", action="store_true", help="run with and without --lang")
     parser.add_argument("--out", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--margin", type=float, default=None, help="e5: a further sentence joins the answer within this score margin"
+    )
     parser.add_argument("--faq-cosine", type=float, default=E5_FAQ_MATCH_COSINE, help="FAQ match threshold for e5")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
@@ -292,11 +305,15 @@ def main() -> None:
     try:
         for lang in (False, True) if args.both_lang else (args.lang,):
             for model in args.models.split(","):
-                run_name = model + ("+lang" if lang else "")
+                run_name = (
+                    model
+                    + ("+lang" if lang else "")
+                    + (f"+margin{args.margin}" if args.margin is not None and model != "minilm" else "")
+                )
                 results[run_name] = {}
                 for corpus, sets in by_corpus.items():
                     print(f"[{time.strftime('%H:%M:%S')}] {run_name} on {corpus.name}", file=sys.stderr, flush=True)
-                    figures = run(model, corpus, sets, lang, work, args.faq_cosine)
+                    figures = run(model, corpus, sets, lang, work, args.faq_cosine, args.margin)
                     results[run_name].update({k: v for k, v in figures.items() if not k.startswith("_")})
                     results[run_name][f"_index {corpus.relative_to(ROOT)}"] = figures["_index"]
     finally:
