@@ -94,7 +94,9 @@ def use_model(model: str, faq_cosine: float = E5_FAQ_MATCH_COSINE, margin: float
     from parisqa.embedding import Embedder
 
     if model == "minilm":
-        embedder = Embedder()
+        # The ONNX export benchmarks/multilingual.py leaves behind, when there is one: no torch import.
+        cache = ROOT / "benchmarks" / "work" / "model-cache"
+        embedder = Embedder(cache_dir=cache) if cache.is_dir() else Embedder()
         yield embedder, embedder
         return
     from parisqa.embed import e5
