@@ -147,8 +147,8 @@ def make_corpus(folder: Path, min_chunks: int, *, chunk_tokens: int = 128) -> di
         Its description: chunk count, file count, characters, and files per source kind.
     """
     from parisqa.config import Settings
-    from parisqa.indexer import chunk_text
-    from parisqa.ingest import Document
+    from parisqa.corpus.reader import Document
+    from parisqa.index.build import chunk_text
 
     stamp = folder / ".corpus.json"
     if stamp.exists():

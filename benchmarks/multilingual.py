@@ -32,7 +32,7 @@ import numpy as np  # noqa: E402
 
 def passages() -> list[str]:
     """Sentences and paragraphs of the seed article, as the index embeds them (no duplicates)."""
-    from parisqa.text import sentence_spans
+    from parisqa.corpus.text import sentence_spans
 
     text = (ROOT / "corpus" / "paris-ai-city.txt").read_text(encoding="utf-8")
     out: list[str] = []
@@ -84,7 +84,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from parisqa.embed.e5 import E5Embedder
-    from parisqa.embedding import Embedder
+    from parisqa.embed.encoder import Embedder
 
     texts, asked = passages(), questions()
     minilm = Embedder(backend="onnx", cache_dir=HERE / "work" / "model-cache")

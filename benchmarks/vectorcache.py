@@ -81,7 +81,7 @@ class VectorCache:
 
 
 class CachingEmbedder:
-    """Stands in for :class:`parisqa.embedding.Embedder`; embeds only texts the cache lacks.
+    """Stands in for :class:`parisqa.embed.encoder.Embedder`; embeds only texts the cache lacks.
 
     Args:
         inner: the real embedder, called for texts not in the cache (in slices, saved as it goes).

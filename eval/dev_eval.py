@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from parisqa.answering import (  # noqa: E402
+from parisqa.answer.compose import (  # noqa: E402
     FEATURES,
     READ_DEPTH,
     SENTENCE_FEATURES,
@@ -35,10 +35,10 @@ from parisqa.answering import (  # noqa: E402
     compose,
     support_probability,
 )
+from parisqa.answer.search import search  # noqa: E402
 from parisqa.api import Engine  # noqa: E402
 from parisqa.config import Settings  # noqa: E402
-from parisqa.lexical import terms  # noqa: E402
-from parisqa.retrieval import search  # noqa: E402
+from parisqa.corpus.terms import terms  # noqa: E402
 
 
 def never_abstain(model: dict) -> dict:
@@ -263,14 +263,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", default=str(ROOT / "eval" / "dev.jsonl"))
     parser.add_argument("--corpus", default=str(ROOT / "corpus"))
-    parser.add_argument("--fit", action="store_true", help="refit src/parisqa/answer_model.json")
+    parser.add_argument("--fit", action="store_true", help="refit src/parisqa/answer/answer_model.json")
     parser.add_argument("--show-misses", action="store_true")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
 
     rows = load_set(Path(args.set))
     corpus = Path(args.corpus)
-    model_path = ROOT / "src" / "parisqa" / "answer_model.json"
+    model_path = ROOT / "src" / "parisqa" / "answer" / "answer_model.json"
     tmp = Path(tempfile.mkdtemp(prefix="parisqa-dev-"))
     try:
         engine = Engine(Settings(corpus_dir=corpus, index_dir=tmp / "index"))

@@ -9,6 +9,49 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "corpus" / "paris-ai-city.txt"
+# The seed article's FAQ pairs, as the structure parser must find them.
+SEED_FAQ = [
+    (
+        "What makes Paris a significant player in AI?",
+        "Paris has become a significant player in AI due to strategic government investments, a thriving "
+        "startup ecosystem, and strong academic institutions driving innovation.",
+    ),
+    (
+        "How does Paris' approach to AI differ from Silicon Valley?",
+        "Paris focuses heavily on ethical AI and collaboration between academia, industry, and government, "
+        "whereas Silicon Valley is often driven by commercial interests.",
+    ),
+    (
+        "What challenges does Paris face in becoming an AI leader?",
+        "Paris faces challenges such as talent retention and ensuring AI technologies align with ethical "
+        "standards. However, strategic solutions are being implemented to address these issues.",
+    ),
+    (
+        "How are startups contributing to Paris' AI ecosystem?",
+        "Startups like Mistral AI and Dataiku are leading innovation by developing cutting-edge AI "
+        "technologies and fostering a collaborative environment for AI research and development.",
+    ),
+    (
+        "What is the role of the French government in AI development?",
+        "The French government plays a crucial role by investing heavily in AI research, providing tax "
+        "incentives, and establishing AI research centers to boost the country's AI capabilities.",
+    ),
+    (
+        "How is Paris' academic landscape influencing AI?",
+        "Paris' prestigious academic institutions are not only educating future AI professionals but also "
+        "conducting pioneering research that pushes the boundaries of AI capabilities.",
+    ),
+    (
+        "What future trends can we expect from Paris' AI scene?",
+        "Expect Paris to lead in ethical AI development, increase global collaborations, and implement "
+        "AI-driven solutions to improve urban living.",
+    ),
+    (
+        "Why is ethical AI important?",
+        "Ethical AI ensures that AI technologies align with societal values and do not harm individuals or "
+        "communities, promoting trust and sustainability in AI development.",
+    ),
+]
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +66,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def embedder():
     """The real all-MiniLM-L6-v2, loaded once for the whole test session."""
-    from parisqa.embedding import default_embedder
+    from parisqa.embed.encoder import default_embedder
 
     model = default_embedder()
     model.warm_up()
@@ -55,7 +98,7 @@ def settings(corpus: Path, tmp_path: Path):
 def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     """An index of the seed corpus, built once; tests must not modify it."""
     from parisqa.config import Settings
-    from parisqa.indexer import build_index
+    from parisqa.index.build import build_index
 
     base = tmp_path_factory.mktemp("seed")
     (base / "corpus").mkdir()
@@ -110,7 +153,7 @@ def serve_web(embedder):
 @pytest.fixture(scope="session")
 def onnx_cache(tmp_path_factory, embedder) -> Path:
     """A model-cache folder holding a checked ONNX export of the model, made once per session."""
-    from parisqa.embedding import Embedder
+    from parisqa.embed.encoder import Embedder
 
     cache = tmp_path_factory.mktemp("model-cache")
     exporter = Embedder(cache_dir=cache)

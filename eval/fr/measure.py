@@ -91,7 +91,7 @@ def use_model(model: str, faq_cosine: float = E5_FAQ_MATCH_COSINE, margin: float
     Yields ``(build_embedder, query_embedder)``.
     """
     from parisqa import answering, indexer
-    from parisqa.embedding import Embedder
+    from parisqa.embed.encoder import Embedder
 
     if model == "minilm":
         # The ONNX export benchmarks/multilingual.py leaves behind, when there is one: no torch import.
@@ -119,7 +119,7 @@ def use_languages(enabled: bool) -> Iterator[None]:
     from parisqa import answering, answertypes, api, indexer, lexical
     from parisqa.corpus.language import analysed, detect_language
     from parisqa.lexical import Bm25Index, terms, terms_any
-    from parisqa.sentences import chunk_sentences
+    from parisqa.corpus.sentences import chunk_sentences
 
     def lang(text: str) -> str:
         return analysed(detect_language(text))

@@ -1,6 +1,9 @@
 """parisqa: offline question answering over a folder of texts, with exact citations.
 
-The package imports nothing heavy; the model, torch, FAISS and Gradio load on first use.
+The public API is here: :func:`ask`, :func:`build_index`, :func:`open_engine` and the records. The
+subpackages are the pipeline's stages, imported one way only: ``corpus`` → ``embed`` → ``index`` →
+``answer`` → ``api`` → ``evaluation`` → ``web``/``cli`` (see the README's "Code layout"). The package
+imports nothing heavy; the model, torch, FAISS and Gradio load on first use.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import ask, build_index, open_engine

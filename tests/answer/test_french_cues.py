@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from parisqa.answertypes import expected_type, question_entities, type_match
-from parisqa.followup import PreviousTurn, leans_on_context, rewrite_query
+from parisqa.answer.answertypes import expected_type, question_entities, type_match
+from parisqa.answer.followup import PreviousTurn, leans_on_context, rewrite_query
 
 
 @pytest.mark.parametrize(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from parisqa.records import Chunk
-from parisqa.sentences import chunk_sentences
-from parisqa.text import sentence_spans
+from parisqa.corpus.sentences import chunk_sentences
+from parisqa.corpus.text import sentence_spans
 
 FRENCH = (
     "Il a dit\u00a0: « C'est fini. » Puis il est parti. Vraiment\u202f? Oui\u00a0! "

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from parisqa.lexical import STOPWORDS, Bm25Index, terms, terms_any
+from parisqa.corpus.terms import STOPWORDS, terms, terms_any
+from parisqa.index.lexical import Bm25Index
 
 
 def test_english_is_the_default_and_unchanged() -> None:

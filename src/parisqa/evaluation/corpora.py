@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..ingest import Unreadable, read_document, scan_corpus
-from ..structure import parse
+from ..corpus.reader import Unreadable, read_document, scan_corpus
+from ..corpus.structure import parse
 
 
 def without_faq(text: str, *, markdown: bool = False, fallback_title: str = "") -> tuple[str, int]:

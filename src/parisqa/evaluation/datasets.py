@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..corpus.reader import Unreadable, read_document, scan_corpus
+from ..corpus.structure import FaqPair, parse
 from ..errors import DatasetError
-from ..ingest import Unreadable, read_document, scan_corpus
-from ..structure import FaqPair, parse
 from .metrics import normalize_answer
 
 QUESTION_KEYS = ("id", "question", "answers", "evidence", "faq", "doc", "answerable")

@@ -19,12 +19,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..api import Engine, clean_question
 from ..config import Settings
-from ..embedding import Embedder, default_embedder, model_cache_dir
+from ..embed.encoder import Embedder, default_embedder
 from ..errors import ConfigError, QuestionError
-from ..indexer import build_index
+from ..index.build import build_index
+from ..index.layout import model_cache_dir
+from ..index.store import known_model
 from ..records import Answer, Chunk
 from . import metrics as m
 from .corpora import write_documents, write_heldout_corpus
@@ -331,7 +333,7 @@ def evaluate(
     # Temporary indexes are built before any engine offers the served index's ONNX export: use it when
     # it exists (read only), so latency is measured on the backend users get.
     if model_cache_dir(settings.index_dir).is_dir():
-        embedder.offer_cache_dir(model_cache_dir(settings.index_dir))
+        embedder.offer_cache_dir(model_cache_dir(settings.index_dir), lambda: known_model(settings.index_dir))
     warnings = list(test_set.warnings)
 
     def warn(message: str) -> None:

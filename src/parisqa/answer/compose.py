@@ -1,0 +1,308 @@
+"""Compose a short extractive answer with citations, or abstain.
+
+No language model: the best passages are cut into sentences (precomputed, with their embeddings, at
+index time), each sentence is scored against the question, and the one to three sentences that
+answer it are quoted verbatim with inline markers. When the question matches the question of an FAQ
+pair, that pair's answer is quoted. A small logistic model over measured features (similarity of the
+best passage and sentence, FAQ match, topical overlap, whether the question's names occur in the
+passage, whether the kind of fact asked for is missing) gives a calibrated confidence; below its
+threshold parisqa abstains and lists the closest passages as related reading instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from ..corpus.terms import terms
+from ..index.store import LoadedIndex
+from ..records import Citation, Span
+from .answertypes import entity_coverage, expected_type, question_entities, type_match
+from .search import Hit
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+# How many retrieved passages are read for answer sentences.
+READ_DEPTH = 6
+# A further sentence joins the answer when it scores within this margin of the best one.
+EXTRA_SENTENCE_MARGIN = 0.10
+MAX_SENTENCES = 3
+# Sentences this similar (cosine) to one already chosen add nothing.
+DUPLICATE_COSINE = 0.92
+# A user question this close to an FAQ question is answered with that FAQ's answer.
+FAQ_MATCH_COSINE = 0.80
+
+ABSTAIN_TEXT = "The corpus does not answer this question."
+NO_TERMS_TEXT = "The question has no words to search for; ask about something specific."
+
+
+@dataclass(frozen=True)
+class Composed:
+    """What the answering step returns to the engine."""
+
+    answer: str
+    abstained: bool
+    confidence: float
+    citations: list[Citation]
+    related: list[Citation] = field(default_factory=list)
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Sentence:
+    row: int  # row in the sentence table
+    hit_rank: int
+    start: int
+    end: int
+    text: str
+    cosine: float
+    score: float
+
+
+# --- the fitted model ----------------------------------------------------------------------------
+
+# Features of a candidate sentence; its score is their weighted sum (weights in answer_model.json).
+SENTENCE_FEATURES = ("cosine", "chunk_cosine", "coverage", "chunk_bm25", "type", "faq", "prior", "entities")
+# Which sentence features each retrieval mode may use: the baselines see only their own signal.
+MODE_FEATURES = {
+    "hybrid": set(SENTENCE_FEATURES),
+    "dense": {"cosine", "chunk_cosine", "type", "faq", "prior"},
+    "bm25": {"coverage", "chunk_bm25", "type", "prior", "entities"},
+}
+# Features of a composed answer for the abstention model.
+FEATURES = ("dense", "sentence", "faq", "topical", "entities", "type_missing")
+
+
+@lru_cache(maxsize=1)
+def answer_model() -> dict[str, Any]:
+    """The sentence-ranking weights and the abstention model, fitted on the development set.
+
+    Written by ``eval/dev_eval.py --fit``; see that script for how.
+    """
+    text = resources.files(__package__).joinpath("answer_model.json").read_text(encoding="utf-8")
+    model = json.loads(text)
+    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or tuple(model["abstention"]["features"]) != FEATURES:
+        raise ValueError("answer_model.json does not match the features this version computes; refit it")
+    return model
+
+
+def support_probability(features: dict[str, float], abstention: dict[str, Any] | None = None) -> float:
+    """Calibrated probability that the corpus supports the composed answer."""
+    m = abstention or answer_model()["abstention"]
+    z = m["bias"] + sum(w * features[name] for name, w in zip(m["features"], m["weights"]))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+# --- composing -------------------------------------------------------------------------------------
+
+
+def _idf_weights(query_terms: Sequence[str], data: LoadedIndex) -> dict[str, float]:
+    return {t: data.bm25.idf(t) for t in set(query_terms)}
+
+
+def _coverage(weights: dict[str, float], found: frozenset[str] | set[str]) -> float:
+    """IDF-weighted share of the query's terms (``weights``: term -> IDF) that occur in ``found``."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in weights.items() if t in found) / total
+
+
+def _citation(n: int, hit: Hit, highlights: Sequence[tuple[int, int]] = ()) -> Citation:
+    c = hit.chunk
+    return Citation(
+        n=n,
+        source=c.source,
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        heading=c.heading,
+        score=hit.score,
+        scores=dict(hit.scores),
+        highlights=tuple(Span(s, e) for s, e in sorted(highlights)),
+    )
+
+
+@dataclass
+class Candidates:
+    """The sentences of the retrieved passages, with their features (one row each)."""
+
+    sentences: list[_Sentence]
+    features: np.ndarray  # (len(sentences), len(SENTENCE_FEATURES))
+    faq_best: tuple[float, int] | None  # (cosine to the closest FAQ question, hit rank)
+
+
+def candidates(
+    question: str, query_vector: np.ndarray, query_terms: list[str], hits: Sequence[Hit], data: LoadedIndex
+) -> Candidates:
+    """Score-ready features for every sentence of the first :data:`READ_DEPTH` hits."""
+    import numpy as np
+
+    q = np.asarray(query_vector, dtype=np.float32)
+    table = data.sentences
+    kind = expected_type(question)
+    common = _common_words(data)
+    entities = question_entities(question)
+    weights = _idf_weights(query_terms, data)
+    read = list(hits[:READ_DEPTH])
+    top_bm25 = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
+    sentences: list[_Sentence] = []
+    rows: list[list[float]] = []
+    faq_best: tuple[float, int] | None = None
+    for rank, hit in enumerate(read):
+        span = table.rows_for(hit.row)
+        if not len(span):
+            continue
+        cosines = table.vectors[span.start : span.stop].astype(np.float32) @ q
+        faq_cosine = 0.0
+        for offset, row in enumerate(span):
+            if table.question[row]:
+                faq_cosine = max(faq_cosine, float(cosines[offset]))
+        if faq_cosine and (faq_best is None or faq_cosine > faq_best[0]):
+            faq_best = (faq_cosine, rank)
+        chunk = hit.chunk
+        bm25 = hit.scores.get("bm25", 0.0) / top_bm25 if top_bm25 > 0 else 0.0
+        heading_terms = set(terms(" ".join(chunk.heading_path)))
+        for offset, row in enumerate(span):
+            if table.question[row]:
+                continue
+            start, end = int(table.start[row]), int(table.end[row])
+            text = chunk.text[start - chunk.start : end - chunk.start]
+            sentence_terms = set(terms(text))
+            coverage = _coverage(weights, sentence_terms)
+            type_score = type_match(kind, text, question, common) - 0.5 if kind else 0.0
+            sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), 0.0))
+            rows.append(
+                [
+                    float(cosines[offset]),
+                    hit.scores.get("dense", 0.0),
+                    coverage,
+                    bm25,
+                    type_score,
+                    faq_cosine,
+                    1.0 / (1 + rank),
+                    entity_coverage(entities, sentence_terms | heading_terms),
+                ]
+            )
+    features = np.array(rows, dtype=np.float32).reshape(len(rows), len(SENTENCE_FEATURES))
+    return Candidates(sentences, features, faq_best)
+
+
+def _common_words(data: LoadedIndex) -> Any:
+    """Words so frequent in this corpus (in over a quarter of the chunks) that they are its topic."""
+    n = max(1, data.bm25.num_docs)
+    df = data.bm25.doc_freq
+
+    def common(word: str) -> bool:
+        stemmed = terms(word)
+        return bool(stemmed) and df.get(stemmed[0], 0) > 0.25 * n
+
+    return common
+
+
+def compose(
+    question: str,
+    query_vector: np.ndarray,
+    query_terms: list[str],
+    hits: Sequence[Hit],
+    data: LoadedIndex,
+    *,
+    k: int,
+    mode: str = "hybrid",
+    model: dict[str, Any] | None = None,
+) -> Composed:
+    """Answer ``question`` from ``hits`` (best first), or abstain.
+
+    Args:
+        question: the question as searched (used for its expected answer type).
+        query_vector: its unit embedding.
+        query_terms: its content terms.
+        hits: retrieved passages, best first.
+        data: the loaded index (sentence table, BM25 statistics).
+        k: how many citations to return at most.
+        mode: the retrieval mode; the dense and BM25 baselines rank sentences with their own signal only.
+        model: ranking weights and abstention model (default: the fitted ones shipped with parisqa).
+    """
+    import numpy as np
+
+    model = model or answer_model()
+    if not query_terms:
+        related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
+        return Composed(NO_TERMS_TEXT, True, 0.0, [], related)
+    if not hits:
+        return Composed(ABSTAIN_TEXT, True, 0.0, [], [])
+    cands = candidates(question, query_vector, query_terms, hits, data)
+    if not cands.sentences:
+        return Composed(ABSTAIN_TEXT, True, 0.0, [], [_citation(i + 1, h) for i, h in enumerate(hits[:k])])
+    active = MODE_FEATURES[mode]
+    weights = np.array(
+        [w if f in active else 0.0 for f, w in zip(SENTENCE_FEATURES, model["ranker"]["weights"])], dtype=np.float32
+    )
+    scores = cands.features @ weights
+    for sentence, score in zip(cands.sentences, scores):
+        sentence.score = float(score)
+    faq_best = cands.faq_best if "faq" in active else None
+    chosen = _choose(cands.sentences, faq_best, data)
+
+    kind = expected_type(question)
+    best_hit = hits[chosen[0].hit_rank]
+    read = hits[:READ_DEPTH]
+    answer_terms = set().union(*(set(terms(s.text)) for s in chosen))
+    dense_top = max(read, key=lambda h: h.scores.get("dense", 0.0))
+    features = {
+        "dense": dense_top.scores.get("dense", 0.0),
+        "sentence": chosen[0].cosine,
+        "faq": cands.faq_best[0] if cands.faq_best else 0.0,
+        # On topic at all: the answer is close in meaning or shares the question's words.
+        "topical": max(chosen[0].cosine, _coverage(_idf_weights(query_terms, data), answer_terms)),
+        "entities": entity_coverage(question_entities(question), data.chunk_terms(best_hit.row)),
+        "type_missing": 1.0 if type_match(kind, chosen[0].text, question, _common_words(data)) == 0.0 else 0.0,
+    }
+    confidence = support_probability(features, model["abstention"])
+
+    # Citations: passages used by the answer first (in order of use), then the other hits.
+    order: list[int] = []
+    for s in chosen:
+        if s.hit_rank not in order:
+            order.append(s.hit_rank)
+    # Every passage the answer quotes is cited, even beyond k; the others fill up to k.
+    order += [r for r in range(len(hits)) if r not in order][: max(0, k - len(order))]
+    if confidence < model["abstention"]["threshold"]:
+        # The closest passages, in retrieval order, as related reading (not as an answer).
+        related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
+        return Composed(ABSTAIN_TEXT, True, confidence, [], related, features)
+    number = {r: i + 1 for i, r in enumerate(order)}
+    highlights: dict[int, list[tuple[int, int]]] = {}
+    for s in chosen:
+        highlights.setdefault(s.hit_rank, []).append((s.start, s.end))
+    citations = [_citation(number[r], hits[r], highlights.get(r, ())) for r in order]
+    parts = [f"{s.text} [{number[s.hit_rank]}]" for s in chosen]
+    return Composed(" ".join(parts), False, confidence, citations, [], features)
+
+
+def _choose(candidates: list[_Sentence], faq_best: tuple[float, int] | None, data: LoadedIndex) -> list[_Sentence]:
+    """The sentences that make the answer: an FAQ answer, or the best one to three sentences."""
+    import numpy as np
+
+    if faq_best is not None and faq_best[0] >= FAQ_MATCH_COSINE:
+        answer = [s for s in candidates if s.hit_rank == faq_best[1]]
+        if answer:
+            return sorted(answer, key=lambda s: s.start)
+    ranked = sorted(candidates, key=lambda s: -s.score)
+    best = ranked[0]
+    chosen = [best]
+    vectors = data.sentences.vectors
+    for s in ranked[1:]:
+        if len(chosen) >= MAX_SENTENCES or s.score < best.score - EXTRA_SENTENCE_MARGIN:
+            break
+        v = vectors[s.row].astype(np.float32)
+        if any(float(v @ vectors[c.row].astype(np.float32)) >= DUPLICATE_COSINE or s.text == c.text for c in chosen):
+            continue
+        chosen.append(s)
+    return chosen

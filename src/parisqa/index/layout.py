@@ -1,0 +1,61 @@
+"""The index folder's layout: every file name and format version of the index, in one place.
+
+Layout of the index folder::
+
+    manifest.json          the commit point: settings, model, per-file hashes, data-file hashes
+    gen-<time>-<rand>/     one generation of data, named by the manifest
+        chunks.jsonl       one chunk record per line, in vector order
+        faiss.index        the FAISS index over the chunk embeddings
+        bm25.npz           the BM25 matrix (see :mod:`parisqa.index.lexical`)
+        bm25_vocab.json    the BM25 vocabulary
+        sentences.npz      the chunks' sentences and their embeddings (see :mod:`parisqa.corpus.sentences`)
+    .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
+    .manifest.json.*.tmp   a manifest being written (likewise)
+    .lock                  held by the one process allowed to write
+    .model-cache/          the ONNX export of the model that serves this index
+
+Only this module names them (as bm25s's ``BM25.save``/``load`` and txtai's index configuration do),
+so a reader, a writer and a cleaner of the folder cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# Bumped when the manifest or a data file changes format.
+SCHEMA_VERSION = 1
+# Bumped whenever chunking changes in a way that changes chunks for the same settings, or the
+# splitting of chunks into answer units (sentences) changes: unchanged files keep both from the old
+# index. 3: CRLF and CR-only files split into sentences like LF files.
+CHUNKER_VERSION = 3
+
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+VECTORS = "faiss.index"
+# Extra data files of each index generation (see parisqa.index.store.write_index).
+BM25_MATRIX = "bm25.npz"
+BM25_VOCAB = "bm25_vocab.json"
+SENTENCES = "sentences.npz"
+
+LOCK = ".lock"
+GEN_PREFIX = "gen-"
+BUILD_PREFIX = ".build-"
+MANIFEST_TMP_GLOB = f".{MANIFEST}.*.tmp"
+# What a generation folder may be called: letters, digits, '-' and '_' after "gen-", so a manifest
+# cannot name a path outside the index folder ("../x", "/etc", "gen-/../..").
+GEN_NAME = re.compile(r"gen-[A-Za-z0-9_-]{1,64}")
+EXTRA_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
+
+# Beside the index: the exported ONNX model lives with the index it serves (see parisqa.embed.onnx).
+MODEL_CACHE = ".model-cache"
+
+
+def manifest_tmp_name(token: str) -> str:
+    """The name a new manifest is written under before its rename to :data:`MANIFEST`."""
+    return f".{MANIFEST}.{token}.tmp"
+
+
+def model_cache_dir(index_dir: Path) -> Path:
+    """Where the exported ONNX model for an index folder is cached."""
+    return Path(index_dir) / MODEL_CACHE

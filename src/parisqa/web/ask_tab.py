@@ -1,0 +1,128 @@
+"""The web page's "Ask" tab: the conversation, cited passages, the cited document, FAQ questions.
+
+Query rewriting for follow-ups lives in :mod:`parisqa.answer.followup`, HTML in :mod:`parisqa.web.render`;
+the tab's scripts are files in ``static/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ..errors import ParisqaError
+from .context import WebContext, web_message
+from .render import static_text
+
+log = logging.getLogger(__name__)
+
+
+def read_source(ctx: WebContext, source: str) -> str:
+    """The text of a corpus document, refused (as a ParisqaError) outside the corpus or unreadable."""
+    from ..corpus.folder import source_path
+    from ..corpus.reader import Unreadable, read_source_text
+
+    source_path(ctx.settings.corpus_dir, source)  # a document of the corpus, or a CorpusError
+    try:
+        return read_source_text(ctx.settings.corpus_dir, source)
+    except Unreadable as exc:
+        raise ParisqaError(str(exc)) from None
+
+
+def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
+    """The "Ask" tab; returns the components other tabs update (FAQ examples, status)."""
+    import gradio as gr
+
+    from ..answer.followup import previous_turn, rewrite_query
+    from .render import document_html, document_placeholder, related_passages, transcript_html
+
+    engine = ctx.engine
+    with gr.Tab("Ask", id="ask"):
+        turns = gr.State([])
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=5, min_width=360):
+                chat = gr.HTML(transcript_html([]), elem_id="pq-transcript", js_on_load=static_text("chat.js"))
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(
+                        placeholder="Ask a question about the corpus…",
+                        show_label=False,
+                        lines=1,
+                        max_lines=6,
+                        scale=6,
+                        elem_id="pq-question",
+                        autofocus=True,
+                    )
+                    send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pq-ask")
+                    clear = gr.Button("New chat", variant="secondary", scale=0, min_width=130, elem_id="pq-clear")
+                # Filled when the page loads (see build_app): finding them reads the indexed documents.
+                examples = gr.HTML("", elem_id="pq-faq", js_on_load=static_text("faq.js"))
+            with gr.Column(scale=4, min_width=320):
+                document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=static_text("document.js"))
+
+    def chat_turn(question: str, history: list[dict[str, Any]]):
+        question = (question or "").strip()
+        history = list(history or [])
+        if not question:
+            yield transcript_html(history), "", history
+            return
+        query = rewrite_query(question, previous_turn(history))
+        waiting = "Searching the corpus…" if ctx.warmup.done.is_set() else "Waiting for the model to load…"
+        yield transcript_html([*history, {"question": question, "pending": waiting}]), "", history
+        ctx.warmup.done.wait()
+        try:
+            if ctx.warmup.fatal:
+                raise ParisqaError(ctx.warmup.error or "the model could not be loaded")
+            entry: dict[str, Any] = {"question": question, "answer": engine.ask(question, query=query).to_dict()}
+        except ParisqaError as exc:
+            entry = {"question": question, "error": web_message(exc)}
+        except Exception as exc:  # noqa: BLE001 - an error turn, not a spinner that never stops
+            log.exception("answering %r failed", question)
+            entry = {"question": question, "error": f"answering failed: {exc}"}
+        history = [*history, entry]
+        yield transcript_html(history), "", history
+
+    def open_citation(history: list[dict[str, Any]], evt: gr.EventData) -> str:
+        data = getattr(evt, "_data", None) or {}
+        try:
+            answer = history[int(data.get("turn"))]["answer"]
+            pool = related_passages(answer) if data.get("related") else answer["citations"]
+            citation = next(c for c in pool if int(c["n"]) == int(data.get("n")))
+        except (IndexError, KeyError, TypeError, ValueError, StopIteration):
+            return document_placeholder("That passage is no longer in this conversation.")
+        source, start, end = str(citation["source"]), int(citation["start"]), int(citation["end"])
+        try:
+            text = read_source(ctx, source)
+        except ParisqaError as exc:
+            return document_placeholder(f"Cannot open {source}: {exc}")
+        note = ""
+        if text[start:end] != citation["text"]:
+            note = f"{source} changed since it was indexed, so the marked span may be off; rebuild the index."
+        label = f"passage {citation['n']} · "
+        return document_html(source, text, start, end, citation.get("highlights"), label=label, note=note)
+
+    # Gradio finds the event-data parameter by its type; with postponed annotations it cannot resolve
+    # the local ``gr`` name, so the annotation is given as the class itself.
+    open_citation.__annotations__["evt"] = gr.EventData
+
+    def new_chat() -> tuple[str, list, str, str]:
+        return transcript_html([]), [], document_placeholder(), ""
+
+    # The transcript shows its own "searching" turn, so Gradio's progress overlay is not needed.
+    answer_events = {
+        "concurrency_limit": 4,
+        "concurrency_id": "answers",
+        "api_visibility": "private",
+        "show_progress": "hidden",
+    }
+    box.submit(chat_turn, [box, turns], [chat, box, turns], **answer_events)
+    send.click(chat_turn, [box, turns], [chat, box, turns], **answer_events)
+
+    def pick(evt: gr.EventData) -> str:
+        return str((getattr(evt, "_data", None) or {}).get("question", ""))
+
+    pick.__annotations__["evt"] = gr.EventData
+    examples.pick(pick, None, box, api_visibility="private", show_progress="hidden").then(
+        chat_turn, [box, turns], [chat, box, turns], **answer_events
+    )
+    chat.cite(open_citation, [turns], document, api_visibility="private")
+    clear.click(new_chat, None, [chat, turns, document, box], api_visibility="private")
+    return {"examples": examples}

@@ -1,0 +1,444 @@
+"""HTML for the web chat: the conversation, cited passages, a source document, the document list, evaluation reports.
+
+Plain functions from data to HTML strings, so they are tested without a browser. Every piece of text
+that comes from outside (corpus text, file names, headings, questions, messages) goes through
+:func:`esc`; nothing from the corpus or the user is ever put into the page as markup. Attribute values
+are numbers or fixed words, except file names, which are escaped with quotes.
+
+The answer dictionaries are ``ask --json`` objects (:meth:`parisqa.records.Answer.to_dict`); fields
+that a newer answering module adds (``scores``, ``highlights``, ``related``) are rendered when present.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from ..corpus.folder import DocumentRow, human_size
+
+if TYPE_CHECKING:
+    from ..evaluation import Report, Section
+
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+# A document larger than this is shown around the cited span only, so the page stays light.
+DOC_WINDOW_CHARS = 60_000
+
+
+@cache
+def static_text(name: str) -> str:
+    """A file of the page's ``static/`` folder (stylesheet, scripts), read once from the package."""
+    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+
+
+def esc(value: object) -> str:
+    """Text as HTML text: ``<``, ``>``, ``&`` and quotes escaped."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _spans(spans: Iterable[Mapping[str, Any]] | None, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Highlight spans clipped to ``[lo, hi)``, sorted and merged; malformed ones dropped."""
+    clipped = []
+    for span in spans or ():
+        try:
+            start, end = int(span["start"]), int(span["end"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        start, end = max(start, lo), min(end, hi)
+        if start < end:
+            clipped.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(clipped):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def highlighted(text: str, base: int, spans: Iterable[Mapping[str, Any]] | None, cls: str = "pq-hl") -> str:
+    """``text`` (which starts at offset ``base`` of its source) as HTML, the spans in ``<mark>``.
+
+    Spans are absolute offsets, as in ``citation["highlights"]``; parts outside ``text`` are ignored.
+    """
+    out, pos = [], base
+    for start, end in _spans(spans, base, base + len(text)):
+        out.append(esc(text[pos - base : start - base]))
+        out.append(f'<mark class="{cls}">{esc(text[start - base : end - base])}</mark>')
+        pos = end
+    out.append(esc(text[pos - base :]))
+    return "".join(out)
+
+
+def answer_html(text: str, turn: int, known: Iterable[int]) -> str:
+    """The answer text with each ``[n]`` that refers to a citation made a link to its card."""
+    numbers = set(known)
+
+    def marker(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        if n not in numbers:
+            return match.group(0)
+        return (
+            f'<button type="button" class="pq-marker" data-pq-marker="1" data-target="pq-t{turn}-c{n}" '
+            f'title="show passage {n}">[{n}]</button>'
+        )
+
+    return _MARKER.sub(marker, esc(text))
+
+
+def _scores(citation: Mapping[str, Any]) -> str:
+    parts = []
+    score = citation.get("score")
+    if isinstance(score, (int, float)):
+        parts.append(f"score {score:.2f}")
+    detail = citation.get("scores") or {}
+    if isinstance(detail, Mapping):
+        for name, value in detail.items():
+            if isinstance(value, (int, float)):
+                parts.append(f"{esc(name)} {value:.2f}")
+    return " · ".join(parts)
+
+
+def citation_html(citation: Mapping[str, Any], turn: int, *, related: bool = False) -> str:
+    """One cited passage: number, source, heading, the passage with its highlights, an open button."""
+    n = int(citation.get("n", 0))
+    start = int(citation.get("start", 0))
+    end = int(citation.get("end", start))
+    text = str(citation.get("text", ""))
+    heading = citation.get("heading")
+    kind = "related" if related else "cited"
+    where = f'<span class="pq-source">{esc(citation.get("source", ""))}</span>'
+    if heading:
+        where += f' <span class="pq-sep">›</span> <span class="pq-heading">{esc(heading)}</span>'
+    return (
+        f'<div class="pq-card pq-{kind}" id="pq-t{turn}-{"r" if related else "c"}{n}">'
+        f'<div class="pq-card-head"><span class="pq-n">{n}</span>{where}</div>'
+        f'<div class="pq-passage">{highlighted(text, start, citation.get("highlights"))}</div>'
+        f'<div class="pq-card-foot"><span class="pq-meta">characters {start:,}–{end:,}'
+        f"{' · ' + _scores(citation) if _scores(citation) else ''}</span>"
+        f'<button type="button" class="pq-open" data-pq-open="1" data-turn="{turn}" data-n="{n}" '
+        f'data-related="{1 if related else 0}">Open in document</button></div>'
+        "</div>"
+    )
+
+
+def related_passages(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """What an abstained answer offers as related reading: ``related`` when given, else its citations."""
+    related = answer.get("related")
+    return list(related) if related else list(answer.get("citations") or [])
+
+
+def _question_html(turn: int, question: str) -> str:
+    return f'<div class="pq-q" id="pq-t{turn}"><div class="pq-bubble">{esc(question)}</div></div>'
+
+
+def _searched(answer: Mapping[str, Any]) -> str:
+    query = answer.get("query")
+    if not query or query == answer.get("question"):
+        return ""
+    return f'<div class="pq-query">Follow-up: searched for <q>{esc(query)}</q></div>'
+
+
+def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
+    """One exchange: the question, then the answer (or pending, or error) with its passages."""
+    parts = ['<div class="pq-turn">', _question_html(turn, str(entry.get("question", "")))]
+    answer = entry.get("answer")
+    if entry.get("error"):
+        parts.append(
+            f'<div class="pq-a pq-error"><div class="pq-label">Could not answer</div>{esc(entry["error"])}</div>'
+        )
+    elif not isinstance(answer, Mapping):
+        note = entry.get("pending") or "Searching the corpus…"
+        parts.append(f'<div class="pq-a pq-pending"><span class="pq-spinner"></span>{esc(note)}</div>')
+    elif answer.get("abstained"):
+        related = related_passages(answer)
+        parts.append('<div class="pq-a pq-abstained">')
+        parts.append('<div class="pq-label">Not in the corpus</div>')
+        parts.append(f'<div class="pq-text">{esc(answer.get("answer", ""))}</div>')
+        parts.append(_searched(answer))
+        if related:
+            parts.append(
+                '<div class="pq-sub">Related reading: the closest passages, which do not answer the question</div>'
+            )
+            parts.extend(citation_html(c, turn, related=True) for c in related)
+        parts.append("</div>")
+    else:
+        citations = list(answer.get("citations") or [])
+        confidence = answer.get("confidence")
+        parts.append('<div class="pq-a pq-answered">')
+        parts.append(
+            f'<div class="pq-text">{answer_html(str(answer.get("answer", "")), turn, (c.get("n") for c in citations))}'
+            "</div>"
+        )
+        meta = []
+        if isinstance(confidence, (int, float)):
+            meta.append(f"confidence {confidence:.2f}")
+        total = (answer.get("timings_ms") or {}).get("total")
+        if isinstance(total, (int, float)):
+            meta.append(f"{total:.0f} ms")
+        parts.append(_searched(answer))
+        if citations:
+            parts.append(f'<div class="pq-sub">Sources{" · " + " · ".join(meta) if meta else ""}</div>')
+            parts.extend(citation_html(c, turn) for c in citations)
+        parts.append("</div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def transcript_html(turns: Sequence[Mapping[str, Any]]) -> str:
+    """The whole conversation, oldest first, or a short invitation when it is empty."""
+    if not turns:
+        return (
+            '<div class="pq-chat pq-empty"><div class="pq-hello">'
+            "Ask a question about the documents in the corpus. Answers quote the passages they come "
+            "from; open a passage to read it in its document. Short follow-ups such as "
+            "<q>and what about its tax incentives?</q> build on the previous question.</div></div>"
+        )
+    return '<div class="pq-chat">' + "".join(turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
+
+
+def faq_html(questions: Sequence[str]) -> str:
+    """The corpus's FAQ questions as buttons that ask them (nothing when there are none)."""
+    if not questions:
+        return ""
+    chips = "".join(f'<button type="button" class="pq-chip" data-pq-faq="1">{esc(q)}</button>' for q in questions)
+    return f'<div class="pq-faq"><div class="pq-sub">Questions from the corpus FAQ</div>{chips}</div>'
+
+
+def document_html(
+    source: str,
+    text: str,
+    start: int,
+    end: int,
+    highlights: Iterable[Mapping[str, Any]] | None = None,
+    *,
+    label: str = "",
+    note: str = "",
+) -> str:
+    """A whole source document with the span ``[start, end)`` marked (``id="pq-target"``).
+
+    Documents longer than :data:`DOC_WINDOW_CHARS` are shown around the span only, with a note.
+    """
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    lo, hi = 0, len(text)
+    if len(text) > DOC_WINDOW_CHARS:
+        lo = max(0, start - DOC_WINDOW_CHARS // 2)
+        hi = min(len(text), max(end, lo + DOC_WINDOW_CHARS))
+    body = [esc(text[lo:start])]
+    body.append(f'<mark class="pq-span" id="pq-target">{highlighted(text[start:end], start, highlights)}</mark>')
+    body.append(esc(text[end:hi]))
+    cut = []
+    if lo > 0:
+        cut.append(f"the first {lo:,} characters")
+    if hi < len(text):
+        cut.append(f"the last {len(text) - hi:,} characters")
+    notes = [note] if note else []
+    if cut:
+        notes.append("Not shown: " + " and ".join(cut) + " of this long document.")
+    return (
+        '<div class="pq-doc">'
+        f'<div class="pq-doc-head"><span class="pq-source">{esc(source)}</span>'
+        f'<span class="pq-meta">{esc(label)}characters {start:,}–{end:,} of {len(text):,}</span></div>'
+        + "".join(f'<div class="pq-doc-note">{esc(n)}</div>' for n in notes)
+        + f'<div class="pq-doc-body">{"".join(body)}</div></div>'
+    )
+
+
+def document_placeholder(message: str = "") -> str:
+    """The document panel before a passage is opened (or with a message instead of a document)."""
+    text = message or "Choose “Open in document” on a passage to read it in its source, scrolled to the passage."
+    return f'<div class="pq-doc pq-doc-empty"><div class="pq-doc-note">{esc(text)}</div></div>'
+
+
+_STATUS_TEXT = {
+    "indexed": "indexed",
+    "new": "new · not indexed yet",
+    "changed": "changed · rebuild to update",
+    "deleted": "deleted · still in the index until rebuild",
+    "skipped": "not indexed",
+}
+
+
+def documents_html(rows: Sequence[DocumentRow], warnings: Sequence[str] = ()) -> str:
+    """The document list of the Index tab: name, chunks, last indexed, status."""
+    pending = sum(1 for r in rows if r.pending)
+    head = f"{len(rows)} document{'s' if len(rows) != 1 else ''}"
+    if pending:
+        head += f" · {pending} change{'s' if pending != 1 else ''} waiting for a rebuild"
+    lines = [f'<div class="pq-docs"><div class="pq-sub">{esc(head)}</div>']
+    if not rows:
+        lines.append('<div class="pq-doc-note">No .txt or .md documents in the corpus yet; add some below.</div>')
+    else:
+        lines.append(
+            '<table class="pq-table"><thead><tr><th>Document</th><th>Chunks</th><th>Last indexed</th>'
+            "<th>Size</th><th>Status</th></tr></thead><tbody>"
+        )
+        for r in rows:
+            when = (r.indexed_at or "").replace("T", " ").replace("Z", " UTC")
+            status = _STATUS_TEXT.get(r.status, r.status)
+            note = f'<div class="pq-meta">{esc(r.note)}</div>' if r.note else ""
+            lines.append(
+                f'<tr class="pq-row-{esc(r.status)}"><td class="pq-source">{esc(r.source)}</td>'
+                f"<td>{'' if r.chunks is None else r.chunks}</td><td>{esc(when)}</td>"
+                f"<td>{'' if r.size is None else esc(human_size(r.size))}</td>"
+                f'<td><span class="pq-status pq-status-{esc(r.status)}">{esc(status)}</span>{note}</td></tr>'
+            )
+        lines.append("</tbody></table>")
+    lines.extend(f'<div class="pq-doc-note">{esc(w)}</div>' for w in warnings)
+    lines.append("</div>")
+    return "".join(lines)
+
+
+def messages_html(messages: Sequence[tuple[str, str]]) -> str:
+    """Outcome lines (``("ok" | "error" | "info", text)``) of an upload, delete or rebuild."""
+    if not messages:
+        return ""
+    items = "".join(f'<li class="pq-msg pq-msg-{esc(kind)}">{esc(text)}</li>' for kind, text in messages)
+    return f'<ul class="pq-msgs">{items}</ul>'
+
+
+def status_html(state: str, text: str) -> str:
+    """The status line under the title: ``state`` is "loading", "ready" or "error"."""
+    return f'<div class="pq-statusline pq-state-{esc(state)}"><span class="pq-dot"></span>{esc(text)}</div>'
+
+
+# --- the Evaluate tab -----------------------------------------------------------------------------
+
+
+def evaluation_placeholder() -> str:
+    """The Evaluate tab before its first run."""
+    return (
+        '<div class="pq-eval pq-eval-empty"><div class="pq-doc-note">Press “Run FAQ evaluation” to measure '
+        "retrieval (hit@k, MRR, nDCG), answers (exact match, token F1, similarity, verbatim quoting), "
+        "abstention and latency. It takes a few seconds for a small corpus.</div></div>"
+    )
+
+
+def _best_columns(section: Section, key: str) -> set[int]:
+    """Columns (from 1) holding the best shown value of a share metric, when the systems differ."""
+    from ..evaluation.report import HIGHER_IS_BETTER, format_value
+
+    if key.startswith("latency") or len(section.systems) < 2:
+        return set()  # latency differences between systems are mostly machine noise
+    shown = {}
+    for column, system in enumerate(section.systems, 1):
+        value = section.metrics[system].get(key)
+        if value is not None:
+            shown[column] = float(format_value(key, value))
+    if len(set(shown.values())) < 2:
+        return set()
+    best = max(shown.values()) if HIGHER_IS_BETTER[key] else min(shown.values())
+    return {c for c, v in shown.items() if v == best}
+
+
+def _metric_table(section: Section) -> str:
+    from ..evaluation.report import METRICS
+
+    header, rows = section.table()
+    meanings = {label: (key, meaning) for key, label, _, meaning in METRICS}
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    body = []
+    for row in rows:
+        key, meaning = meanings.get(row[0], ("", ""))
+        best = _best_columns(section, key) if key else set()
+        cells = "".join(
+            f'<td class="pq-num{" pq-best" if i in best else ""}">{esc(v)}</td>' for i, v in enumerate(row[1:], 1)
+        )
+        body.append(f'<tr><th scope="row" title="{esc(meaning)}">{esc(row[0])}</th>{cells}</tr>')
+    return f'<table class="pq-table pq-eval-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+def _per_question(section: Section, limit: int = 200) -> str:
+    """The first system's result on each question, folded away."""
+    from ..evaluation.report import SYSTEM_LABELS, format_value
+
+    if not section.results:
+        return ""
+    system, results = next(iter(section.results.items()))
+    rows = []
+    for r in results[:limit]:
+        rank = "-" if r.relevant is None else (str(r.first_relevant) if r.first_relevant else "miss")
+        rows.append(
+            f'<tr><td>{esc(r.question)}</td><td class="pq-num">{esc(rank)}</td>'
+            f'<td class="pq-num">{esc(format_value("f1", r.f1))}</td>'
+            f'<td class="pq-num">{esc(format_value("similarity", r.similarity))}</td>'
+            f"<td>{'yes' if r.abstained else 'no'}</td>"
+            f'<td class="pq-num">{esc(format_value("latency_ms", r.latency_ms))}</td></tr>'
+        )
+    more = f'<div class="pq-meta">{len(results) - limit:,} more not shown</div>' if len(results) > limit else ""
+    return (
+        f'<details class="pq-eval-items"><summary>Per question ({esc(SYSTEM_LABELS.get(system, system))})</summary>'
+        '<table class="pq-table"><thead><tr><th>question</th><th>first relevant</th><th>F1</th><th>similarity</th>'
+        f"<th>declined</th><th>ms</th></tr></thead><tbody>{''.join(rows)}</tbody></table>{more}</details>"
+    )
+
+
+def _section_html(section: Section) -> str:
+    c = section.counts
+    counts = (
+        f"{c['questions']} questions ({c['answerable']} answerable, {c['unanswerable']} unanswerable); "
+        f"retrieval judged on {c['judged']}"
+    )
+    return (
+        f'<section class="pq-eval-section" data-section="{esc(section.name)}">'
+        f'<div class="pq-eval-title"><span class="pq-eval-name">{esc(section.name)}</span> '
+        f"{esc(section.description)}</div>"
+        f'<div class="pq-meta">{esc(counts)}</div>{_metric_table(section)}{_per_question(section)}</section>'
+    )
+
+
+def metric_help_html() -> str:
+    """What each metric means, and what ``-`` and relevance mean."""
+    from ..evaluation.report import METRICS
+
+    items = "".join(f"<dt>{esc(label)}</dt><dd>{esc(meaning)}</dd>" for _, label, _, meaning in METRICS)
+    return (
+        '<div class="pq-eval-help"><div class="pq-sub">What the metrics mean</div>'
+        f'<dl class="pq-eval-metrics">{items}</dl><div class="pq-meta">A passage is relevant when it comes '
+        "from the question's gold document and contains its gold answer or evidence text (compared "
+        "without case, punctuation or articles). A dash (-) means not applicable: no question of that kind, "
+        "or (held out) no gold text left in the index to judge retrieval by. The best value of each row is "
+        "in bold.</div></div>"
+    )
+
+
+def evaluation_html(report: Report, chart: bytes | None = None, *, seconds: float | None = None) -> str:
+    """A :class:`parisqa.evaluation.Report` for the page: its tables, the chart, the metric meanings.
+
+    The chart is embedded as a ``data:`` image, so the page fetches nothing for it.
+    """
+    import base64
+
+    s = report.settings
+    questions = max((sec.counts.get("questions", 0) for sec in report.sections), default=0)
+    title = "FAQ evaluation" if report.test_set == "faq" else f"Evaluation of {report.source}"
+    facts = [
+        f"{questions} question{'s' if questions != 1 else ''}",
+        f"corpus {s.get('corpus_dir')}",
+        f"index {s.get('index_dir')}",
+        f"retrieval depth k={s.get('k')}",
+    ]
+    if seconds is not None:
+        facts.append(f"{seconds:.1f} s")
+    parts = [
+        '<div class="pq-eval">',
+        f'<div class="pq-eval-head"><div class="pq-eval-heading">{esc(title)}</div>'
+        f'<div class="pq-meta">{esc(" · ".join(facts))}</div></div>',
+        '<div class="pq-eval-sections">',
+        *(_section_html(sec) for sec in report.sections),
+        "</div>",
+    ]
+    if chart:
+        data = base64.b64encode(chart).decode("ascii")
+        parts.append(
+            f'<img class="pq-eval-chart" alt="bar chart of the metrics by system, one panel per index" '
+            f'src="data:image/png;base64,{data}">'
+        )
+    if report.warnings:
+        parts.append('<div class="pq-sub">Warnings</div>')
+        parts.extend(f'<div class="pq-doc-note">{esc(w)}</div>' for w in report.warnings)
+    parts += [metric_help_html(), "</div>"]
+    return "".join(parts)

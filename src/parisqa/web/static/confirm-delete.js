@@ -1,0 +1,1 @@
+(name) => (name && window.confirm('Delete ' + name + ' from the corpus folder? The file is removed.')) ? name : null

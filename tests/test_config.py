@@ -1,0 +1,49 @@
+"""The one settings object: arguments, else PARISQA_* variables, else defaults; serving options checked when serving."""
+
+from __future__ import annotations
+
+import pytest
+
+from parisqa.config import DEFAULT_MAX_UPLOAD_BYTES, Settings
+from parisqa.errors import ConfigError
+
+
+def test_serving_options_default_to_loopback_without_a_password(monkeypatch):
+    for name in ("PARISQA_HOST", "PARISQA_PORT", "PARISQA_AUTH", "PARISQA_MAX_UPLOAD_BYTES"):
+        monkeypatch.delenv(name, raising=False)
+    settings = Settings.from_env()
+    assert settings.server_options() == ("127.0.0.1", 7860, None)
+    assert settings.upload_limit() == DEFAULT_MAX_UPLOAD_BYTES
+
+
+def test_serving_options_come_from_the_environment_and_arguments_win(monkeypatch):
+    monkeypatch.setenv("PARISQA_HOST", "0.0.0.0")
+    monkeypatch.setenv("PARISQA_PORT", "8080")
+    monkeypatch.setenv("PARISQA_AUTH", "alice:s3cret")
+    monkeypatch.setenv("PARISQA_MAX_UPLOAD_BYTES", "1234")
+    from_env = Settings.from_env()
+    assert from_env.server_options() == ("0.0.0.0", 8080, ("alice", "s3cret"))
+    assert from_env.upload_limit() == 1234
+    given = Settings.from_env(host="127.0.0.1", port=9000, auth="", max_upload_bytes=99)
+    assert given.server_options() == ("127.0.0.1", 9000, None)  # an empty --auth turns the password off
+    assert given.upload_limit() == 99
+    # Settings made in code still see the environment for what they leave unset.
+    assert Settings().server_options() == ("0.0.0.0", 8080, ("alice", "s3cret"))
+
+
+def test_a_bad_serving_option_stops_serving_only(monkeypatch):
+    monkeypatch.setenv("PARISQA_PORT", "eighty")
+    monkeypatch.setenv("PARISQA_AUTH", "nopassword")
+    settings = Settings.from_env()  # `parisqa ask` and `index` still work
+    with pytest.raises(ConfigError, match="port must be a whole number, got 'eighty'"):
+        settings.server_options()
+    with pytest.raises(ConfigError, match="USER:PASSWORD"):
+        settings.with_(port=8080).server_options()
+    with pytest.raises(ConfigError, match="between 1 and 65535, got 70000"):
+        Settings(port=70000, auth="").server_options()
+    with pytest.raises(ConfigError, match="PARISQA_MAX_UPLOAD_BYTES must be at least 1, got 0"):
+        Settings(max_upload_bytes=0).upload_limit()
+
+
+def test_the_password_stays_out_of_the_repr():
+    assert "s3cret" not in repr(Settings(auth="alice:s3cret"))

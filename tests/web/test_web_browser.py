@@ -1,0 +1,326 @@
+"""End to end in headless Chromium: ask, read the cited passage, upload and rebuild, evaluate, hostile text.
+
+Needs Debian's ``chromium`` at /usr/bin/chromium and the ``playwright`` package (which drives it; no
+browser is downloaded). Without them these tests are skipped, unless PARISQA_REQUIRE_BROWSER=1 (as in
+CI), where they fail instead. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+HOSTILE_NAME = "<img src=x onerror=window.__pqxss=5>.txt"
+HOSTILE_TEXT = """Zorblax Field Notes
+The zorblax is a <script>window.__pqxss = 1</script> creature of the northern forests.
+It eats <img src=x onerror="window.__pqxss = 2"> moss and <b>glows</b> at night.
+
+FAQ
+What does the <i>zorblax</i> eat at <img src=x onerror="window.__pqxss=3"> dawn?
+The zorblax eats moss <script>window.__pqxss=4</script> and lichen at dawn.
+"""
+SUMMARY = re.compile(r"indexed: (\d+) added, (\d+) changed, (\d+) removed, (\d+) unchanged; \d+ chunks")
+TIMEOUT = 120_000  # ms; the machine is shared and slow at times
+
+
+def _unavailable() -> str | None:
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is missing (pip install -e '.[test]')"
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """A headless Chromium with a fresh profile."""
+    reason = _unavailable()
+    if reason:
+        if os.environ.get("PARISQA_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"PARISQA_REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 1000},
+        )
+        context.set_default_timeout(TIMEOUT)
+        yield context
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, serve_web):
+    """The app over the seed article plus a document full of markup, on a corpus of its own."""
+    from parisqa.config import Settings
+
+    base = tmp_path_factory.mktemp("browser")
+    corpus = base / "corpus"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "paris-ai-city.txt", corpus)
+    (corpus / HOSTILE_NAME).write_text(HOSTILE_TEXT, encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, index_dir=base / "index")
+    app, url = serve_web(settings, limit=100_000)
+    yield url, settings
+    app.close()
+
+
+@pytest.fixture
+def page(browser, site):
+    """A page of the app, loaded and ready, that records every request it makes."""
+    page = browser.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.goto(site[0])
+    page.wait_for_selector("#pq-status .pq-state-ready")
+    yield page
+    page.close()
+
+
+def ask(page, question: str) -> None:
+    """Type a question, send it, and wait for its answer to replace the pending turn."""
+    done = page.locator(".pq-turn .pq-a:not(.pq-pending)").count()
+    page.fill("#pq-question textarea", question)
+    page.click("#pq-ask")
+    page.wait_for_function(f"document.querySelectorAll('.pq-turn .pq-a:not(.pq-pending)').length > {done}")
+
+
+def last_turn(page):
+    return page.locator(".pq-turn").last
+
+
+def test_faq_question_gets_an_answer_with_highlighted_citations(page, site):
+    from gradio_client import Client
+
+    url, settings = site
+    question = "Why is ethical AI important?"
+    page.locator("#pq-faq").get_by_text(question, exact=True).click()
+    page.wait_for_selector(".pq-turn .pq-answered")
+    turn = last_turn(page)
+    assert turn.locator(".pq-bubble").inner_text() == question
+    assert turn.locator(".pq-text .pq-marker").count() >= 1  # inline [n] markers link to the passages
+
+    expected = Client(url, verbose=False).predict(question, api_name="/ask")
+    assert not expected["abstained"]
+    cards = turn.locator(".pq-card.pq-cited")
+    assert cards.count() == len(expected["citations"])
+    first = expected["citations"][0]
+    source = (settings.corpus_dir / first["source"]).read_bytes().decode("utf-8")
+    card = cards.first
+    assert card.locator(".pq-source").inner_text() == first["source"]
+    assert card.locator(".pq-passage").inner_text().strip() == first["text"].strip()
+    # Supporting sentences are highlighted exactly where the answer says (none when it gives none).
+    marks = card.locator("mark.pq-hl").all_inner_texts()
+    assert marks == [source[h["start"] : h["end"]] for h in first["highlights"]]
+
+    # The whole document opens beside the chat, the passage marked and scrolled into view.
+    card.locator(".pq-open").click()
+    target = page.locator("#pq-document #pq-target")
+    target.wait_for()
+    assert target.inner_text() == first["text"]
+    assert page.locator("#pq-document .pq-doc-body").inner_text() == source.replace("\r\n", "\n")
+    page.wait_for_function(
+        """() => { const b = document.querySelector('#pq-document .pq-doc-body').getBoundingClientRect();
+                   const t = document.querySelector('#pq-target').getBoundingClientRect();
+                   return t.top >= b.top && t.top < b.bottom; }"""
+    )
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "web-chat-answer.png"))
+
+    # Nothing was fetched from anywhere but the app itself.
+    hosts = {urlparse(u).hostname for u in page.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}
+
+
+def test_follow_up_is_searched_with_the_conversation(page):
+    ask(page, "What is the role of the French government in AI development?")
+    ask(page, "and what about its tax incentives?")
+    searched = last_turn(page).locator(".pq-query")
+    assert "searched for" in searched.inner_text()
+    assert "government" in searched.inner_text().lower()
+    assert page.locator(".pq-turn").count() == 2  # the history stays on the page
+    page.click("#pq-clear")
+    page.wait_for_selector(".pq-chat.pq-empty")
+
+
+def test_question_outside_the_corpus_is_shown_as_such(page):
+    ask(page, "What is the boiling point of tungsten in kelvin?")
+    turn = last_turn(page)
+    assert turn.locator(".pq-abstained .pq-label").inner_text().lower() == "not in the corpus"
+    assert turn.locator(".pq-card.pq-related").count() >= 1
+    assert turn.locator(".pq-answered").count() == 0
+
+
+def test_upload_rebuild_and_answer_from_the_new_document(page, site, tmp_path):
+    from parisqa.index.store import write_lock
+
+    url, settings = site
+    page.get_by_role("tab", name="Index").click()
+    page.wait_for_selector("#pq-docs .pq-table")
+    upload = page.locator("#pq-upload input[type=file]")
+
+    refused = tmp_path / "slides.pdf"
+    refused.write_bytes(b"%PDF-1.7 not text")
+    upload.set_input_files(str(refused))
+    page.wait_for_selector("#pq-outcome .pq-msg-error")
+    assert "refused 'slides.pdf': only .txt" in page.locator("#pq-outcome").inner_text()
+
+    new = tmp_path / "nantes-quantum.txt"
+    new.write_text(
+        "Nantes Quantum Lab\nThe Nantes quantum lab builds superconducting qubits for error-corrected "
+        "processors. Its first chip, the Loire-12, holds twelve qubits.\n",
+        encoding="utf-8",
+    )
+    upload.set_input_files(str(new))
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('added nantes-quantum.txt')")
+    page.wait_for_function("document.querySelector('#pq-docs').innerText.includes('not indexed yet')")
+
+    # Another rebuild holds the lock: the page says so, and nothing changes.
+    with write_lock(settings.index_dir):
+        page.click("#pq-rebuild")
+        page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('rebuilding the index')")
+
+    page.click("#pq-rebuild")
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('indexed:')")
+    summary = SUMMARY.search(page.locator("#pq-outcome").inner_text())
+    assert summary and summary.groups() == ("1", "0", "0", "2")
+    row = page.locator("#pq-docs tr", has_text="nantes-quantum.txt")
+    assert "indexed" in row.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "web-index-tab.png"), full_page=True)
+
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, "How many qubits does the Loire-12 chip hold?")
+    turn = last_turn(page)
+    assert turn.locator(".pq-answered").count() == 1
+    assert turn.locator(".pq-card .pq-source").first.inner_text() == "nantes-quantum.txt"
+    page.screenshot(path=str(ARTIFACTS / "web-chat-new-document.png"))
+
+
+def test_markup_in_the_corpus_is_shown_as_text(page):
+    ask(page, "What does the zorblax eat?")
+    turn = last_turn(page)
+    transcript = page.locator("#pq-transcript")
+    assert turn.locator(".pq-source", has_text=HOSTILE_NAME).count() >= 1
+    assert "<script>window.__pqxss" in transcript.inner_text()
+    assert transcript.locator("script, img, b, i").count() == 0
+    turn.locator(".pq-card", has_text=HOSTILE_NAME).first.locator(".pq-open").click()
+    page.locator("#pq-document #pq-target").wait_for()
+    document = page.locator("#pq-document")
+    assert "<img src=x onerror=" in document.inner_text()
+    assert document.locator("script, img, b, i").count() == 0
+    faq = page.locator("#pq-faq")
+    assert (
+        faq.get_by_text('What does the <i>zorblax</i> eat at <img src=x onerror="window.__pqxss=3"> dawn?').count() == 1
+    )
+    assert faq.locator("img, i").count() == 0
+    page.get_by_role("tab", name="Index").click()
+    page.wait_for_selector("#pq-docs .pq-table")
+    assert page.locator("#pq-docs .pq-source", has_text=HOSTILE_NAME).count() == 1
+    assert page.locator("#pq-docs img").count() == 0
+    assert page.evaluate("window.__pqxss") is None
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run_evaluation(page) -> None:
+    """Press "Run" on the Evaluate tab and wait for the report and its chart to be shown."""
+    page.click("#pq-eval-run")
+    page.wait_for_function(
+        "() => { const img = document.querySelector('#pq-eval-results .pq-eval-chart');"
+        " return img && img.complete && img.naturalWidth > 0; }"
+    )
+    page.wait_for_function("!document.querySelector('#pq-eval-run').disabled")
+
+
+def test_evaluate_tab_shows_the_faq_report_and_leaves_the_index_alone(page, site):
+    url, settings = site
+    before = _snapshot(settings.index_dir)
+    page.get_by_role("tab", name="Evaluate").click()
+    run = page.locator("#pq-eval-run")
+    assert run.inner_text() == "Run FAQ evaluation"
+    assert page.locator("#pq-eval-mode input[value=both]").is_checked()  # both FAQ modes, baselines on
+    assert page.locator("#pq-eval-baselines input").is_checked()
+    run_evaluation(page)
+
+    results = page.locator("#pq-eval-results")
+    assert results.locator(".pq-eval-heading").inner_text() == "FAQ evaluation"
+    served = results.locator('.pq-eval-section[data-section="faq-in"]')
+    assert results.locator('.pq-eval-section[data-section="faq-heldout"]').count() == 1
+    assert served.locator(".pq-eval-table thead th").all_inner_texts() == [
+        "metric",
+        "parisqa",
+        "dense only",
+        "BM25 only",
+    ]
+    labels = served.locator(".pq-eval-table tbody th").all_inner_texts()
+    assert labels[:5] == ["hit@1", "hit@3", "hit@5", "MRR@10", "nDCG@10"] and "latency p95 (ms)" in labels
+    hit1 = served.locator(".pq-eval-table tbody tr", has_text="hit@1").locator("td").all_inner_texts()
+    assert len(hit1) == 3 and all(re.fullmatch(r"[01]\.\d{3}", v) for v in hit1)
+    assert "what the metrics mean" in results.inner_text().lower()
+
+    # The FAQ question full of markup is listed as text.
+    served.locator(".pq-eval-items summary").click()
+    items = served.locator(".pq-eval-items")
+    assert 'What does the <i>zorblax</i> eat at <img src=x onerror="window.__pqxss=3"> dawn?' in items.inner_text()
+    assert items.locator("img, i, script").count() == 0
+    served.locator(".pq-eval-items summary").click()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "web-evaluate-tab.png"), full_page=True)
+
+    assert _snapshot(settings.index_dir) == before  # the held-out run built its index elsewhere
+    assert page.evaluate("window.__pqxss") is None
+    hosts = {urlparse(u).hostname for u in page.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}
+
+
+def test_evaluate_tab_takes_an_uploaded_question_file(page, tmp_path):
+    questions = tmp_path / "my-questions.jsonl"
+    questions.write_text(
+        '{"question": "Why does ethical AI matter?", "faq": "paris-ai-city.txt#faq-3"}\n'
+        "not json\n"
+        '{"question": "How many people live in Lyon?", "answerable": false}\n',
+        encoding="utf-8",
+    )
+    page.get_by_role("tab", name="Evaluate").click()
+    page.locator("#pq-eval-questions input[type=file]").set_input_files(str(questions))
+    page.wait_for_function("document.querySelector('#pq-eval-run').innerText.includes('my-questions.jsonl')")
+    page.locator("#pq-eval-mode").get_by_label("FAQ in the index (as served)").check()
+    page.locator("#pq-eval-baselines input").uncheck()
+    run_evaluation(page)
+
+    results = page.locator("#pq-eval-results")
+    assert results.locator(".pq-eval-heading").inner_text() == "Evaluation of my-questions.jsonl"
+    assert results.locator(".pq-eval-section").count() == 1
+    served = results.locator('.pq-eval-section[data-section="faq-in"]')
+    assert served.locator(".pq-eval-table thead th").all_inner_texts() == ["metric", "parisqa"]
+    assert "2 questions (1 answerable, 1 unanswerable)" in served.inner_text()
+    assert "my-questions.jsonl: line 2: not valid JSON" in results.inner_text()
