@@ -59,7 +59,13 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point every test at temporary folders so none touches the repository's index/."""
     monkeypatch.setenv("PARISQA_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("PARISQA_INDEX", str(tmp_path / "index"))
-    for name in ("PARISQA_CHUNK_TOKENS", "PARISQA_CHUNK_OVERLAP", "PARISQA_TOP_K", "PARISQA_MAX_QUESTION_CHARS"):
+    for name in (
+        "PARISQA_CHUNK_TOKENS",
+        "PARISQA_CHUNK_OVERLAP",
+        "PARISQA_TOP_K",
+        "PARISQA_MAX_QUESTION_CHARS",
+        "PARISQA_MODEL",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
