@@ -29,6 +29,7 @@ from bench_build import bench_build  # noqa: E402
 from bench_cold import bench_cold  # noqa: E402
 from bench_incremental import bench_incremental  # noqa: E402
 from bench_memory import bench_memory  # noqa: E402
+from bench_multilingual import bench_multilingual  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
 from bench_query import bench_query  # noqa: E402
 from bench_search import bench_search  # noqa: E402
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         "cold": bench_cold,
         "memory": bench_memory,
         "peer": bench_peer,
+        "multilingual": bench_multilingual,
     }
     out.mkdir(parents=True, exist_ok=True)
     previous = out / "RESULTS.json"
