@@ -87,11 +87,13 @@ def main(argv: list[str] | None = None) -> int:
         # re-run this time keep their earlier figures.
         done = dict(results)
         for name in SECTIONS:
-            if name not in done and name in old:
-                done[name] = old[name]
-                for key in ("section_seconds", "section_ran_at"):
-                    if name in old.get(key, {}):
-                        done.setdefault(key, {})[name] = old[key][name]
+            if name in chosen or name not in old:
+                continue
+            done.setdefault(name, old[name])
+            # Sections not re-run keep when (and under what load) they were measured.
+            for key in ("section_seconds", "section_ran_at"):
+                if name in old.get(key, {}):
+                    done.setdefault(key, {})[name] = old[key][name]
         done["load_average_end"] = os.getloadavg()
         done["total_seconds"] = time.perf_counter() - started
         (out / "RESULTS.json").write_text(json.dumps(done, indent=1, default=float) + "\n")
