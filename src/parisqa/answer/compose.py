@@ -109,7 +109,7 @@ def model_settings(name: str, model: dict[str, Any] | None = None) -> dict[str, 
     return {**base, **(models.get(name) or {})}
 
 
-def _rescaler(scale: dict[str, Any] | None) -> Any:
+def cosine_rescaler(scale: dict[str, Any] | None) -> Any:
     """``x -> x`` for no scale, else the linear map of ``scale["from"]`` (mean, std) onto ``scale["to"]``."""
     if not scale:
         return lambda x: x
@@ -290,7 +290,7 @@ def compose(
 
     model = model or answer_model()
     per_model = model_settings(str((data.manifest.get("model") or {}).get("choice", "minilm")), model)
-    scale = _rescaler(per_model["cosine_scale"])
+    scale = cosine_rescaler(per_model["cosine_scale"])
     if not query_terms:
         related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
         return Composed(NO_TERMS_TEXT, True, 0.0, [], related)
