@@ -2,7 +2,13 @@
 
 import pytest
 
-from parisqa.answer.compose import EXTRA_SENTENCE_MARGIN, FAQ_MATCH_COSINE, cosine_rescaler, answer_model, model_settings
+from parisqa.answer.compose import (
+    EXTRA_SENTENCE_MARGIN,
+    FAQ_MATCH_COSINE,
+    answer_model,
+    cosine_rescaler,
+    model_settings,
+)
 from parisqa.config import MODELS
 
 
