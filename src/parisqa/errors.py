@@ -44,6 +44,20 @@ class UploadRefused(CorpusError, ValueError):
     """A file or text offered for the corpus was refused (type, size, encoding, name)."""
 
 
+class ExtractionError(CorpusError, ValueError):
+    """A PDF, HTML or Word file whose text cannot be extracted; the message names the file and says why.
+
+    Attributes:
+        source: the file's name or path as given to the extractor.
+        reason: the cause and its fix in a few words ("encrypted; decrypt it first").
+    """
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
 class IndexMissingError(ParisqaError):
     """There is no index where one was expected."""
 

@@ -35,6 +35,8 @@ class Chunk:
     # For FAQ chunks: absolute spans of the question and of its answer.
     question_span: tuple[int, int] | None = None
     answer_span: tuple[int, int] | None = None
+    # For a PDF: the 1-based pages of the chunk's first and last characters.
+    pages: tuple[int, int] | None = None
 
     @property
     def heading(self) -> str | None:
@@ -61,7 +63,7 @@ class Chunk:
         # 100k chunks is written.
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["heading_path"] = list(self.heading_path)
-        for key in ("question_span", "answer_span"):
+        for key in ("question_span", "answer_span", "pages"):
             if data[key] is None:
                 del data[key]
             else:
@@ -81,6 +83,7 @@ class Chunk:
             title=str(data.get("title", "")),
             question_span=_span(data.get("question_span")),
             answer_span=_span(data.get("answer_span")),
+            pages=_span(data.get("pages")),
         )
 
 
@@ -112,9 +115,12 @@ class Citation:
     score: float
     scores: dict[str, float] = field(default_factory=dict)
     highlights: tuple[Span, ...] = ()
+    # For a PDF passage: the 1-based page of its first character, and its first and last pages.
+    page: int | None = None
+    pages: tuple[int, int] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "n": self.n,
             "source": self.source,
             "start": self.start,
@@ -125,6 +131,11 @@ class Citation:
             "scores": {k: round(float(v), 6) for k, v in self.scores.items()},
             "highlights": [{"start": h.start, "end": h.end} for h in self.highlights],
         }
+        if self.page is not None:
+            data["page"] = self.page
+        if self.pages is not None and self.pages[0] != self.pages[1]:
+            data["pages"] = list(self.pages)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Citation:
@@ -139,6 +150,9 @@ class Citation:
             score=float(data["score"]),
             scores={str(k): float(v) for k, v in (data.get("scores") or {}).items()},
             highlights=tuple(Span(int(h["start"]), int(h["end"])) for h in data.get("highlights") or ()),
+            page=None if data.get("page") is None else int(data["page"]),
+            pages=_span(data.get("pages"))
+            or (None if data.get("page") is None else (int(data["page"]), int(data["page"]))),
         )
 
 
@@ -199,9 +213,18 @@ class BuildSummary:
     chunks: int
     embedded: int
     seconds: float
-    skipped: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # the sources of the files skipped
     warnings: tuple[str, ...] = ()
     rebuilt: bool = True
+    reasons: tuple[str, ...] = ()  # why each of ``skipped`` was skipped, in the same order
+
+    @property
+    def skipped_files(self) -> list[dict[str, str]]:
+        """``[{"source": ..., "reason": ...}]`` for each file skipped."""
+        return [
+            {"source": source, "reason": reason}
+            for source, reason in zip(self.skipped, self.reasons or ("",) * len(self.skipped))
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """The ``parisqa index --json`` object."""
@@ -213,12 +236,14 @@ class BuildSummary:
             "chunks": self.chunks,
             "embedded": self.embedded,
             "seconds": round(self.seconds, 3),
+            "skipped": self.skipped_files,
         }
 
     def line(self) -> str:
         """One human-readable summary line."""
-        return (
+        line = (
             f"indexed: {self.added} added, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged; {self.chunks} chunks ({self.embedded} embedded) "
             f"in {self.seconds:.2f} s"
         )
+        return line + (f"; {len(self.skipped)} skipped" if self.skipped else "")

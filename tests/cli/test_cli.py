@@ -42,7 +42,8 @@ def test_index_json_summary_has_exactly_the_contract_keys(capsys, corpus, embedd
     code, out, _ = run(capsys, "index", "--json")
     assert code == 0
     summary = json.loads(out)
-    assert set(summary) == {"added", "changed", "removed", "unchanged", "chunks", "embedded", "seconds"}
+    assert set(summary) == {"added", "changed", "removed", "unchanged", "chunks", "embedded", "seconds", "skipped"}
+    assert summary["skipped"] == []
     assert summary["added"] == 1 and summary["embedded"] == summary["chunks"]
     code, out, _ = run(capsys, "index")
     assert code == 0 and out.startswith("indexed: 0 added, 0 changed, 0 removed, 1 unchanged;")
@@ -138,7 +139,8 @@ def test_empty_corpus_folder_is_an_error(tmp_path):
     result = _cli("index", "--corpus", str(tmp_path / "empty"))
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"error: corpus folder '{tmp_path / 'empty'}' has no .txt or .md files; add some and run `parisqa index` again"
+        f"error: corpus folder '{tmp_path / 'empty'}' has no .txt, .md, .pdf, .html or .docx files; "
+        "add some and run `parisqa index` again"
     )
 
 
@@ -171,3 +173,17 @@ def test_console_script_is_installed():
     script = Path(sys.executable).with_name("parisqa")
     result = subprocess.run([str(script), "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout.startswith("parisqa ")
+
+
+def test_text_prints_a_text_file_byte_for_byte(capsysbinary, corpus):
+    source = corpus / "paris-ai-city.txt"
+    assert main(["text", str(source)]) == 0
+    assert capsysbinary.readouterr().out == source.read_bytes()
+    assert main(["text", "paris-ai-city.txt"]) == 0  # a name relative to the corpus folder
+    assert capsysbinary.readouterr().out == source.read_bytes()
+
+
+def test_text_of_a_missing_file_is_an_error(capsys, corpus):
+    code, out, err = run(capsys, "text", "nowhere.pdf")
+    assert code == 1 and out == ""
+    assert "nowhere.pdf" in err and "neither a file nor a file of the corpus folder" in err

@@ -1,6 +1,7 @@
 """Adding, listing and deleting corpus documents: safe names, refusals, never writing outside the corpus."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,28 @@ def test_safe_names_are_one_plain_file_name(raw):
 
 def test_upload_names_must_be_text_files():
     assert upload_name("Report.MD") == "Report.md"
-    for bad in ("report.pdf", "archive.tar.gz", "passwd", "../../etc/shadow", "script.txt.exe"):
-        with pytest.raises(UploadRefused, match=r"only \.txt, \.md, \.markdown files"):
+    assert upload_name("Slides.PDF") == "Slides.pdf" and upload_name("page.htm") == "page.htm"
+    for bad in ("report.exe", "archive.tar.gz", "passwd", "../../etc/shadow", "script.txt.exe", "sheet.xlsx"):
+        with pytest.raises(UploadRefused, match=r"only \.txt, \.md, \.markdown, \.pdf, \.html, \.htm, \.docx files"):
             upload_name(bad)
+
+
+def test_converted_uploads_are_checked_by_content(tmp_path):
+    corpus = tmp_path / "corpus"
+    html = b"<!DOCTYPE html><html><body><p>A page.</p></body></html>"
+    cases = {
+        "slides.pdf": (html, "the content is HTML, not PDF; rename it to .html"),
+        "report.docx": (b"%PDF-1.7\n", "the content is PDF, not DOCX; rename it to .pdf"),
+        "page.html": (b"%PDF-1.7\n", "the file is PDF, not HTML"),
+        "photo.pdf": (b"\x89PNG\r\n\x1a\n", "the content is not PDF"),
+        "empty.docx": (b"", "it is empty"),
+    }
+    for name, (data, reason) in cases.items():
+        with pytest.raises(UploadRefused, match=re.escape(reason)):
+            save_document(corpus, name, data)
+    assert save_document(corpus, "page.html", html).name == "page.html"
+    with pytest.raises(UploadRefused, match="upload limit"):
+        save_document(corpus, "big.pdf", b"%PDF-1.7" + b"x" * 100, limit=50)
 
 
 def test_title_names_get_txt_and_lose_folders():

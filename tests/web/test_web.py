@@ -186,16 +186,19 @@ def test_upload_rebuild_then_answer_from_the_new_document(actions, tmp_path):
         "lifts forty crates a minute.\n",
         encoding="utf-8",
     )
-    (uploads / "slides.pdf").write_bytes(b"%PDF-1.7")
+    (uploads / "slides.pdf").write_bytes(b"<!DOCTYPE html><html><body><p>Not a PDF at all.</p></body></html>")
     (uploads / "huge.txt").write_text("x" * 2001)
     (uploads / "latin1.txt").write_bytes("caf\u00e9".encode("latin-1"))
-    messages = actions.upload([uploads / n for n in ("lyon-robotics.txt", "slides.pdf", "huge.txt", "latin1.txt")])
+    (uploads / "photo.png").write_bytes(b"\x89PNG\r\n")
+    names = ("lyon-robotics.txt", "slides.pdf", "huge.txt", "latin1.txt", "photo.png")
+    messages = actions.upload([uploads / n for n in names])
     kinds = [kind for kind, _ in messages]
-    assert kinds == ["ok", "error", "error", "error", "info"]
+    assert kinds == ["ok", "error", "error", "error", "error", "info"]
     assert "added lyon-robotics.txt" in messages[0][1]
-    assert "only .txt, .md, .markdown" in messages[1][1]
+    assert "slides.pdf': the content is HTML, not PDF; rename it to .html" in messages[1][1]
     assert "it is 2,001 bytes, over the 2,000-byte upload limit" in messages[2][1]
     assert "not UTF-8" in messages[3][1]
+    assert "only .txt, .md, .markdown, .pdf, .html, .htm, .docx" in messages[4][1]
     corpus = actions.corpus_dir
     assert sorted(p.name for p in corpus.iterdir()) == ["lyon-robotics.txt", "paris-ai-city.txt"]
     rows, _ = actions.documents()
@@ -212,6 +215,57 @@ def test_upload_rebuild_then_answer_from_the_new_document(actions, tmp_path):
     assert after.citations[0].source == "lyon-robotics.txt"
     rows, _ = actions.documents()
     assert {r.source: r.status for r in rows} == {"lyon-robotics.txt": "indexed", "paris-ai-city.txt": "indexed"}
+
+
+def yellow_pixels(png: bytes) -> int:
+    """How many pixels of a rendered page carry the highlight's yellow."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return int(((r > 200) & (g > 150) & (g < 235) & (b < 150)).sum())
+
+
+def test_pdf_upload_rebuild_and_the_page_view_of_its_citation(tmp_path, seed_index, embedder):
+    import base64
+    import re
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+    import docmaker
+
+    from parisqa.web.ask_tab import page_view, read_source
+    from parisqa.web.index_tab import IndexActions
+
+    actions = IndexActions(_web_context(tmp_path, seed_index, embedder, max_upload_bytes=100_000))
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "observatories.pdf").write_bytes(docmaker.pdf_bytes())
+    (uploads / "scan.pdf").write_bytes(docmaker.pdf_bytes()[:700])  # sniffs as PDF; damaged
+    messages = actions.upload([uploads / "observatories.pdf", uploads / "scan.pdf"])
+    assert [kind for kind, _ in messages] == ["ok", "ok", "info"]
+    [(kind, line), *infos] = actions.rebuild()
+    assert kind == "ok" and line.endswith("; 1 skipped"), line
+    assert any("scan.pdf" in text and "damaged or truncated PDF" in text for _, text in infos)
+    rows, _ = actions.documents()
+    row = {r.source: r for r in rows}["scan.pdf"]
+    assert row.status == "skipped" and "damaged or truncated PDF" in row.note
+
+    answer = actions.ctx.engine.ask(docmaker.PDF_QUESTION).to_dict()
+    citation = answer["citations"][0]
+    assert citation["source"] == "observatories.pdf" and citation["page"] == 2
+    data, text, extracted = read_source(actions.ctx, "observatories.pdf")
+    assert text[citation["start"] : citation["end"]] == citation["text"]
+    html = page_view("observatories.pdf", data, extracted, citation)
+    assert 'data-pq-page="2"' in html and "Page 2 of 2" in html
+    png = base64.b64decode(re.search(r'src="data:image/png;base64,([^"]+)"', html).group(1))
+    assert yellow_pixels(png) > 500
+    # Other files have no page view.
+    data, text, extracted = read_source(actions.ctx, "paris-ai-city.txt")
+    assert extracted is None and page_view("paris-ai-city.txt", data, extracted, citation) == ""
 
 
 def test_paste_delete_and_rebuild(actions):
@@ -249,7 +303,7 @@ def test_opening_a_missing_document_is_a_message_not_a_crash(actions):
         read_source(actions.ctx, "gone.txt")
     with pytest.raises(CorpusError, match="not a document of the corpus"):
         read_source(actions.ctx, "../index/manifest.json")
-    assert read_source(actions.ctx, "paris-ai-city.txt").startswith("Why Paris")
+    assert read_source(actions.ctx, "paris-ai-city.txt")[1].startswith("Why Paris")
 
 
 def test_opening_a_document_follows_the_scans_link_rules(actions, tmp_path):
@@ -268,7 +322,7 @@ def test_opening_a_document_follows_the_scans_link_rules(actions, tmp_path):
     assert "private key" not in str(refused.value)
     with pytest.raises(ParisqaError, match="outside the corpus folder|not a regular file"):
         read_source(actions.ctx, "zero.txt")
-    assert read_source(actions.ctx, "inside.txt").startswith("Why Paris")
+    assert read_source(actions.ctx, "inside.txt")[1].startswith("Why Paris")
 
 
 def test_status_line_reports_the_index(actions):
@@ -288,7 +342,7 @@ def test_status_line_when_there_is_nothing_to_index(tmp_path, embedder):
     engine = Engine(settings, embedder=embedder)
     warmup = Warmup(engine).start()
     assert warmup.done.wait(60)
-    assert warmup.error and "no .txt or .md files" in warmup.error
+    assert warmup.error and "no .txt, .md, .pdf, .html or .docx files" in warmup.error
     state, text = status_text(WebContext(settings, engine, warmup, 100))
     assert state == "error" and "Index tab" in text
 

@@ -187,10 +187,10 @@ def test_upload_rebuild_and_answer_from_the_new_document(page, site, tmp_path):
     upload = page.locator("#pq-upload input[type=file]")
 
     refused = tmp_path / "slides.pdf"
-    refused.write_bytes(b"%PDF-1.7 not text")
+    refused.write_bytes(b"\x89PNG\r\n\x1a\n a picture named like a PDF")
     upload.set_input_files(str(refused))
     page.wait_for_selector("#pq-outcome .pq-msg-error")
-    assert "refused 'slides.pdf': only .txt" in page.locator("#pq-outcome").inner_text()
+    assert "refused 'slides.pdf': the content is not PDF" in page.locator("#pq-outcome").inner_text()
 
     new = tmp_path / "nantes-quantum.txt"
     new.write_text(
@@ -324,3 +324,46 @@ def test_evaluate_tab_takes_an_uploaded_question_file(page, tmp_path):
     assert served.locator(".pq-eval-table thead th").all_inner_texts() == ["metric", "parisqa"]
     assert "2 questions (1 answerable, 1 unanswerable)" in served.inner_text()
     assert "my-questions.jsonl: line 2: not valid JSON" in results.inner_text()
+
+
+def test_pdf_citation_opens_on_its_page_with_the_sentence_highlighted(page, site, tmp_path):
+    """Upload a PDF, rebuild, ask what its second page answers: the page view shows page 2, highlighted."""
+    import base64
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+    import docmaker
+    from test_web import yellow_pixels
+
+    page.get_by_role("tab", name="Index").click()
+    page.wait_for_selector("#pq-docs .pq-table")
+    pdf = tmp_path / "observatories.pdf"
+    pdf.write_bytes(docmaker.pdf_bytes())
+    page.locator("#pq-upload input[type=file]").set_input_files(str(pdf))
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('added observatories.pdf')")
+    page.click("#pq-rebuild")
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('indexed:')")
+    summary = SUMMARY.search(page.locator("#pq-outcome").inner_text())
+    assert summary and summary.group(1) == "1", page.locator("#pq-outcome").inner_text()
+
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, docmaker.PDF_QUESTION)
+    card = last_turn(page).locator(".pq-card.pq-cited").first
+    assert card.locator(".pq-source").inner_text() == "observatories.pdf"
+    assert card.locator(".pq-page-no").inner_text() == "page 2"
+    card.locator(".pq-open").click()
+    view = page.locator('#pq-document .pq-page[data-pq-page="2"]')
+    view.wait_for()
+    assert "Page 2 of 2" in view.inner_text()
+    image = view.locator("img.pq-page-img")
+    assert page.evaluate("(img) => img.complete && img.naturalWidth > 500", image.element_handle())
+    png = base64.b64decode(image.get_attribute("src").split(",", 1)[1])
+    assert yellow_pixels(png) > 500  # the supporting sentence is highlighted on the page
+    # The extracted text is shown below, the passage marked in it.
+    assert docmaker.PDF_FACT in page.locator("#pq-document #pq-target").inner_text()
+    page.evaluate("window.scrollTo(0, 0)")
+    shot = ARTIFACTS / "pdf-page-view.png"
+    page.screenshot(path=str(shot))
+    lead_copy = Path("/work/wt/pdf-page-view.png")
+    if lead_copy.parent.is_dir():
+        shutil.copy(shot, lead_copy)

@@ -151,6 +151,8 @@ def _citation(n: int, hit: Hit, highlights: Sequence[tuple[int, int]] = ()) -> C
         score=hit.score,
         scores=dict(hit.scores),
         highlights=tuple(Span(s, e) for s, e in sorted(highlights)),
+        page=c.pages[0] if c.pages else None,
+        pages=c.pages,
     )
 
 

@@ -7,8 +7,10 @@ file name, a title, file bytes) is checked here:
   and ``/etc/passwd`` lose their folders), no control characters (NUL, newline), no leading dot (a
   hidden file would not be indexed), no Windows device names (``CON``, ``NUL``, ``COM1``...), at most
   ``MAX_NAME_BYTES`` bytes;
-- only ``.txt``/``.md`` files are taken, up to a size limit (``PARISQA_MAX_UPLOAD_BYTES``, default
-  ``parisqa.config.DEFAULT_MAX_UPLOAD_BYTES``), and only UTF-8 text without NUL bytes;
+- only ``.txt``/``.md`` files (UTF-8 text without NUL bytes) and ``.pdf``/``.html``/``.htm``/``.docx``
+  files whose content is what their extension says (sniffed, see :func:`parisqa.corpus.formats.check_kind`)
+  are taken, up to a size limit (``PARISQA_MAX_UPLOAD_BYTES``, default
+  ``parisqa.config.DEFAULT_MAX_UPLOAD_BYTES``);
 - an existing document is never overwritten: the same name with the same bytes is reported as already
   there, the same name with other bytes is saved under the next free name (``notes-2.txt``);
 - files are written beside their final name under a hidden temporary name, then linked into place,
@@ -26,7 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import CORPUS_SUFFIXES, parse_upload_limit
-from ..errors import CorpusError, UploadRefused
+from ..errors import CorpusError, ExtractionError, UploadRefused
+from .formats import check_kind, format_of
 
 MAX_NAME_BYTES = 120
 ALLOWED_SUFFIXES = CORPUS_SUFFIXES
@@ -112,7 +115,7 @@ def upload_name(original: str) -> str:
         shown = suffix or "no extension"
         raise UploadRefused(
             f"refused {_shown(original)}: only {', '.join(ALLOWED_SUFFIXES)} files can be added (it has {shown}); "
-            "save it as plain text first"
+            "save it as plain text, PDF, HTML or DOCX first"
         )
     return name
 
@@ -171,6 +174,28 @@ def check_text(data: bytes, name: str, limit: int) -> str:
     return text
 
 
+def check_content(data: bytes, name: str, limit: int) -> None:
+    """Refuse the bytes of a would-be corpus document that do not fit its name.
+
+    A ``.txt``/``.md`` file must be UTF-8 text (:func:`check_text`); a PDF, HTML or DOCX file must hold
+    that format, whatever its extension says (its text is extracted at the next rebuild, which names
+    the file in its summary if it cannot be).
+
+    Raises:
+        UploadRefused: over ``limit`` bytes, empty, or not what the extension says.
+    """
+    if format_of(name) is None:
+        check_text(data, name, limit)
+        return
+    _check_size(name, len(data), limit)
+    if not data.strip():
+        raise UploadRefused(f"refused {_shown(name)}: it is empty")
+    try:
+        check_kind(name, data)
+    except ExtractionError as exc:
+        raise UploadRefused(f"refused {_shown(name)}: {exc.reason}") from None
+
+
 @dataclass(frozen=True)
 class Saved:
     """One document added to the corpus folder.
@@ -220,8 +245,8 @@ def save_document(corpus_dir: Path, name: str, data: bytes, *, limit: int | None
     """
     limit = max_upload_bytes(limit)
     if safe_name(name) != name or _split_suffix(name)[1] not in ALLOWED_SUFFIXES:
-        raise UploadRefused(f"refused {_shown(name)}: not a safe .txt/.md file name")
-    check_text(data, name, limit)
+        raise UploadRefused(f"refused {_shown(name)}: not a safe corpus file name")
+    check_content(data, name, limit)
     corpus_dir = Path(corpus_dir)
     try:
         corpus_dir.mkdir(parents=True, exist_ok=True)
@@ -272,7 +297,8 @@ def add_file(corpus_dir: Path, path: Path, *, name: str | None = None, limit: in
         limit: size limit in bytes (default: :func:`max_upload_bytes`); larger files are not read.
 
     Raises:
-        UploadRefused: wrong type, too large, not UTF-8 text, or unreadable.
+        UploadRefused: wrong type, too large, not UTF-8 text (or not the PDF, HTML or DOCX its
+            extension says), or unreadable.
     """
     limit = max_upload_bytes(limit)
     original = name if name is not None else Path(path).name

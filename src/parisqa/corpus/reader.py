@@ -1,7 +1,9 @@
-"""Find and read the corpus: ``.txt`` and ``.md`` files under a folder, decoded as UTF-8.
+"""Find and read the corpus: ``.txt`` and ``.md`` files decoded as UTF-8, PDF, HTML and Word files
+converted to their extracted text (:mod:`parisqa.corpus.formats`).
 
-A file that cannot be read as text (binary, not UTF-8, too large, a link leading outside the corpus)
-is skipped with a warning that names it and says why; the others still index.
+A file that cannot be read as text (binary, not UTF-8, too large, a link leading outside the corpus,
+a PDF that is encrypted or has no text layer...) is skipped with a warning that names it and says
+why; the others still index.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ import errno
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 
 from ..config import CORPUS_SUFFIXES
-from ..errors import CorpusError
+from ..errors import CorpusError, ExtractionError
+from .formats import Extracted, extract, format_of
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 
@@ -36,17 +40,32 @@ class Document:
 
     source: str
     text: str
-    sha256: str
+    sha256: str  # of the file's bytes (for a converted file, of the original, not of the text)
     size: int
     mtime_ns: int
+    extracted: Extracted | None = None  # a converted file's extraction; ``text`` is its ``text``
 
     @property
     def markdown(self) -> bool:
-        return self.source.lower().endswith((".md", ".markdown"))
+        """Whether the text is read as Markdown: ``.md`` files, and extracted text (laid out as Markdown)."""
+        return self.extracted is not None or self.source.lower().endswith((".md", ".markdown"))
+
+
+# Called with a converted file's source and content hash: its stored extraction when the index holds
+# one made from those bytes by the current extractor, else None (extract it again).
+StoredExtraction = Callable[[str, str], "Extracted | None"]
 
 
 class Unreadable(Exception):
-    """A corpus file that cannot be indexed; the message says why and how to fix it."""
+    """A corpus file that cannot be indexed; the message says why and how to fix it.
+
+    Attributes:
+        reason: the message without its "skipped NAME: " opening, as the index summary lists it.
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason if reason is not None else message.partition(": ")[2] or message
 
 
 def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
@@ -64,7 +83,8 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
     corpus_dir = Path(corpus_dir)
     if not corpus_dir.exists():
         raise CorpusError(
-            f"corpus folder '{corpus_dir}' does not exist; create it and add .txt or .md files, "
+            f"corpus folder '{corpus_dir}' does not exist; create it and add documents "
+            "(.txt, .md, .pdf, .html, .docx), "
             "or pass --corpus DIR (or set PARISQA_CORPUS)"
         )
     if not corpus_dir.is_dir():
@@ -174,11 +194,17 @@ def decode(data: bytes, source: str) -> str:
         ) from None
 
 
-def read_document(file: SourceFile) -> Document:
-    """Read and decode one corpus file.
+def read_document(file: SourceFile, stored: StoredExtraction | None = None) -> Document:
+    """Read and decode (or, for PDF, HTML and DOCX, extract) one corpus file.
+
+    Args:
+        file: the file as the scan found it.
+        stored: looks up a converted file's extraction kept with the index, so an unchanged file is
+            not extracted again.
 
     Raises:
-        Unreadable: the file is too large, unreadable, binary or not UTF-8.
+        Unreadable: the file is too large or unreadable, a text file is binary or not UTF-8, or a
+            converted file's text cannot be extracted (the reason says why).
     """
     if file.size > MAX_FILE_BYTES:
         raise Unreadable(
@@ -194,30 +220,27 @@ def read_document(file: SourceFile) -> Document:
         raise Unreadable(
             f"skipped {shown(file.source)}: it is over the {MAX_FILE_BYTES:,}-byte limit; split it into smaller files"
         )
-    text = decode(data, file.source)
-    return Document(file.source, text, hashlib.sha256(data).hexdigest(), len(data), file.mtime_ns)
+    digest = hashlib.sha256(data).hexdigest()
+    if format_of(file.source) is None:
+        text = decode(data, file.source)
+        return Document(file.source, text, digest, len(data), file.mtime_ns)
+    extracted = stored(file.source, digest) if stored else None
+    if extracted is None:
+        try:
+            extracted = extract(file.source, data)
+        except ExtractionError as exc:
+            raise Unreadable(f"skipped {shown(file.source)}: {exc.reason}", exc.reason) from None
+    return Document(file.source, extracted.text, digest, len(data), file.mtime_ns, extracted)
 
 
-def _read_limited(path: Path) -> bytes:
-    """At most ``MAX_FILE_BYTES + 1`` bytes of ``path``, refusing to follow a symbolic link.
-
-    The scan already resolved links it allows, so a link found here was put in place after the scan.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as fh:
-        if not S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file")
-        return fh.read(MAX_FILE_BYTES + 1)
-
-
-def read_source_text(corpus_dir: Path, source: str) -> str:
-    """The current text of one corpus file, for showing a citation in its whole document.
+def read_bytes(corpus_dir: Path, source: str) -> bytes:
+    """The bytes of one corpus file, for showing or checking a citation in its whole document.
 
     The scan's rules hold here too: a symbolic link is read only when it leads to a regular file
     inside the corpus folder, only regular files are read, and at most :data:`MAX_FILE_BYTES`.
 
     Raises:
-        Unreadable: the file cannot be shown; the message says why.
+        Unreadable: the file cannot be read; the message says why.
     """
     path = Path(corpus_dir) / source
     if path.is_symlink():
@@ -230,7 +253,16 @@ def read_source_text(corpus_dir: Path, source: str) -> str:
         raise Unreadable(f"cannot read {shown(source)} ({exc.strerror})") from None
     if len(data) > MAX_FILE_BYTES:
         raise Unreadable(f"cannot show {shown(source)}: it is over the {MAX_FILE_BYTES:,}-byte limit")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise Unreadable(f"{shown(source)} is no longer UTF-8 text; rebuild the index") from None
+    return data
+
+
+def _read_limited(path: Path) -> bytes:
+    """At most ``MAX_FILE_BYTES + 1`` bytes of ``path``, refusing to follow a symbolic link.
+
+    The scan already resolved links it allows, so a link found here was put in place after the scan.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return fh.read(MAX_FILE_BYTES + 1)

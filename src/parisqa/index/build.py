@@ -8,25 +8,39 @@ atomically (see :mod:`parisqa.index.store`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
 from ..config import ENCODING_NAME, Settings
 from ..corpus.chunking import chunk_document
+from ..corpus.formats import Extracted, extract, extractor_version, format_of
 from ..corpus.language import analysed, detect_language
-from ..corpus.reader import Document, SourceFile, Unreadable, read_document, scan_corpus
+from ..corpus.reader import (
+    Document,
+    SourceFile,
+    StoredExtraction,
+    Unreadable,
+    decode,
+    read_bytes,
+    read_document,
+    scan_corpus,
+    shown,
+)
 from ..corpus.sentences import Sentence, SentenceTable, chunk_sentences
 from ..corpus.structure import parse
 from ..embed.choice import embedder_for, info_for, is_embedder_for, token_counter
 from ..embed.encoder import Embedder
-from ..errors import ConfigError, CorpusError, IndexCorruptError, IndexMismatchError
+from ..errors import ConfigError, CorpusError, ExtractionError, IndexCorruptError, IndexMismatchError
 from ..records import BuildSummary, Chunk, content_id
 from . import vectors as vector_index
-from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, SCHEMA_VERSION, SENTENCES
+from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, SCHEMA_VERSION, SENTENCES, extracted_name
 from .lexical import Bm25Index
 from .store import (
     CHECKED_MODEL_KEYS,
@@ -79,7 +93,7 @@ def chunk_text(
         counter: counts the model's tokens for a batch of texts (default: ``settings.model``'s).
     """
     parsed = parse(doc.text, markdown=doc.markdown, fallback_title=_title_from_name(doc.source))
-    return chunk_document(
+    chunks = chunk_document(
         doc.text,
         doc.source,
         parsed,
@@ -88,6 +102,10 @@ def chunk_text(
         max_wordpieces=max_wordpieces,
         count_wordpieces=counter or token_counter(settings.model),
     )
+    if doc.extracted is not None and doc.extracted.pages:
+        # A PDF's chunks know their pages, so citations can give them without the extraction at hand.
+        chunks = [replace(c, pages=doc.extracted.pages_of(c.start, c.end)) for c in chunks]
+    return chunks
 
 
 def document_language(doc: Document) -> str:
@@ -189,9 +207,9 @@ def build_index(
     with write_lock(settings.index_dir, wait=lock_wait, on_wait=warn):
         # Read the corpus only now: a build that waited for another one must index the files as
         # they are when it runs, not as they were when it started waiting.
-        docs, skipped = _read_corpus(settings, warn)
         remove_stale(settings.index_dir)
         old = _previous_index(settings, warn)
+        docs, skipped = _read_corpus(settings, warn, _stored_extractions(old, warn))
         expected = expected_manifest(settings, old.manifest.get("model") if old else None)
         # With the same model, embeddings stay valid whatever else changed: texts found in the old index
         # (even one chunked differently) are not embedded again. With another model, the chunks (and
@@ -236,7 +254,16 @@ def build_index(
         max_wp = int(expected["chunking"]["max_wordpieces"])
         for doc in docs:
             prev = old_files.get(doc.source)
-            keep = reuse_chunks and prev and prev.get("sha256") == doc.sha256 and isinstance(prev.get("language"), str)
+            same_text = doc.extracted is None or (
+                prev is not None and prev.get("extractor_version") == doc.extracted.version
+            )
+            keep = (
+                reuse_chunks
+                and prev
+                and prev.get("sha256") == doc.sha256
+                and same_text
+                and isinstance(prev.get("language"), str)
+            )
             if keep and not same_model:
                 # Another model: its input limit may be lower; a file with a chunk over it is chunked again.
                 kept = old_chunks.get(doc.source, range(0))
@@ -270,6 +297,12 @@ def build_index(
                 "indexed_at": indexed_at,
                 "language": language,
             }
+            if doc.extracted is not None:
+                file_entries[doc.source].update(
+                    extractor=doc.extracted.extractor,
+                    extractor_version=doc.extracted.version,
+                    extracted=extracted_name(doc.sha256),
+                )
         removed = sum(1 for source in old_files if source not in file_entries)
         summary = dict(added=added, changed=changed, removed=removed, unchanged=unchanged)
 
@@ -289,6 +322,7 @@ def build_index(
                     skipped=tuple(skipped),
                     warnings=tuple(warnings),
                     rebuilt=False,
+                    reasons=_reasons(skipped),
                 )
 
         new_chunks = [c if c is not None else old.chunks[r] for c, r in zip(new_chunks, rows_from_old)]  # type: ignore[union-attr]
@@ -313,6 +347,11 @@ def build_index(
             skipped=skipped,
         )
         extra = {BM25_MATRIX: bm25_matrix, BM25_VOCAB: bm25_vocab, SENTENCES: sentences.to_bytes()}
+        for doc in docs:
+            if doc.extracted is not None:
+                extra[extracted_name(doc.sha256)] = json.dumps(doc.extracted.to_dict(), ensure_ascii=False).encode(
+                    "utf-8", "surrogatepass"
+                )
         write_index(settings.index_dir, manifest, new_chunks, index, extra)
         remove_stale(settings.index_dir)
     return BuildSummary(
@@ -322,7 +361,86 @@ def build_index(
         seconds=time.perf_counter() - started,
         skipped=tuple(skipped),
         warnings=tuple(warnings),
+        reasons=_reasons(skipped),
     )
+
+
+def _reasons(skipped: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(entry.get("reason", "")) for entry in skipped.values())
+
+
+def _stored_extractions(old: LoadedIndex | None, warn: Callable[[str], None]) -> StoredExtraction | None:
+    """Looks up the extractions ``old`` keeps, for files whose bytes and extractor are unchanged."""
+    if old is None:
+        return None
+    files = old.manifest.get("files", {})
+
+    def stored(source: str, sha256: str) -> Extracted | None:
+        entry = files.get(source)
+        if not entry or entry.get("sha256") != sha256 or not entry.get("extracted"):
+            return None
+        if entry.get("extractor_version") != extractor_version(source):
+            return None
+        try:
+            return stored_extraction(old, entry)
+        except IndexCorruptError as exc:
+            warn(f"{exc}; extracting {source} again")
+            return None
+
+    return stored
+
+
+def stored_extraction(index: LoadedIndex, entry: dict[str, Any]) -> Extracted:
+    """The extraction a manifest file entry names, read from ``index``'s generation.
+
+    Raises:
+        IndexCorruptError: the file is missing, damaged or not an extraction.
+    """
+    data = index.read_extra(str(entry["extracted"]))
+    try:
+        return Extracted.from_dict(json.loads(data.decode("utf-8", "surrogatepass")))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexCorruptError(
+            f"index '{index.path}' holds an extraction this parisqa cannot read ({exc})", remedy="rebuild"
+        ) from None
+
+
+def indexed_document(settings: Settings, source: str) -> tuple[bytes, str, Extracted | None]:
+    """A corpus file's bytes, and its text exactly as parisqa indexes it (every citation slices it).
+
+    For ``.txt``/``.md`` the text is the file decoded as UTF-8; for a converted file, the extraction
+    stored with the index when it was made from the file's current bytes, else a new extraction (the
+    same text for the same extractor version: extraction is deterministic).
+
+    Returns:
+        The bytes, the text, and for a converted file its :class:`Extracted` (else None).
+
+    Raises:
+        Unreadable: the file cannot be read or its text extracted.
+    """
+    data = read_bytes(settings.corpus_dir, source)
+    if format_of(source) is None:
+        try:
+            return data, decode(data, source), None
+        except Unreadable as exc:
+            raise Unreadable(f"cannot show {shown(source)}: {exc.reason}", exc.reason) from None
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except (IndexCorruptError, IndexMismatchError):
+        manifest = None
+    entry = (manifest or {}).get("files", {}).get(source)
+    if entry and entry.get("sha256") == digest and entry.get("extracted"):
+        try:
+            extracted = stored_extraction(load_index(settings.index_dir), entry)
+            return data, extracted.text, extracted
+        except (IndexCorruptError, IndexMismatchError):
+            pass  # extract it again below
+    try:
+        extracted = extract(source, data)
+    except ExtractionError as exc:
+        raise Unreadable(f"cannot extract the text of {shown(source)}: {exc.reason}", exc.reason) from None
+    return data, extracted.text, extracted
 
 
 def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, range], total: int) -> bool:
@@ -340,10 +458,15 @@ def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, ran
 
 def _require_files(settings: Settings, files: list[SourceFile]) -> None:
     if not files:
-        raise CorpusError(f"corpus folder '{settings.corpus_dir}' has no .txt or .md files", remedy="add_files")
+        raise CorpusError(
+            f"corpus folder '{settings.corpus_dir}' has no .txt, .md, .pdf, .html or .docx files",
+            remedy="add_files",
+        )
 
 
-def _read_corpus(settings: Settings, warn: Callable[[str], None]) -> tuple[list[Document], dict[str, Any]]:
+def _read_corpus(
+    settings: Settings, warn: Callable[[str], None], stored: StoredExtraction | None = None
+) -> tuple[list[Document], dict[str, Any]]:
     """The readable corpus files, and the skipped ones as the manifest records them."""
     files, scan_warnings = scan_corpus(settings.corpus_dir)
     for message in scan_warnings:
@@ -353,13 +476,14 @@ def _read_corpus(settings: Settings, warn: Callable[[str], None]) -> tuple[list[
     skipped: dict[str, Any] = {}
     for f in files:
         try:
-            docs.append(read_document(f))
+            docs.append(read_document(f, stored))
         except Unreadable as exc:
             warn(str(exc))
-            skipped[f.source] = {"size": f.size, "mtime_ns": f.mtime_ns, "reason": str(exc)}
+            skipped[f.source] = {"size": f.size, "mtime_ns": f.mtime_ns, "reason": exc.reason}
     if not docs:
         raise CorpusError(
-            f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text; see the warnings above"
+            f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text or converted; "
+            "see the warnings above"
         )
     return docs, skipped
 

@@ -9,6 +9,8 @@ Layout of the index folder::
         bm25.npz           the BM25 matrix (see :mod:`parisqa.index.lexical`)
         bm25_vocab.json    the BM25 vocabulary
         sentences.npz      the chunks' sentences and their embeddings (see :mod:`parisqa.corpus.sentences`)
+        extracted-<sha256>.json   the extracted text of one PDF, HTML or DOCX file (its pages and
+                           character map for a PDF), named by the hash of the original file's bytes
     .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
     .manifest.json.*.tmp   a manifest being written (likewise)
     .lock                  held by the one process allowed to write
@@ -38,6 +40,13 @@ VECTORS = "faiss.index"
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"
+EXTRACTED_PREFIX = "extracted-"
+
+
+def extracted_name(sha256: str) -> str:
+    """The data file holding the extraction of the converted file whose bytes hash to ``sha256``."""
+    return f"{EXTRACTED_PREFIX}{sha256[:40]}.json"
+
 
 LOCK = ".lock"
 GEN_PREFIX = "gen-"

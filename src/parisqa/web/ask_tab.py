@@ -16,16 +16,34 @@ from .render import static_text
 log = logging.getLogger(__name__)
 
 
-def read_source(ctx: WebContext, source: str) -> str:
-    """The text of a corpus document, refused (as a ParisqaError) outside the corpus or unreadable."""
+def read_source(ctx: WebContext, source: str) -> tuple[bytes, str, Any]:
+    """A corpus document's bytes, its text as indexed (the extracted text of a PDF, HTML or DOCX file)
+    and its extraction (None for .txt/.md); refused (as a ParisqaError) outside the corpus or unreadable.
+    """
+    from ..api import source_document
     from ..corpus.folder import source_path
-    from ..corpus.reader import Unreadable, read_source_text
 
     source_path(ctx.settings.corpus_dir, source)  # a document of the corpus, or a CorpusError
+    return source_document(ctx.settings, source)
+
+
+def page_view(source: str, data: bytes, extracted: Any, citation: dict[str, Any]) -> str:
+    """The PDF page holding a citation's supporting sentences, highlighted, as HTML ("" for other files)."""
+    from ..corpus.formats import render_page
+    from ..errors import ExtractionError
+    from .render import page_html
+
+    if extracted is None or not extracted.pages:
+        return ""
+    start, end = int(citation["start"]), int(citation["end"])
+    spans = [(int(h["start"]), int(h["end"])) for h in citation.get("highlights") or ()] or [(start, end)]
+    page = extracted.page_of(spans[0][0]) or 1
     try:
-        return read_source_text(ctx.settings.corpus_dir, source)
-    except Unreadable as exc:
-        raise ParisqaError(str(exc)) from None
+        png = render_page(data, page, spans, extracted=extracted)
+    except ExtractionError as exc:
+        log.warning("cannot render page %s of %s: %s", page, source, exc)
+        return ""
+    return page_html(source, page, len(extracted.pages), png)
 
 
 def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
@@ -96,14 +114,18 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
             return document_placeholder("That passage is no longer in this conversation.")
         source, start, end = str(citation["source"]), int(citation["start"]), int(citation["end"])
         try:
-            text = read_source(ctx, source)
+            data, text, extracted = read_source(ctx, source)
         except ParisqaError as exc:
             return document_placeholder(f"Cannot open {source}: {exc}")
-        note = ""
+        note, page = "", ""
         if text[start:end] != citation["text"]:
             note = f"{source} changed since it was indexed, so the marked span may be off; rebuild the index."
+        else:
+            page = page_view(source, data, extracted, citation)
         label = f"passage {citation['n']} · "
-        return document_html(source, text, start, end, citation.get("highlights"), label=label, note=note)
+        return document_html(
+            source, text, start, end, citation.get("highlights"), label=label, note=note, page_view=page
+        )
 
     # Gradio finds the event-data parameter by its type; with postponed annotations it cannot resolve
     # the local ``gr`` name, so the annotation is given as the class itself.

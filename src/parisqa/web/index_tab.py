@@ -122,7 +122,10 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
         outcome = gr.HTML(elem_id="pq-outcome", min_height=72)
         with gr.Row(equal_height=False):
             with gr.Column(min_width=300):
-                gr.Markdown(f"**Add files** · .txt or .md, UTF-8, up to {human_size(ctx.max_upload_bytes)} each")
+                gr.Markdown(
+                    f"**Add files** · .txt or .md (UTF-8), .pdf, .html, .htm or .docx, "
+                    f"up to {human_size(ctx.max_upload_bytes)} each"
+                )
                 files = no_remote_example(
                     gr.File(file_count="multiple", label="Upload", elem_id="pq-upload", height=150)
                 )

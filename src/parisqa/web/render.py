@@ -113,6 +113,11 @@ def citation_html(citation: Mapping[str, Any], turn: int, *, related: bool = Fal
     where = f'<span class="pq-source">{esc(citation.get("source", ""))}</span>'
     if heading:
         where += f' <span class="pq-sep">›</span> <span class="pq-heading">{esc(heading)}</span>'
+    pages = citation.get("pages")
+    if pages:
+        where += f' <span class="pq-page-no">pages {int(pages[0])}–{int(pages[1])}</span>'
+    elif citation.get("page"):
+        where += f' <span class="pq-page-no">page {int(citation["page"])}</span>'
     return (
         f'<div class="pq-card pq-{kind}" id="pq-t{turn}-{"r" if related else "c"}{n}">'
         f'<div class="pq-card-head"><span class="pq-n">{n}</span>{where}</div>'
@@ -217,10 +222,12 @@ def document_html(
     *,
     label: str = "",
     note: str = "",
+    page_view: str = "",
 ) -> str:
     """A whole source document with the span ``[start, end)`` marked (``id="pq-target"``).
 
     Documents longer than :data:`DOC_WINDOW_CHARS` are shown around the span only, with a note.
+    ``page_view`` (see :func:`page_html`) goes above the text: a PDF's page with the passage on it.
     """
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     lo, hi = 0, len(text)
@@ -238,12 +245,28 @@ def document_html(
     notes = [note] if note else []
     if cut:
         notes.append("Not shown: " + " and ".join(cut) + " of this long document.")
+    kind = " pq-doc-paged" if page_view else ""
     return (
-        '<div class="pq-doc">'
+        f'<div class="pq-doc{kind}">'
         f'<div class="pq-doc-head"><span class="pq-source">{esc(source)}</span>'
         f'<span class="pq-meta">{esc(label)}characters {start:,}–{end:,} of {len(text):,}</span></div>'
         + "".join(f'<div class="pq-doc-note">{esc(n)}</div>' for n in notes)
+        + page_view
         + f'<div class="pq-doc-body">{"".join(body)}</div></div>'
+    )
+
+
+def page_html(source: str, page: int, pages: int, png: bytes, *, highlighted: bool = True) -> str:
+    """A rendered PDF page (PNG bytes), shown above the extracted text of a PDF citation."""
+    import base64
+
+    what = "the cited sentences highlighted" if highlighted else "the passage could not be located on it"
+    alt = f"page {page} of {source}, {what}"
+    return (
+        f'<div class="pq-page" data-pq-page="{page}">'
+        f'<div class="pq-doc-note">Page {page} of {pages} · {esc(what)}; the extracted text follows.</div>'
+        f'<img class="pq-page-img" alt="{esc(alt)}" src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        "</div>"
     )
 
 
@@ -270,7 +293,10 @@ def documents_html(rows: Sequence[DocumentRow], warnings: Sequence[str] = ()) ->
         head += f" · {pending} change{'s' if pending != 1 else ''} waiting for a rebuild"
     lines = [f'<div class="pq-docs"><div class="pq-sub">{esc(head)}</div>']
     if not rows:
-        lines.append('<div class="pq-doc-note">No .txt or .md documents in the corpus yet; add some below.</div>')
+        lines.append(
+            '<div class="pq-doc-note">No documents (.txt, .md, .pdf, .html, .docx) in the corpus yet; '
+            "add some below.</div>"
+        )
     else:
         lines.append(
             '<table class="pq-table"><thead><tr><th>Document</th><th>Chunks</th><th>Last indexed</th>'
