@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from parisqa.answer.compose import (  # noqa: E402
-    FEATURES,
     READ_DEPTH,
     SENTENCE_FEATURES,
     answer_model,
@@ -183,8 +182,10 @@ def tune_ranker(cached: list[dict], folds: int = 5) -> tuple[list[float], dict]:
     return list(best), cv
 
 
-def features_matrix(results: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    x = np.array([[r["composed"].features.get(f, 0.0) for f in FEATURES] for r in results], dtype=np.float64)
+def features_matrix(results: list[dict], names: list[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Abstention features (those the shipped model uses, unless ``names`` says otherwise) and labels."""
+    names = names or list(answer_model()["abstention"]["features"])
+    x = np.array([[r["composed"].features.get(f, 0.0) for f in names] for r in results], dtype=np.float64)
     y = np.array([1.0 if r["row"]["answerable"] else 0.0 for r in results])
     return x, y
 
@@ -217,12 +218,12 @@ def fit_logistic(
 
 
 def abstention_signs() -> list[int]:
-    return [SIGNS.get(f, 1) for f in FEATURES]
+    return [SIGNS.get(f, 1) for f in answer_model()["abstention"]["features"]]
 
 
 def model_dict(weights: np.ndarray, bias: float, threshold: float, n: int) -> dict:
     return {
-        "features": list(FEATURES),
+        "features": list(answer_model()["abstention"]["features"]),
         "weights": [round(float(v), 6) for v in weights],
         "bias": round(bias, 6),
         "threshold": threshold,
@@ -288,7 +289,7 @@ def main() -> None:
             threshold = choose_threshold(cv, y)
             w, b = fit_logistic(x, y, signs=abstention_signs())
             model["abstention"] = {
-                "features": list(FEATURES),
+                "features": list(answer_model()["abstention"]["features"]),
                 "weights": [round(float(v), 6) for v in w],
                 "bias": round(b, 6),
                 "threshold": round(threshold, 4),
@@ -300,7 +301,7 @@ def main() -> None:
         for mode in ("hybrid", "dense", "bm25"):
             results = compose_all(engine, cached[mode], mode, never_abstain(model))
             x, _ = features_matrix(results)
-            probs = [support_probability(dict(zip(FEATURES, r)), model["abstention"]) for r in x]
+            probs = [support_probability(dict(zip(model["abstention"]["features"], r)), model["abstention"]) for r in x]
             report[mode] = judge(results, probs, model["abstention"]["threshold"], corpus)
             cached[mode] = results
         x, y = features_matrix(cached["hybrid"])
@@ -308,7 +309,8 @@ def main() -> None:
         report["hybrid, abstention 5-fold cross-validated"] = judge(
             cached["hybrid"], list(cv), model["abstention"]["threshold"], corpus
         )
-        shipped = np.array([support_probability(dict(zip(FEATURES, r)), model["abstention"]) for r in x])
+        names = model["abstention"]["features"]
+        shipped = np.array([support_probability(dict(zip(names, r)), model["abstention"]) for r in x])
         report["calibration"] = {
             "ECE shipped model": ece(shipped, y),
             "ECE cross-validated": ece(cv, y),

@@ -215,6 +215,7 @@ class Engine:
             confidence=composed.confidence,
             citations=tuple(composed.citations),
             related=tuple(composed.related),
+            short=composed.short,
             query=search_text if query else None,
             timings_ms={
                 "total": (done - started) * 1000,

@@ -157,6 +157,19 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """Just the fact a factoid question asks for: ``text == source_text[start:end]``, inside a highlight."""
+
+    source: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
 class Answer:
     """The answer to one question, as ``parisqa ask --json`` prints it."""
 
@@ -168,6 +181,7 @@ class Answer:
     timings_ms: dict[str, float]
     query: str | None = None
     related: tuple[Citation, ...] = ()
+    short: ShortAnswer | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -175,6 +189,7 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "confidence": round(float(self.confidence), 4),
+            "short": self.short.to_dict() if self.short is not None else None,
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": {k: round(float(v), 3) for k, v in self.timings_ms.items()},
         }

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from parisqa.answer.answertypes import expected_type, question_entities, type_match
+from parisqa.answer.answertypes import (
+    answer_sentences,
+    expected_type,
+    is_factoid,
+    question_entities,
+    short_span,
+    type_match,
+)
 from parisqa.answer.compose import ABSTAIN_TEXT
 from parisqa.index.store import load_index
 
@@ -179,3 +186,116 @@ def test_sentence_table_stays_aligned_with_chunks(seed_index):
     for row, chunk in enumerate(data.chunks):
         for i in table.rows_for(row):
             assert chunk.start <= table.start[i] < table.end[i] <= chunk.end
+
+
+# --- short answers and answer size -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "expected"),
+    [
+        ("Over how many years is the funding spread?", "It gives €1.5 billion over five years to AI.", "five years"),
+        ("How much does the state invest?", "It gives €1.5 billion over five years to AI.", "1.5 billion"),
+        ("When was the tower completed?", "The tower was completed on 31 March 1889 for the fair.", "31 March 1889"),
+        ("Who designed the tower?", "It was designed by the engineer Gustave Eiffel and his firm.", "Gustave Eiffel"),
+        ("Where is Station F?", "Station F is a startup campus in the east of Paris.", "Paris"),
+        ("Which company makes Le Chat?", "Le Chat is an assistant made by Mistral AI, a startup.", "Mistral AI"),
+        ("What element did Curie discover first?", "Curie discovered polonium first, then radium.", "polonium"),
+    ],
+)
+def test_short_span_holds_just_the_fact(question, text, expected):
+    span = short_span(question, text)
+    assert span is not None
+    assert expected in text[span[0] : span[1]]
+    assert len(text[span[0] : span[1]].split()) <= len(expected.split()) + 1
+
+
+@pytest.mark.parametrize(
+    "question", ["Why is ethical AI important?", "How does Paris attract researchers?", "Explain the AI strategy."]
+)
+def test_why_and_how_questions_get_no_short_answer_and_up_to_three_sentences(question):
+    assert short_span(question, "Because Paris has 40 labs and Mistral AI.") is None
+    assert answer_sentences(question) == 3
+
+
+@pytest.mark.parametrize(
+    "question", ["How many labs are there?", "Who founded Mistral AI?", "When did it open?", "Which city hosts it?"]
+)
+def test_factoid_questions_get_one_sentence(question):
+    assert is_factoid(question)
+    assert answer_sentences(question) == 1
+
+
+def test_short_answer_is_an_exact_slice_inside_a_highlight(seed_engine, seed_index):
+    shorts = 0
+    for row in DEV:
+        answer = seed_engine.ask(row["question"])
+        assert "short" in answer.to_dict()
+        if answer.short is None:
+            continue
+        shorts += 1
+        s = answer.short
+        assert _source(seed_index, s.source)[s.start : s.end] == s.text
+        assert s.text.strip() == s.text and s.text
+        assert any(
+            c.source == s.source and any(h.start <= s.start < s.end <= h.end for h in c.highlights)
+            for c in answer.citations
+        )
+        assert answer.to_dict()["short"] == {"source": s.source, "start": s.start, "end": s.end, "text": s.text}
+    assert shorts >= 20
+
+
+def test_factoid_answer_is_one_sentence(seed_engine):
+    answer = seed_engine.ask("How much money has the French state committed to artificial intelligence?")
+    assert not answer.abstained
+    assert len(MARKER.findall(answer.answer)) == 1
+    assert answer.short is not None and "1.5 billion" in answer.short.text.lower()
+
+
+def test_a_sentence_joins_a_yes_no_answer_only_on_its_own_merit(tmp_path, embedder):
+    """Issue 17: "Do I have to declare a single hive?" must not add "Beginners usually pick between three ..."."""
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+
+    corpus = ROOT / "eval" / "collections" / "beekeeping" / "corpus"
+    engine = Engine(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), embedder=embedder)
+    engine.build()
+    answer = engine.ask("Do I have to declare a single hive?")
+    assert not answer.abstained
+    assert "every hive must be registered" in answer.answer
+    assert "Beginners usually pick" not in answer.answer
+    assert len(MARKER.findall(answer.answer)) == 1
+
+
+# --- null score statistics ---------------------------------------------------------------------
+
+
+def test_null_scores_are_stored_with_the_index_and_place_questions(seed_engine, seed_index):
+    import numpy as np
+
+    from parisqa.index.layout import NULL_SCORES
+    from parisqa.index.nullscores import z_score
+
+    stored = json.loads(load_index(seed_index / "index").read_extra(NULL_SCORES))
+    stats = seed_engine.search_data().null_scores
+    assert stats == stored
+    assert stats["queries"] >= 60
+    for signal in ("dense", "sentence", "bm25"):
+        assert stats[signal]["std"] > 0 and stats[signal]["p50"] <= stats[signal]["p90"] <= stats[signal]["max"]
+    data = seed_engine.search_data()
+    on, off = seed_engine.embedder.encode(["How much is France investing in AI research?", "How do I bake bread?"])
+    vectors = np.stack([data.chunk_vector(r) for r in range(len(data.chunks))])
+    z_on = z_score(float((vectors @ on).max()), stats, "dense", (0, 1))
+    z_off = z_score(float((vectors @ off).max()), stats, "dense", (0, 1))
+    assert z_on > 2.0 > z_off
+
+
+def test_null_questions_are_fixed_and_defaults_stand_in_for_an_older_index():
+    from parisqa.index.nullscores import OFF_TOPIC, null_queries, z_score
+
+    texts = ["Honey bees store nectar in wax combs", "Drones mate with the queen in flight"]
+    assert null_queries(texts) == null_queries(list(reversed(texts)))
+    assert null_queries(texts)[: len(OFF_TOPIC)] == list(OFF_TOPIC)
+    assert len(null_queries(texts)) > len(OFF_TOPIC)
+    assert z_score(0.27, None, "dense", (0.15, 0.06)) == pytest.approx(2.0)
+    assert z_score(0.5, {"dense": {"mean": 0.3, "std": 0.1}}, "dense", (0.15, 0.06)) == pytest.approx(2.0)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parisqa.answer.search import MODES, RRF_K, search
+from parisqa.answer.search import MODES, RRF_K, Fusion, search
 from parisqa.corpus.sentences import SentenceTable
 from parisqa.corpus.terms import terms
 from parisqa.index import vectors as vector_index
@@ -81,7 +81,7 @@ def test_bm25_mode_falls_back_to_dense_order_when_no_term_matches():
 def test_hybrid_fuses_ranks_by_reciprocal_rank():
     index = make_index()
     query_terms = terms("Paris artificial intelligence")
-    hits = search(index, QUERY, query_terms, k=4)
+    hits = search(index, QUERY, query_terms, k=4, fusion=Fusion("rrf"))
     dense_rank = {1: 0, 3: 1, 0: 2, 2: 3}
     bm25_scores = index.bm25.scores(query_terms)
     bm25_order = [int(r) for r in np.argsort(-bm25_scores, kind="stable") if bm25_scores[r] > 0]

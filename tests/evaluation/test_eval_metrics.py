@@ -115,3 +115,27 @@ def test_percentile_interpolates_like_numpy():
 def test_cosine():
     assert m.cosine([1, 0], [0, 1]) == 0.0
     assert m.cosine([1, 1], [2, 2]) == pytest.approx(1.0)
+
+
+def test_document_relevance_orders_documents_by_first_passage():
+    passages = [("a.md", False), ("b.md", False), ("a.md", True), ("c.md", True)]
+    # Judged by the passages: a.md holds a relevant passage (its second), so it is relevant at rank 1.
+    assert m.document_relevance(passages) == (True, False, True)
+    # Gold documents decide when the question names them.
+    assert m.document_relevance(passages, ("b.md",)) == (False, True, False)
+    assert m.reciprocal_rank(m.document_relevance(passages, ("c.md",)), 10) == pytest.approx(1 / 3)
+
+
+def test_expected_calibration_error_by_hand():
+    # Bin 0.9-1.0: confidences 0.9 and 0.95 (mean 0.925), one of two right (0.5): gap 0.425, weight 2/4.
+    # Bin 0.1-0.2: confidences 0.1 and 0.1, none right: gap 0.1, weight 2/4.
+    ece = m.expected_calibration_error([0.9, 0.95, 0.1, 0.1], [True, False, False, False])
+    assert ece == pytest.approx(0.5 * 0.425 + 0.5 * 0.1)
+    assert m.expected_calibration_error([1.0, 0.0], [True, False]) == pytest.approx(0.0)
+    assert m.expected_calibration_error([], []) is None
+    with pytest.raises(ValueError, match="2 confidences but 1 outcomes"):
+        m.expected_calibration_error([0.5, 0.5], [True])
+
+
+def test_word_count_ignores_markers():
+    assert m.word_count("Paris hosts the summit. [1] It began in 2023. [2]") == 8

@@ -12,7 +12,7 @@ from parisqa.errors import ConfigError, DatasetError
 from parisqa.evaluation import evaluate_faq, evaluate_questions, evaluate_squad, render_chart, write_report
 from parisqa.evaluation.datasets import EvalItem
 from parisqa.evaluation.runner import RelevanceJudge, add_similarity, score_item, summarize
-from parisqa.records import Answer, Chunk, Citation
+from parisqa.records import Answer, Chunk, Citation, ShortAnswer
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,6 +57,37 @@ def test_retrieval_metrics_follow_retrieval_order_and_citation_one_is_judged_apa
     assert r.cited_first is True
     s = summarize([r])
     assert (s["hit@1"], s["hit@3"], s["cited_first"]) == (0.0, 1.0, 1.0)
+
+
+def test_document_mrr_short_answer_f1_words_and_calibration_by_hand():
+    judge = RelevanceJudge(CHUNKS)
+    item = EvalItem("x", "Where is talent retention hard?", answers=("Lyon",))
+    # Passages by retrieval score: a.txt (not relevant), a.txt (not), b.txt (says "Lyon"): document rank 2.
+    cited = (
+        _citation(1, CHUNKS[3], score=0.1),
+        _citation(2, CHUNKS[0], score=0.9),
+        _citation(3, CHUNKS[1], score=0.8),
+    )
+    short = ShortAnswer("b.txt", 328, 332, "Lyon")
+    answer = Answer("q", "Talent retention matters in Lyon too. [1]", False, 0.8, cited, {"total": 1.0}, short=short)
+    r = score_item(item, answer, 5.0, judge)
+    assert r.relevant == (False, False, True) and r.doc_relevant == (False, True)
+    assert r.short_f1 == 1.0 and r.words == 6 and r.confidence == 0.8
+    no_short = score_item(item, _answer("Talent retention matters in Lyon too. [1]", [CHUNKS[3]]), 5.0, judge)
+    assert no_short.short_f1 == 0.0 and no_short.doc_relevant == (True,)
+    declined = score_item(item, _answer("Not in the corpus.", [CHUNKS[0]], abstained=True), 5.0, judge)
+    assert declined.short_f1 == 0.0 and declined.words is None
+    unanswerable = score_item(EvalItem("u", "q", answerable=False), _answer("x", [], abstained=True), 5.0, judge)
+    assert unanswerable.short_f1 is None
+
+    s = summarize([r, no_short, declined, unanswerable])
+    assert s["mrr_doc@10"] == pytest.approx((1 / 2 + 1 + 0) / 3)
+    assert s["mrr@10"] == pytest.approx((1 / 3 + 1 + 0) / 3)  # unchanged: passages
+    assert s["short_f1"] == pytest.approx(1 / 3)
+    assert s["answer_words_p50"] == 6.0  # the declined ones have no length
+    # Confidences 0.8 (answerable), 0.5, 0.5 (answerable), 0.5 (not): |0.8-1|*1/4 + |0.5-2/3|*3/4.
+    assert s["ece"] == pytest.approx(0.2 / 4 + abs(0.5 - 2 / 3) * 3 / 4)
+    assert r.to_dict()["first_relevant_document_rank"] == 2 and r.to_dict()["short_f1"] == 1.0
 
 
 def test_relevance_needs_gold_text_and_gold_document():

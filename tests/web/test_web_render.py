@@ -101,6 +101,20 @@ def test_markers_link_to_their_cards_only():
     assert "[7]" in html and 'data-target="pq-t3-c7"' not in html
 
 
+def test_short_answer_is_marked_inside_the_answer_and_escaped():
+    short = {"source": "a.txt", "start": 10, "end": 24, "text": "<b>1.5</b> & co"}
+    page = transcript_html(
+        [{"question": "q?", "answer": _answer(answer="It cost <b>1.5</b> & co in 2023. [1]", short=short)}]
+    )
+    assert '<mark class="short" title="the short answer">&lt;b&gt;1.5&lt;/b&gt; &amp; co</mark>' in page
+    assert "<b>" not in page and page.count('class="short"') == 1
+    assert 'data-target="pq-t0-c1"' in page  # the marker after the short answer still links
+    # No short answer, or one not in the text: nothing is marked.
+    assert 'class="short"' not in transcript_html([{"question": "q?", "answer": _answer(short=None)}])
+    html = answer_html("A sentence. [1]", turn=1, known=[1], short={"text": "elsewhere"})
+    assert 'class="short"' not in html and "data-pq-marker" in html
+
+
 def test_abstained_answer_looks_different_and_offers_related_reading():
     related = [_citation(n=1, source="near.txt")]
     page = transcript_html([{"question": "q?", "answer": _answer(abstained=True, related=related, citations=[])}])

@@ -14,8 +14,9 @@ from typing import Any
 from ..corpus.terms import STOPWORDS, terms, words
 
 _Q_NUMBER = re.compile(
-    r"\bhow (many|much|large|big|long|old|far|often|tall|high)\b"
-    r"|\b(what|which) (percentage|proportion|share|number|amount|sum|fraction|figure)\b"
+    r"\bhow (many|much|large|big|long|old|far|often|tall|high|wide|deep|heavy|warm|cold|hot|fast)\b"
+    r"|\b(what|which) (percentage|proportion|share|number|amount|sum|fraction|figure|temperature|ratio|age|speed|"
+    r"distance|height|length|weight|depth)\b"
     r"|\bwhat (is|was|are|were) the (average|total|median|number|amount|size|population|budget|cost|price|"
     r"value|salary|rate|gdp|revenue|valuation)\b",
     re.IGNORECASE,
@@ -311,3 +312,200 @@ def entity_coverage(entities: Sequence[str], found: set[str] | frozenset[str]) -
     if not entities:
         return 1.0
     return sum(1 for e in entities if e in found) / len(entities)
+
+
+# --- answer size and the short answer --------------------------------------------------------------
+
+_Q_EXPLAIN = re.compile(
+    r"^\W*(?:why|how)\b(?!\s+(?:many|much|large|big|long|old|far|often|tall|high|wide|deep|heavy)\b)"
+    r"|\b(?:why|explain|describe|what (?:are|were) the (?:reasons|causes|effects|benefits|advantages|steps))\b",
+    re.IGNORECASE,
+)
+_Q_FACTOID = re.compile(
+    r"^\W*(?:(?:in|on|at|from|to|by|for) )?(?:who|whom|whose|when|where|which)\b"
+    r"|^\W*(?:(?:in|on|at|from|to|by|for) )?what "
+    r"(?!(?:is|are|was|were|does|do|did|can|could|should|would|will|has|have|makes?|made|happens?|happened|role|kind|kinds|type|types|ways?|reasons?|benefits?|challenges?|effects?|impact|"
+    r"advantages?|problems?|issues?|steps?|about)\b)\w+"
+    r"|^\W*what (?:is|was|are|were) the (?:\w+est|name|capital|currency|population|date|year|number|size|area)\b"
+    r"|^\W*what (?:is|was|are|were) [^?]*(?:\b\w{3,}est\b|['’]s\b)"
+    r"|^\W*name\b",
+    re.IGNORECASE,
+)
+_SCALE = frozenset(
+    "hundred hundreds thousand thousands million millions billion billions trillion trillions dozen dozens "
+    "percent per cent %".split()
+)
+_DAY_MONTH_YEAR = re.compile(
+    r"\b(?:\d{1,2}\s+)?(?:" + "|".join(_MONTHS.split()) + r")(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?(?:\s+\d{3,4})?\b"
+    r"|\b\d{3,4}s?\b(?:\s*(?:BC|BCE|AD|CE)\b)?",
+    re.IGNORECASE,
+)
+_WORD_SPAN = re.compile(r"[\w'’.%$€£-]*\w[%]?|[$€£]\d[\d.,]*")
+_NAME_RUN = re.compile(
+    r"\b[A-Z][\w'’.-]*[A-Za-z](?:\s+(?:(?:of|de|du|des|la|le|von|van|der|the|and|&)\s+)?[A-Z][\w'’.-]*)*"
+)
+_Q_WHICH = re.compile(r"^\W*(?:(?:in|on|at|from|to|by|for|after) )?(?:which|whose|whom)\b", re.IGNORECASE)
+
+
+def is_explanatory(question: str) -> bool:
+    """Whether a question asks why or how (an explanation, not a single fact)."""
+    return bool(_Q_EXPLAIN.search(question))
+
+
+def is_factoid(question: str) -> bool:
+    """Whether a question asks for a single fact: a name, number, date, place or short phrase."""
+    if is_explanatory(question):
+        return False
+    return expected_type(question) is not None or bool(_Q_FACTOID.search(question))
+
+
+def answer_sentences(question: str, default: int = 3) -> int:
+    """How many sentences the answer may have: one for a factoid question, ``default`` for the rest.
+
+    (A second sentence joins a factoid answer only when the first lacks the kind of fact asked for;
+    see :func:`parisqa.answer.compose.compose`.)
+    """
+    return 1 if is_factoid(question) else default
+
+
+def _asked(question: str) -> tuple[set[str], set[str]]:
+    return set(words(question)), set(terms(question))
+
+
+def _is_asked(word: str, asked: tuple[set[str], set[str]]) -> bool:
+    plain, stems = asked
+    lowered = words(word)
+    if not lowered:
+        return True
+    return all(w in plain or w in STOPWORDS or any(t in stems for t in terms(w)) for w in lowered)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """``[start, end)`` without leading/trailing spaces, punctuation and stop words."""
+    while True:
+        piece = text[start:end]
+        stripped = piece.strip(" \t\n,;:.!?\"'“”‘’()[]")
+        if not stripped:
+            return None
+        start += piece.index(stripped)
+        end = start + len(stripped)
+        first = re.match(r"\w+", stripped)
+        last = re.search(r"\w+$", stripped)
+        if first and first.group(0).lower() in STOPWORDS and first.end() < len(stripped):
+            start += first.end()
+            continue
+        if last and last.group(0).lower() in STOPWORDS and last.start() > 0:
+            end = start + last.start()
+            continue
+        return start, end
+
+
+def _typed_span(kind: str, text: str, question: str, common: Any) -> tuple[int, int] | None:
+    asked = _asked(question)
+    if kind == "number":
+        found: list[tuple[int, int, bool]] = []
+        for match in _A_NUMBER.finditer(text):
+            if match.group(0).lower() in fold_question(question) or _YEAR.match(match.group(0)):
+                continue
+            start, end = match.start(), match.end()
+            # "1.5 billion", "40 %", "five years": the scale words, then one unit word.
+            pos, unit_asked = end, False
+            for word in re.finditer(r"\s*([\w%]+)", text[end:]):
+                if end + word.start() != pos:
+                    break
+                w = word.group(1).lower()
+                if w in _SCALE:
+                    pos = end + word.end()
+                    continue
+                if w.isalpha() and w not in STOPWORDS:
+                    pos = end + word.end()
+                    unit_asked = _is_asked(w, asked)
+                break
+            ranged = re.match(r"\s*(?:to|-|–|and)\s*(\d[\d.,]*)", text[end:])
+            if ranged and pos == end:
+                # "40,000 to 60,000 bees": the range, then its unit.
+                pos = end + ranged.end()
+                unit = re.match(r"\s+([a-z]+)", text[pos:])
+                if unit and unit.group(1) not in STOPWORDS:
+                    pos += unit.end()
+                    unit_asked = _is_asked(unit.group(1), asked)
+            found.append((start, pos, unit_asked))
+        # The number whose unit the question names ("how many years") first.
+        found.sort(key=lambda f: not f[2])
+        return (found[0][0], found[0][1]) if found else None
+    if kind == "date":
+        for match in _DAY_MONTH_YEAR.finditer(text):
+            if match.group(0).strip().lower() not in fold_question(question) and match.group(0).strip():
+                return _trim(text, match.start(), match.end())
+        return None
+    # person, place, name: a run of capitalised words that the question does not already hold.
+    best = None
+    fallback = None
+    for match in _NAME_RUN.finditer(text):
+        candidate = match.group(0)
+        new = [w for w in words(candidate) if not _is_asked(w, asked) and not (common and common(w))]
+        if not new:
+            continue
+        opens_sentence = match.start() == 0 or re.search(r"[.!?]\s*$", text[: match.start()])
+        if opens_sentence and len(words(candidate)) == 1 and candidate.lower() in STOPWORDS:
+            continue
+        if opens_sentence and len(candidate.split()) == 1 or text[match.end() : match.end() + 1] == ":":
+            # A capitalised word that only opens the sentence, or a label ("Capital:"): a last resort.
+            fallback = fallback or (match.start(), match.end())
+            continue
+        if kind == "place":
+            before = text[max(0, match.start() - 20) : match.start()].lower()
+            if re.search(r"\b(in|at|near|from|of)\s+(the\s+)?$", before):
+                return _trim(text, match.start(), match.end())
+        if kind == "person" and len(candidate.split()) >= 2:
+            return _trim(text, match.start(), match.end())
+        if best is None:
+            best = (match.start(), match.end())
+    best = best or fallback
+    return _trim(text, *best) if best else None
+
+
+def _novel_span(text: str, question: str, max_words: int = 6) -> tuple[int, int] | None:
+    """The longest run of words the question does not hold (at most ``max_words``)."""
+    asked = _asked(question)
+    runs: list[list[re.Match[str]]] = [[]]
+    for match in _WORD_SPAN.finditer(text):
+        gap = text[runs[-1][-1].end() : match.start()] if runs[-1] else ""
+        if _is_asked(match.group(0), asked) and match.group(0).lower() not in {"and", "of", "the", "de"}:
+            runs.append([])
+            continue
+        if runs[-1] and re.search(r"[,;:()\"“”]", gap):
+            runs.append([])
+        runs[-1].append(match)
+    best = None
+    best_weight = 0
+    for run in runs:
+        content = [w for w in run if w.group(0).lower() not in STOPWORDS]
+        if len(content) > best_weight:
+            best, best_weight = run, len(content)
+    if not best:
+        return None
+    best = best[:max_words]
+    return _trim(text, best[0].start(), best[-1].end())
+
+
+def short_span(question: str, text: str, common: Any = None) -> tuple[int, int] | None:
+    """The span of ``text`` (offsets into it) holding just the fact a factoid question asks for.
+
+    ``None`` when the question asks why or how, or for nothing short, or when nothing in ``text``
+    beyond the question's own words can be the answer. Typed questions (how many, when, who, where,
+    which company) take the first fitting number, date or name the question does not already hold;
+    other factoid questions ("what did ... discover?") the longest run of words not in the question.
+    """
+    if not is_factoid(question):
+        return None
+    kind = expected_type(question)
+    if kind is None and _Q_WHICH.search(question):
+        # "Which king ...", "After whom ...": the answer is most often a name.
+        kind = "name"
+    span = _typed_span(kind, text, question, common) if kind else None
+    if span is None:
+        span = _novel_span(text, question)
+    if span is None or span[1] <= span[0]:
+        return None
+    return span

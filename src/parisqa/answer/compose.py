@@ -20,9 +20,10 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..corpus.terms import terms, terms_any
+from ..index.nullscores import z_score
 from ..index.store import LoadedIndex
-from ..records import Citation, Span
-from .answertypes import entity_coverage, expected_type, question_entities, type_match
+from ..records import Citation, ShortAnswer, Span
+from .answertypes import answer_sentences, entity_coverage, expected_type, question_entities, short_span, type_match
 from .search import Hit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -34,6 +35,10 @@ READ_DEPTH = 6
 # value; each model's is in answer_model.json, "models").
 EXTRA_SENTENCE_MARGIN = 0.10
 MAX_SENTENCES = 3
+# A factoid answer takes a second sentence only when it scores within this margin of the best (seed dev
+# set, eval/dev_eval.py: 0.0 -> key fact 0.735, median 21 words; 0.05 -> 0.765, 24 words; 0.10 -> 0.765,
+# 26 words; three sentences for every question -> 0.794, 27 words).
+FACTOID_EXTRA_MARGIN = 0.05
 # Sentences this similar (cosine) to one already chosen add nothing.
 DUPLICATE_COSINE = 0.92
 # A user question this close to an FAQ question is answered with that FAQ's answer (MiniLM's value,
@@ -54,6 +59,7 @@ class Composed:
     citations: list[Citation]
     related: list[Citation] = field(default_factory=list)
     features: dict[str, float] = field(default_factory=dict)
+    short: ShortAnswer | None = None
 
 
 @dataclass
@@ -65,6 +71,7 @@ class _Sentence:
     text: str
     cosine: float
     score: float
+    fact: float = 0.0  # > 0: holds the kind of fact asked for; < 0: does not; 0: nothing asked
 
 
 # --- the fitted model ----------------------------------------------------------------------------
@@ -79,6 +86,11 @@ MODE_FEATURES = {
 }
 # Features of a composed answer for the abstention model.
 FEATURES = ("dense", "sentence", "faq", "topical", "entities", "type_missing")
+# Scores made relative to the corpus: z-scores against what it gives unrelated questions
+# (parisqa.index.nullscores); the defaults stand in for an index built without those statistics.
+RELATIVE_FEATURES = ("dense_z", "sentence_z", "bm25_z")
+NULL_DEFAULTS = {"dense": (0.15, 0.06), "sentence": (0.2, 0.06), "bm25": (5.0, 2.0)}
+ALL_FEATURES = FEATURES + RELATIVE_FEATURES
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +101,9 @@ def answer_model() -> dict[str, Any]:
     """
     text = resources.files(__package__).joinpath("answer_model.json").read_text(encoding="utf-8")
     model = json.loads(text)
-    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or tuple(model["abstention"]["features"]) != FEATURES:
+    if tuple(model["ranker"]["features"]) != SENTENCE_FEATURES or not set(model["abstention"]["features"]) <= set(
+        ALL_FEATURES
+    ):
         raise ValueError("answer_model.json does not match the features this version computes; refit it")
     return model
 
@@ -109,11 +123,14 @@ def model_settings(name: str, model: dict[str, Any] | None = None) -> dict[str, 
     return {**base, **(models.get(name) or {})}
 
 
-def cosine_rescaler(scale: dict[str, Any] | None) -> Any:
-    """``x -> x`` for no scale, else the linear map of ``scale["from"]`` (mean, std) onto ``scale["to"]``."""
+def cosine_rescaler(scale: dict[str, Any] | None, *, inverse: bool = False) -> Any:
+    """``x -> x`` for no scale, else the linear map of ``scale["from"]`` (mean, std) onto ``scale["to"]``
+    (or back, with ``inverse``)."""
     if not scale:
         return lambda x: x
     (m0, s0), (m1, s1) = scale["from"], scale["to"]
+    if inverse:
+        return lambda y: m0 + (y - m1) * s0 / s1
     return lambda x: m1 + (x - m0) * s1 / s0
 
 
@@ -225,11 +242,14 @@ def candidates(
                 continue
             start, end = int(table.start[row]), int(table.end[row])
             text = chunk.text[start - chunk.start : end - chunk.start]
+            if _is_label(text, chunk.heading_path):
+                # A title or heading line inside the passage ("Iceland") states no fact.
+                continue
             sentence_terms = set(terms(text, chunk_language))
             coverage = _coverage(weights, sentence_terms)
             type_score = type_match(kind, text, question, common, chunk_language) - 0.5 if kind else 0.0
             cosine = scale(float(cosines[offset]))
-            sentences.append(_Sentence(row, rank, start, end, text, cosine, 0.0))
+            sentences.append(_Sentence(row, rank, start, end, text, cosine, 0.0, type_score))
             rows.append(
                 [
                     cosine,
@@ -244,6 +264,12 @@ def candidates(
             )
     features = np.array(rows, dtype=np.float32).reshape(len(rows), len(SENTENCE_FEATURES))
     return Candidates(sentences, features, faq_best)
+
+
+def _is_label(text: str, heading_path: Sequence[str]) -> bool:
+    """Whether a sentence is only a title or heading: under three words, or a heading of its passage."""
+    stripped = text.strip().strip("#*=-_ ").strip()
+    return len(stripped.split()) < 3 or stripped in heading_path
 
 
 def _common_words(data: LoadedIndex) -> Any:
@@ -309,7 +335,14 @@ def compose(
     for sentence, score in zip(cands.sentences, scores):
         sentence.score = float(score)
     faq_best = cands.faq_best if "faq" in active else None
-    chosen = _choose(cands.sentences, faq_best, data, per_model["faq_match_cosine"], per_model["extra_sentence_margin"])
+    chosen = _choose(
+        cands.sentences,
+        faq_best,
+        data,
+        answer_sentences(question, MAX_SENTENCES),
+        faq_match=per_model["faq_match_cosine"],
+        margin=per_model["extra_sentence_margin"],
+    )
 
     kind = expected_type(question, language)
     best_hit = hits[chosen[0].hit_rank]
@@ -328,6 +361,13 @@ def compose(
         if type_match(kind, chosen[0].text, question, _common_words(data), best_language) == 0.0
         else 0.0,
     }
+    null = data.null_scores
+    bm25_top = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
+    # The null statistics were computed on the model's own (raw) cosines: z-scores use raw values.
+    unscale = cosine_rescaler(per_model["cosine_scale"], inverse=True)
+    raw = {"dense": unscale(features["dense"]), "sentence": unscale(features["sentence"]), "bm25": bm25_top}
+    for name, value in raw.items():
+        features[f"{name}_z"] = max(-5.0, min(10.0, z_score(value, null, name, NULL_DEFAULTS[name])))
     confidence = support_probability(features, model["abstention"])
 
     # Citations: passages used by the answer first (in order of use), then the other hits.
@@ -347,17 +387,36 @@ def compose(
         highlights.setdefault(s.hit_rank, []).append((s.start, s.end))
     citations = [_citation(number[r], hits[r], highlights.get(r, ())) for r in order]
     parts = [f"{s.text} [{number[s.hit_rank]}]" for s in chosen]
-    return Composed(" ".join(parts), False, confidence, citations, [], features)
+    short = _short_answer(question, chosen, hits, data)
+    return Composed(" ".join(parts), False, confidence, citations, [], features, short)
+
+
+def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: LoadedIndex) -> ShortAnswer | None:
+    """The exact span of the first answer sentence that holds just the fact asked for, if any."""
+    if not chosen:
+        return None
+    first = chosen[0]
+    span = short_span(question, first.text, _common_words(data))
+    if span is None:
+        return None
+    start, end = first.start + span[0], first.start + span[1]
+    chunk = hits[first.hit_rank].chunk
+    return ShortAnswer(chunk.source, start, end, chunk.text[start - chunk.start : end - chunk.start])
 
 
 def _choose(
     candidates: list[_Sentence],
     faq_best: tuple[float, int] | None,
     data: LoadedIndex,
+    max_sentences: int = MAX_SENTENCES,
+    *,
     faq_match: float = FAQ_MATCH_COSINE,
     margin: float = EXTRA_SENTENCE_MARGIN,
 ) -> list[_Sentence]:
-    """The sentences that make the answer: an FAQ answer, or the best one to three sentences."""
+    """The sentences that make the answer: an FAQ answer, or the best one to ``max_sentences`` sentences.
+
+    ``faq_match`` (a raw cosine) and ``margin`` are the embedding model's (see :func:`model_settings`).
+    """
     import numpy as np
 
     if faq_best is not None and faq_best[0] >= faq_match:
@@ -368,8 +427,20 @@ def _choose(
     best = ranked[0]
     chosen = [best]
     vectors = data.sentences.vectors
+    if max_sentences == 1:
+        # A factoid question: one sentence, unless the best lacks the kind of fact asked for (no date
+        # for "when") and a close one has it, or a second sentence scores almost as well.
+        for s in ranked[1:]:
+            if s.score < best.score - margin:
+                break
+            if s.text == best.text:
+                continue
+            if (best.fact < 0 < s.fact) or s.score >= best.score - FACTOID_EXTRA_MARGIN:
+                chosen.append(s)
+            break
+        return chosen
     for s in ranked[1:]:
-        if len(chosen) >= MAX_SENTENCES or s.score < best.score - margin:
+        if len(chosen) >= max_sentences or s.score < best.score - margin:
             break
         v = vectors[s.row].astype(np.float32)
         if any(float(v @ vectors[c.row].astype(np.float32)) >= DUPLICATE_COSINE or s.text == c.text for c in chosen):

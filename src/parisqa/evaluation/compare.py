@@ -46,10 +46,16 @@ class Change:
         return is_regression(self.metric, self.new, self.old)
 
 
+# A median answer length that grows by more than this many words is flagged.
+WORDS_ABSOLUTE = 2.0
+
+
 def is_regression(metric: str, old: float, new: float, tolerance: float = TOLERANCE) -> bool:
     """Whether going from ``old`` to ``new`` is a regression for ``metric``."""
     if metric.startswith("latency"):
         return new - old > LATENCY_ABSOLUTE_MS and new > old * (1 + LATENCY_RELATIVE)
+    if metric == "answer_words_p50":
+        return abs(new - old) > WORDS_ABSOLUTE and new > old
     worse_by = (old - new) if HIGHER_IS_BETTER[metric] else (new - old)
     return worse_by > tolerance + 1e-9
 

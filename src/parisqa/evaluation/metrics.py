@@ -157,6 +157,50 @@ def ndcg_at(relevant: Sequence[bool], k: int = 10, total_relevant: int | None = 
     return min(1.0, dcg / idcg)
 
 
+def document_relevance(passages: Sequence[tuple[str, bool]], gold_docs: Sequence[str] = ()) -> tuple[bool, ...]:
+    """Relevance of the documents in the order their passages first appear in a ranking.
+
+    Args:
+        passages: ``(source, relevant)`` of each ranked passage, best first.
+        gold_docs: the question's gold documents; when given, a document is relevant iff it is one
+            of them, else iff any of its ranked passages is relevant.
+    """
+    order: list[str] = []
+    relevant: dict[str, bool] = {}
+    for source, rel in passages:
+        if source not in relevant:
+            order.append(source)
+            relevant[source] = False
+        relevant[source] = relevant[source] or rel
+    if gold_docs:
+        return tuple(source in gold_docs for source in order)
+    return tuple(relevant[source] for source in order)
+
+
+def expected_calibration_error(confidences: Sequence[float], outcomes: Sequence[bool], bins: int = 10) -> float | None:
+    """Expected calibration error: the mean gap between confidence and outcome rate, over equal-width bins.
+
+    Each bin's gap ``|mean confidence - share of true outcomes|`` is weighted by its share of the
+    items. ``None`` when there are no items.
+    """
+    if len(confidences) != len(outcomes):
+        raise ValueError(f"{len(confidences)} confidences but {len(outcomes)} outcomes")
+    if not confidences:
+        return None
+    grouped: dict[int, list[tuple[float, bool]]] = {}
+    for c, o in zip(confidences, outcomes):
+        grouped.setdefault(min(bins - 1, max(0, int(float(c) * bins))), []).append((float(c), bool(o)))
+    total = len(confidences)
+    return sum(
+        len(g) / total * abs(sum(c for c, _ in g) / len(g) - sum(o for _, o in g) / len(g)) for g in grouped.values()
+    )
+
+
+def word_count(text: str) -> int:
+    """Words of an answer without its citation markers."""
+    return len(strip_markers(text).split())
+
+
 # --- aggregation ----------------------------------------------------------------------------------
 
 

@@ -25,13 +25,17 @@ METRICS: tuple[tuple[str, str, bool, str], ...] = (
     ("verbatim", "verbatim in citations", True, "share of answer text quoted exactly from its cited passages"),
     ("abstained_unanswerable", "abstained, unanswerable", True, "share of unanswerable questions declined"),
     ("abstained_answerable", "abstained, answerable", False, "share of answerable questions wrongly declined"),
+    ("mrr_doc@10", "MRR@10 by document", True, "1/rank of the first relevant document (order of the passages)"),
+    ("short_f1", "short answer token F1", True, "word overlap of the short answer and the gold answer (0 when none)"),
+    ("answer_words_p50", "answer words p50", False, "median length in words of the answers given (not declined)"),
+    ("ece", "confidence ECE", False, "expected calibration error of confidence against answerability (10 bins)"),
     ("latency_p50_ms", "latency p50 (ms)", False, "median time to answer one question"),
     ("latency_p95_ms", "latency p95 (ms)", False, "95th-percentile time to answer one question"),
 )
 METRIC_KEYS = tuple(m[0] for m in METRICS)
 LABELS = {m[0]: m[1] for m in METRICS}
 HIGHER_IS_BETTER = {m[0]: m[2] for m in METRICS}
-SHARE_METRICS = tuple(k for k in METRIC_KEYS if not k.startswith("latency"))
+SHARE_METRICS = tuple(k for k in METRIC_KEYS if not k.startswith("latency") and k != "answer_words_p50")
 
 SYSTEM_LABELS = {"hybrid": "parisqa", "dense": "dense only", "bm25": "BM25 only"}
 
@@ -59,6 +63,13 @@ class ItemResult:
     # Whether citation [1], the passage the answer quotes first, is relevant (False when declined);
     # None when retrieval cannot be judged.
     cited_first: bool | None = None
+    # Relevance of the ranked passages' documents (first appearance order); None when not judged.
+    doc_relevant: tuple[bool, ...] | None = None
+    # Token F1 of the short answer against the gold answers (0 when there is none or it declined).
+    short_f1: float | None = None
+    # Words of the answer (None when declined), and its confidence.
+    words: int | None = None
+    confidence: float | None = None
 
     @property
     def first_relevant(self) -> int | None:
@@ -82,6 +93,10 @@ class ItemResult:
             "similarity": _round(self.similarity),
             "verbatim": _round(self.verbatim),
             "latency_ms": _round(self.latency_ms, 2),
+            "first_relevant_document_rank": next((i for i, r in enumerate(self.doc_relevant or (), 1) if r), None),
+            "short_f1": _round(self.short_f1),
+            "words": self.words,
+            "confidence": _round(self.confidence),
         }
 
 
@@ -172,7 +187,7 @@ def format_value(key: str, value: float | None) -> str:
     """A metric for display: shares with 3 decimals, latencies in ms with 1, ``-`` when n/a."""
     if value is None:
         return "-"
-    return f"{value:.1f}" if key.startswith("latency") else f"{value:.3f}"
+    return f"{value:.1f}" if key.startswith("latency") or key == "answer_words_p50" else f"{value:.3f}"
 
 
 def _counts_line(section: dict[str, Any]) -> str:

@@ -144,7 +144,15 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float, judge: Relevan
         em, f1 = m.exact_match(prediction, item.answers), m.token_f1(prediction, item.answers)
     else:
         em = f1 = None
-    relevant, total = judge.judge(item, ranked_passages(answer))
+    ranked = ranked_passages(answer)
+    relevant, total = judge.judge(item, ranked)
+    doc_relevant = None
+    if relevant is not None:
+        doc_relevant = m.document_relevance([(s, r) for (s, _), r in zip(ranked, relevant)], item.docs)
+    short_f1 = None
+    if item.answerable and item.answers:
+        short = None if answer.abstained else answer.short
+        short_f1 = m.token_f1(short.text, item.answers) if short is not None else 0.0
     cited_first = None
     if relevant is not None:
         first = [(c.source, c.text) for c in answer.citations[:1]]
@@ -163,6 +171,10 @@ def score_item(item: EvalItem, answer: Answer, latency_ms: float, judge: Relevan
         f1=f1,
         verbatim=None if answer.abstained else m.verbatim_share(answer.answer, cited_texts(answer)),
         cited_first=cited_first,
+        doc_relevant=doc_relevant,
+        short_f1=short_f1,
+        words=None if answer.abstained else m.word_count(answer.answer),
+        confidence=float(answer.confidence),
     )
 
 
@@ -213,6 +225,13 @@ def summarize(results: Sequence[ItemResult]) -> dict[str, float | None]:
         "verbatim": m.mean(r.verbatim for r in results),
         "abstained_unanswerable": m.mean(float(r.abstained) for r in unanswerable),
         "abstained_answerable": m.mean(float(r.abstained) for r in answerable),
+        "mrr_doc@10": m.mean(m.reciprocal_rank(r.doc_relevant, 10) for r in judged if r.doc_relevant is not None),
+        "short_f1": m.mean(r.short_f1 for r in results),
+        "answer_words_p50": m.percentile([float(r.words) for r in results if r.words is not None], 50),
+        "ece": m.expected_calibration_error(
+            [r.confidence for r in results if r.confidence is not None],
+            [r.answerable for r in results if r.confidence is not None],
+        ),
         "latency_p50_ms": m.percentile(latencies, 50),
         "latency_p95_ms": m.percentile(latencies, 95),
     }

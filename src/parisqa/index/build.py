@@ -40,7 +40,7 @@ from ..embed.encoder import Embedder
 from ..errors import ConfigError, CorpusError, ExtractionError, IndexCorruptError, IndexMismatchError
 from ..records import BuildSummary, Chunk, content_id
 from . import vectors as vector_index
-from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, SCHEMA_VERSION, SENTENCES, extracted_name
+from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, NULL_SCORES, SCHEMA_VERSION, SENTENCES, extracted_name
 from .lexical import Bm25Index
 from .store import (
     CHECKED_MODEL_KEYS,
@@ -337,7 +337,9 @@ def build_index(
             dimension=int(expected["model"]["dimension"]),
         )
         index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
-        bm25_matrix, bm25_vocab = Bm25Index.build([c.embed_text for c in new_chunks], chunk_languages).to_bytes()
+        bm25 = Bm25Index.build([c.embed_text for c in new_chunks], chunk_languages)
+        bm25_matrix, bm25_vocab = bm25.to_bytes()
+        null_scores = _null_scores(new_chunks, vectors, sentences, bm25, embedder, sorted(set(chunk_languages)))
         manifest = dict(
             expected,
             parisqa_version=__version__,
@@ -346,7 +348,12 @@ def build_index(
             files=file_entries,
             skipped=skipped,
         )
-        extra = {BM25_MATRIX: bm25_matrix, BM25_VOCAB: bm25_vocab, SENTENCES: sentences.to_bytes()}
+        extra = {
+            BM25_MATRIX: bm25_matrix,
+            BM25_VOCAB: bm25_vocab,
+            SENTENCES: sentences.to_bytes(),
+            NULL_SCORES: null_scores,
+        }
         for doc in docs:
             if doc.extracted is not None:
                 extra[extracted_name(doc.sha256)] = json.dumps(doc.extracted.to_dict(), ensure_ascii=False).encode(
@@ -600,6 +607,35 @@ def _embeddings_for(
             for kind, row in todo[text]:
                 (chunk_out if kind == "chunk" else sentence_out)[row] = vector
     return chunk_out, SentenceTable.build(per_chunk, sentence_out), len(chunk_texts)
+
+
+def _null_scores(
+    chunks: list[Chunk],
+    vectors: Any,
+    sentences: SentenceTable,
+    bm25: Bm25Index,
+    embedder: Any,
+    languages: list[str] | None = None,
+) -> bytes:
+    """The corpus's null score statistics (:mod:`parisqa.index.nullscores`), as stored bytes.
+
+    The null questions are embedded as questions (``encode_queries``: e5's ``query: `` prefix) and
+    analysed as the engine analyses a question over these documents' ``languages``.
+    """
+    from ..corpus.terms import terms_any
+    from . import nullscores
+
+    wanted = ["en", *(languages or [])]
+    stats = nullscores.compute_null_scores(
+        vectors,
+        sentences.chunk,
+        sentences.vectors,
+        sentences.question,
+        [c.text for c in chunks],
+        embedder.encode_queries,
+        lambda text: bm25.scores(terms_any(text, wanted)),
+    )
+    return nullscores.to_bytes(stats)
 
 
 def _old_sentence_table(old: LoadedIndex) -> SentenceTable | None:

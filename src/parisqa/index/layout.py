@@ -9,6 +9,7 @@ Layout of the index folder::
         bm25.npz           the BM25 matrix (see :mod:`parisqa.index.lexical`)
         bm25_vocab.json    the BM25 vocabulary
         sentences.npz      the chunks' sentences and their embeddings (see :mod:`parisqa.corpus.sentences`)
+        null_scores.json   the scores unrelated questions get in this corpus (see :mod:`parisqa.index.nullscores`)
         extracted-<sha256>.json   the extracted text of one PDF, HTML or DOCX file (its pages and
                            character map for a PDF), named by the hash of the original file's bytes
     .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
@@ -40,6 +41,8 @@ VECTORS = "faiss.index"
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"
+# Null score statistics: how high the corpus scores questions it cannot answer (parisqa.index.nullscores).
+NULL_SCORES = "null_scores.json"
 EXTRACTED_PREFIX = "extracted-"
 
 

@@ -42,6 +42,7 @@ from .layout import (
     LOCK,
     MANIFEST,
     MANIFEST_TMP_GLOB,
+    NULL_SCORES,
     SENTENCES,
     VECTORS,
     manifest_tmp_name,
@@ -72,6 +73,8 @@ class LoadedIndex:
     vectors: Any  # faiss.Index
     _bm25: Bm25Index | None = field(default=None, repr=False)
     _sentences: SentenceTable | None = field(default=None, repr=False)
+    _null_scores: dict[str, Any] | None = field(default=None, repr=False)
+    _faq_questions: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
     _term_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -109,6 +112,7 @@ class LoadedIndex:
                     raise IndexCorruptError(
                         f"index '{self.path}' holds search data this parisqa cannot read ({exc})", remedy="rebuild"
                     ) from None
+                self._null_scores = self._read_null_scores()
                 self._bm25 = bm25
                 self._sentences = sentences
         return self
@@ -126,6 +130,41 @@ class LoadedIndex:
         self.load_search()
         assert self._sentences is not None
         return self._sentences
+
+    @property
+    def null_scores(self) -> dict[str, Any] | None:
+        """The corpus's null score statistics (:mod:`parisqa.index.nullscores`), read with the search data.
+
+        None for an index built before them (the answering step then uses defaults).
+        """
+        self.load_search()
+        return self._null_scores
+
+    def _read_null_scores(self) -> dict[str, Any] | None:
+        from . import nullscores
+
+        if NULL_SCORES not in (self.manifest.get("data") or {}):
+            return None
+        data = self.read_extra(NULL_SCORES)  # a damaged file is reported, as for every other data file
+        try:
+            return nullscores.from_bytes(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise IndexCorruptError(
+                f"index '{self.path}' holds null score statistics this parisqa cannot read ({exc})", remedy="rebuild"
+            ) from None
+
+    def faq_questions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Chunk rows and unit embeddings of the FAQ questions (one per FAQ chunk), built once."""
+        if self._faq_questions is None:
+            import numpy as np
+
+            table = self.sentences
+            rows = np.flatnonzero(table.question)
+            self._faq_questions = (
+                table.chunk[rows].astype(np.int64),
+                np.ascontiguousarray(table.vectors[rows], dtype=np.float32),
+            )
+        return self._faq_questions
 
     def chunk_vector(self, row: int) -> np.ndarray:
         return self.vectors.reconstruct(int(row))

@@ -73,8 +73,13 @@ def highlighted(text: str, base: int, spans: Iterable[Mapping[str, Any]] | None,
     return "".join(out)
 
 
-def answer_html(text: str, turn: int, known: Iterable[int]) -> str:
-    """The answer text with each ``[n]`` that refers to a citation made a link to its card."""
+def answer_html(text: str, turn: int, known: Iterable[int], short: Mapping[str, Any] | None = None) -> str:
+    """The answer text with each ``[n]`` that refers to a citation made a link to its card.
+
+    ``short`` is the answer's short answer (``{"source", "start", "end", "text"}``, see
+    :class:`parisqa.records.ShortAnswer`): its text is marked (``<mark class="short">``) where it
+    first occurs in the answer, which quotes the sentence that holds it first.
+    """
     numbers = set(known)
 
     def marker(match: re.Match[str]) -> str:
@@ -86,7 +91,16 @@ def answer_html(text: str, turn: int, known: Iterable[int]) -> str:
             f'title="show passage {n}">[{n}]</button>'
         )
 
-    return _MARKER.sub(marker, esc(text))
+    fact = str(short.get("text") or "") if isinstance(short, Mapping) else ""
+    at = text.find(fact) if fact.strip() else -1
+    if at < 0:
+        return _MARKER.sub(marker, esc(text))
+    before, after = text[:at], text[at + len(fact) :]
+    return (
+        _MARKER.sub(marker, esc(before))
+        + f'<mark class="short" title="the short answer">{esc(fact)}</mark>'
+        + _MARKER.sub(marker, esc(after))
+    )
 
 
 def _scores(citation: Mapping[str, Any]) -> str:
@@ -175,7 +189,8 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         confidence = answer.get("confidence")
         parts.append('<div class="pq-a pq-answered">')
         parts.append(
-            f'<div class="pq-text">{answer_html(str(answer.get("answer", "")), turn, (c.get("n") for c in citations))}'
+            '<div class="pq-text">'
+            f"{answer_html(str(answer.get('answer', '')), turn, (c.get('n') for c in citations), answer.get('short'))}"
             "</div>"
         )
         meta = []
