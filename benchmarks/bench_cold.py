@@ -101,9 +101,7 @@ def bench_cold(b: Bench) -> dict:
         assert r.returncode == 0, r.stderr
         return s
 
-    from parisqa.index.layout import model_cache_dir
-
-    model_cache = str(model_cache_dir(settings.index_dir))
+    model_cache = str(b.model_cache)
     for _ in range(runs):
         s, r = wall([script, "ask", "--json", "--no-build", q], env)
         assert r.returncode == 0, r.stderr

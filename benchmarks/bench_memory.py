@@ -30,7 +30,7 @@ print(json.dumps({"peak_rss_bytes": high_water(), "after_index_load_bytes": load
 
 
 def bench_memory(b: Bench) -> dict:
-    from parisqa.index.layout import MANIFEST, model_cache_dir
+    from parisqa.index.layout import MANIFEST
 
     level = "seed" if b.quick else ("10k" if b.args.skip_100k else "100k")
     if level == "seed":
@@ -66,7 +66,5 @@ def bench_memory(b: Bench) -> dict:
         "disk_bytes": total,
         "disk_bytes_per_chunk": total / summary.chunks,
         "files_bytes_per_chunk": {k: v / summary.chunks for k, v in files.items()},
-        "model_cache_bytes": sum(
-            p.stat().st_size for p in model_cache_dir(settings.index_dir).rglob("*") if p.is_file()
-        ),
+        "model_cache_bytes": sum(p.stat().st_size for p in b.model_cache.rglob("*") if p.is_file()),
     }

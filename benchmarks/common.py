@@ -112,6 +112,8 @@ class Bench:
         self.work = Path(args.work).resolve()
         self.work.mkdir(parents=True, exist_ok=True)
         self.model_cache = self.work / "model-cache"
+        # Every engine and child process of the run uses this ONNX cache, not the user's.
+        os.environ["PARISQA_MODEL_CACHE"] = str(self.model_cache)
         self.results: dict[str, Any] = {}
         self._onnx = None
         self._torch = None
@@ -184,19 +186,9 @@ class Bench:
         return settings, summary, info, embedder.synthesized
 
     def link_model_cache(self, index: Path) -> None:
-        """Put the ONNX export beside ``index`` (hard links), as a first ``ask`` there would."""
+        """Make sure the run's ONNX cache holds the export, as a first ``ask`` on ``index`` would."""
+        del index  # the cache is per user (PARISQA_MODEL_CACHE), not per index
         self.onnx()
-        from parisqa.index.layout import model_cache_dir
-
-        target = model_cache_dir(index)
-        for src in self.model_cache.glob("onnx-*/*"):
-            dst = target / src.parent.name / src.name
-            if not dst.exists():
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(src, dst)
-                except OSError:
-                    shutil.copy2(src, dst)
 
 
 def prepare_seed(b: Bench):

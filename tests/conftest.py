@@ -52,19 +52,32 @@ SEED_FAQ = [
         "communities, promoting trust and sustainability in AI development.",
     ),
 ]
+BEES = ROOT / "eval" / "bees" / "corpus"
+
+
+@pytest.fixture(scope="session")
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ONNX export cache for the whole session (never the user's own cache folder)."""
+    return tmp_path_factory.mktemp("user-model-cache")
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Point every test at temporary folders so none touches the repository's index/."""
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _model_cache: Path) -> None:
+    """Point every test at temporary folders so none touches the repository's index/ or the user's cache."""
     monkeypatch.setenv("PARISQA_CORPUS", str(tmp_path / "corpus"))
     monkeypatch.setenv("PARISQA_INDEX", str(tmp_path / "index"))
+    monkeypatch.setenv("PARISQA_MODEL_CACHE", str(_model_cache))
     for name in (
         "PARISQA_CHUNK_TOKENS",
         "PARISQA_CHUNK_OVERLAP",
         "PARISQA_TOP_K",
         "PARISQA_MAX_QUESTION_CHARS",
         "PARISQA_MODEL",
+        "PARISQA_LLM_URL",
+        "PARISQA_LLM_MODEL",
+        "PARISQA_LLM_KEY",
+        "PARISQA_LLM_TIMEOUT",
+        "PARISQA_API_KEY",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -111,6 +124,26 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
     shutil.copy(SEED, base / "corpus" / SEED.name)
     build_index(Settings(corpus_dir=base / "corpus", index_dir=base / "index"), embedder=embedder)
     return base
+
+
+@pytest.fixture(scope="session")
+def bees_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:
+    """An index of the beekeeping corpus (a new user's corpus, eval/bees/), built once; read only."""
+    from parisqa.config import Settings
+    from parisqa.index.build import build_index
+
+    base = tmp_path_factory.mktemp("bees")
+    shutil.copytree(BEES, base / "corpus")
+    build_index(Settings(corpus_dir=base / "corpus", index_dir=base / "index"), embedder=embedder)
+    return base
+
+
+@pytest.fixture(scope="session")
+def bees_engine(bees_index: Path, embedder):
+    from parisqa.api import Engine
+    from parisqa.config import Settings
+
+    return Engine(Settings(corpus_dir=bees_index / "corpus", index_dir=bees_index / "index"), embedder=embedder)
 
 
 @pytest.fixture(scope="session")
@@ -166,3 +199,17 @@ def onnx_cache(tmp_path_factory, embedder) -> Path:
     exporter.warm_up()
     assert exporter.backend == "onnx", exporter.fallback_reason
     return cache
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory):
+    """A real llama.cpp OpenAI-compatible server with SmolLM2-135M: yields its base URL.
+
+    Skipped when the ``llm`` extra is not installed (a failure with ``PARISQA_REQUIRE_LLM=1``).
+    """
+    from llm_server import LlamaServer, require_llm
+
+    model = require_llm()
+    log = tmp_path_factory.mktemp("llama") / "server.log"
+    with LlamaServer(model, free_port(), log) as server:
+        yield server.url

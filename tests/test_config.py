@@ -47,3 +47,31 @@ def test_a_bad_serving_option_stops_serving_only(monkeypatch):
 
 def test_the_password_stays_out_of_the_repr():
     assert "s3cret" not in repr(Settings(auth="alice:s3cret"))
+
+
+def test_llm_and_api_key_settings_come_from_the_environment_and_stay_out_of_the_repr(monkeypatch):
+    from parisqa.answer.generate import LLMConfig
+
+    monkeypatch.setenv("PARISQA_LLM_URL", "http://127.0.0.1:11434/v1")
+    monkeypatch.setenv("PARISQA_LLM_MODEL", "llama3.2")
+    monkeypatch.setenv("PARISQA_LLM_KEY", "llm-secret")
+    monkeypatch.setenv("PARISQA_LLM_TIMEOUT", "12.5")
+    monkeypatch.setenv("PARISQA_API_KEY", "api-secret")
+    settings = Settings.from_env()
+    assert (settings.llm_url, settings.llm_model, settings.api_key) == (
+        "http://127.0.0.1:11434/v1",
+        "llama3.2",
+        "api-secret",
+    )
+    assert "llm-secret" not in repr(settings) and "api-secret" not in repr(settings)
+    config = LLMConfig.from_settings(settings)
+    assert (config.endpoint, config.model, config.key, config.timeout) == (
+        "http://127.0.0.1:11434/v1/chat/completions",
+        "llama3.2",
+        "llm-secret",
+        12.5,
+    )
+    assert LLMConfig.from_settings(settings, model="other", timeout=3).model == "other"
+    assert LLMConfig.from_settings(Settings()) is None  # no URL: quoted answers only
+    with pytest.raises(ConfigError, match="PARISQA_LLM_TIMEOUT.*'soon'"):
+        LLMConfig.from_settings(settings.with_(llm_timeout="soon"))

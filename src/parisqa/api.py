@@ -17,10 +17,11 @@ from .corpus.language import analysed, detect_language
 from .corpus.terms import terms, terms_any
 from .embed.choice import embedder_for
 from .embed.encoder import Embedder
+from .embed.model import model_cache_dir
 from .errors import ConfigError, CorpusError, IndexBusyError, IndexMissingError, QuestionError
 from .index.build import build_index as _build_index
 from .index.build import expected_manifest, is_stale
-from .index.layout import MANIFEST, model_cache_dir
+from .index.layout import MANIFEST
 from .index.store import LoadedIndex, known_model, load_index, mismatches, read_manifest
 from .records import Answer, BuildSummary
 
@@ -84,10 +85,8 @@ class Engine:
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.embedder = embedder or embedder_for(self.settings.model)
-        # Queries run on the ONNX export cached beside the index, once there is one (no torch import).
-        self.embedder.offer_cache_dir(
-            model_cache_dir(self.settings.index_dir), lambda: known_model(self.settings.index_dir)
-        )
+        # Queries run on the user's cached ONNX export, once there is one (no torch import).
+        self.embedder.offer_cache_dir(model_cache_dir(), lambda: known_model(self.settings.index_dir))
         self.auto_build = auto_build
         self.on_warning = on_warning
         self._index: LoadedIndex | None = None

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from ._version import __version__
 from .corpus.reader import shown
 from .corpus.text import LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
-from .errors import ParisqaError
+from .errors import ConfigError, ParisqaError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
@@ -51,6 +51,23 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_llm(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="OpenAI-compatible server that writes generated answers, e.g. http://127.0.0.1:11434/v1 "
+        "(env PARISQA_LLM_URL)",
+    )
+    parser.add_argument("--llm-model", metavar="NAME", help="model name on that server (env PARISQA_LLM_MODEL)")
+    parser.add_argument("--llm-key", metavar="KEY", help="bearer key for that server (env PARISQA_LLM_KEY)")
+    parser.add_argument(
+        "--llm-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="give up on the server after this long (env PARISQA_LLM_TIMEOUT; default 60)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="parisqa",
@@ -82,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer every line of FILE ('-' for stdin), one JSON object per line with --json",
     )
     p_ask.add_argument("--no-build", action="store_true", help="never build or update the index; use it as it is")
+    p_ask.add_argument(
+        "--generate",
+        action="store_true",
+        help="have an LLM write the answer from the passages; every sentence is checked against them",
+    )
+    _add_llm(p_ask)
 
     p_text = sub.add_parser(
         "text",
@@ -92,11 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_text.add_argument("file", metavar="FILE", help="a corpus file: its path, or its name relative to the corpus")
     _add_location(p_text)
 
-    p_serve = sub.add_parser("serve", help="start the web chat")
+    p_serve = sub.add_parser("serve", help="start the web chat and the HTTP API (/v1, /api, /docs)")
     _add_location(p_serve)
     p_serve.add_argument("--host", help="address to bind (env PARISQA_HOST; default 127.0.0.1)")
     p_serve.add_argument("--port", type=int, help="port (env PARISQA_PORT; default 7860)")
     p_serve.add_argument("--auth", metavar="USER:PASSWORD", help="require basic auth (env PARISQA_AUTH)")
+    p_serve.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="require 'Authorization: Bearer KEY' on the /v1 and /api routes (env PARISQA_API_KEY)",
+    )
+    _add_llm(p_serve)
 
     p_eval = sub.add_parser("eval", help="measure answer quality on the corpus's FAQ or your own questions")
     _add_location(p_eval)
@@ -194,12 +223,18 @@ def _read_questions(path: str) -> Iterator[str]:
 
 
 def format_answer(answer: Any, out: TextIO) -> None:
-    """Print an answer for people: the text, then each citation with where it comes from."""
+    """Print an answer for people: the text, then each citation with where it comes from.
+
+    ``answer`` is an ``Answer`` or, with ``--generate``, a ``GroundedAnswer`` (its text is the verified one).
+    """
+    text = answer.answer
+    if hasattr(answer, "mode"):  # a GroundedAnswer around the retrieval answer
+        text, answer = answer.text, answer.answer
     # Corpus text and questions are data: control characters (terminal escapes) are shown escaped.
     if answer.abstained:
-        print(f"Not in the corpus: {shown(answer.answer)}", file=out)
+        print(f"Not in the corpus: {shown(text)}", file=out)
     else:
-        print(shown(" ".join(answer.answer.split())), file=out)
+        print(shown(" ".join(text.split())), file=out)
         print(f"(confidence {answer.confidence:.0%})", file=out)
     passages = answer.citations if not answer.abstained else answer.related[:3]
     if passages:
@@ -213,16 +248,67 @@ def format_answer(answer: Any, out: TextIO) -> None:
         print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
 
 
+def _responder(args: argparse.Namespace, settings: Any) -> Any:
+    """For ``--generate``: a function turning the retrieval answer into the verified generated one.
+
+    Its warnings (a failed server, removed sentences) are printed on stderr, one line each.
+
+    Raises:
+        ConfigError: no LLM server given, or a bad URL or timeout.
+    """
+    from .answer.generate import LLMConfig
+    from .errors import ConfigError
+
+    config = LLMConfig.from_settings(settings)
+    if config is None:
+        raise ConfigError("--generate needs an LLM server: pass --llm-url URL (or set PARISQA_LLM_URL)")
+    checker: list[Any] = []
+
+    def respond(engine: Any, answer: Any) -> Any:
+        from .answer.grounded import grounded_answer
+        from .answer.verify import Checker
+
+        if not checker:
+            checker.append(Checker(engine.embedder))
+        grounded = grounded_answer(answer, config, checker[0])
+        for warning in grounded.warnings:
+            _warn(" ".join(shown(warning).split()))
+        return grounded
+
+    return respond
+
+
+def _say_if_building(engine: Any) -> None:
+    """Tell the user why the first answer waits: there is no index yet, so it is built first."""
+    from .index.store import read_manifest
+
+    settings = engine.settings
+    if engine.auto_build and settings.corpus_dir.is_dir() and read_manifest(engine.index_dir) is None:
+        print(f"no index in '{engine.index_dir}' yet: building the index first", file=sys.stderr, flush=True)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .api import Engine
+    from .api import Engine, clean_question
     from .errors import QuestionError
 
     extra = {"top_k": args.k} if args.k is not None else {}
-    engine = Engine(_settings(args, **extra), auto_build=not args.no_build, on_warning=_warn)
+    if args.generate:
+        extra.update(llm_url=args.llm_url, llm_model=args.llm_model, llm_key=args.llm_key, llm_timeout=args.llm_timeout)
+    settings = _settings(args, **extra)
+    respond = _responder(args, settings) if args.generate else None
+    engine = Engine(settings, auto_build=not args.no_build, on_warning=_warn)
+    limit = engine.settings.max_question_chars
+
+    def answer_of(question: str) -> Any:
+        clean_question(question, limit)  # a bad question is refused before any build
+        _say_if_building(engine)
+        answer = engine.ask(question)
+        return respond(engine, answer) if respond else answer
+
     if args.questions is None:
         if args.question is None:
             raise QuestionError('no question given; run parisqa ask "YOUR QUESTION" (or --questions FILE)')
-        answer = engine.ask(args.question)
+        answer = answer_of(args.question)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False))
         else:
@@ -235,7 +321,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if not question.strip():
             continue
         try:
-            answer = engine.ask(question)
+            answer = answer_of(question)
         except QuestionError as exc:
             print(f"error: line {number}: {exc}", file=sys.stderr)
             if args.json:
@@ -254,12 +340,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .web import serve
 
-    serve(_settings(args), host=args.host, port=args.port, auth=args.auth)
+    llm = {
+        "llm_url": args.llm_url,
+        "llm_model": args.llm_model,
+        "llm_key": args.llm_key,
+        "llm_timeout": args.llm_timeout,
+    }
+    serve(_settings(args, **llm), host=args.host, port=args.port, auth=args.auth, api_key=args.api_key)
     return EXIT_OK
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .errors import ConfigError
     from .evaluation import compare_reports, evaluate_faq, evaluate_questions, evaluate_squad, load_report, write_report
 
     settings = _settings(args)
@@ -292,6 +383,30 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _show_progress() -> None:
+    """Print the library's build progress lines (``parisqa.progress``) on stderr, once per process."""
+    import logging
+
+    class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+        """Writes to whatever ``sys.stderr`` is at each line, so later redirections apply."""
+
+        @property  # type: ignore[override]
+        def stream(self) -> TextIO:
+            return sys.stderr
+
+        @stream.setter
+        def stream(self, value: TextIO) -> None:
+            pass
+
+    progress = logging.getLogger("parisqa.progress")
+    if not any(type(h).__name__ == "StderrHandler" for h in progress.handlers):
+        handler = StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        progress.addHandler(handler)
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+
+
 def error_text(exc: ParisqaError) -> str:
     """A library error as the command line words it: the message, then what to run to fix it."""
     remedy = REMEDY_TEXT.get(exc.remedy or "")
@@ -306,8 +421,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    _show_progress()
     try:
         return commands[args.command](args)
+    except ConfigError as exc:  # a bad option or setting: a usage error, like argparse's own
+        print(f"error: {error_text(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except ParisqaError as exc:
         print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_ERROR

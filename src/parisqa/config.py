@@ -1,8 +1,9 @@
 """One settings object for the whole package.
 
 Every value can come from an argument, else from a ``PARISQA_*`` environment variable, else from the
-default here: the corpus, index, chunking and answering settings, and the web page's host, port,
-password and upload limit. Nothing in this module imports anything heavy.
+default here: the corpus, index, chunking and answering settings, the web page's host, port,
+password and upload limit, the language-model server for generated answers and the HTTP API's key.
+Nothing in this module imports anything heavy.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def _int(name: str, value: object, minimum: int, maximum: int | None = None) -> 
         bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
         raise ConfigError(f"{name} must be {bound}, got {number}")
     return number
+
+
+def _folder(name: str, path: Path) -> None:
+    """Refuse a path that exists but is not a folder (a missing one is created or reported later)."""
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{name} path '{path}' is a file, not a folder; pass a folder with --{name} DIR")
 
 
 def parse_port(value: object) -> int:
@@ -126,6 +133,10 @@ class Settings:
             (and checked) only when serving, see :meth:`server_options`.
         max_upload_bytes: the web page's upload size limit; see :meth:`upload_limit`.
         model: the embedding model, one of :data:`MODELS`; changing it re-embeds the index, nothing else.
+        llm_url, llm_model, llm_key, llm_timeout: the OpenAI-compatible server that writes generated
+            answers (``PARISQA_LLM_URL``/``_MODEL``/``_KEY``/``_TIMEOUT``); no URL: quoted answers only.
+            ``llm_model`` names the language model; ``model`` above is the embedding model.
+        api_key: the bearer key the HTTP API (``/v1``, ``/api``) requires (``PARISQA_API_KEY``).
     """
 
     corpus_dir: Path = Path("corpus")
@@ -141,6 +152,14 @@ class Settings:
     auth: str | None = field(default=None, repr=False)  # a password: kept out of reprs and logs
     max_upload_bytes: int | str | None = None
     model: str = DEFAULT_MODEL
+    # Generated answers (optional): the OpenAI-compatible server that writes them, and the key the
+    # HTTP API asks for. Keys are secrets: kept out of reprs and logs. Checked where used
+    # (parisqa.answer.generate.LLMConfig), so a bad PARISQA_LLM_TIMEOUT never stops `parisqa index`.
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_key: str | None = field(default=None, repr=False)
+    llm_timeout: float | str | None = None
+    api_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
@@ -150,6 +169,9 @@ class Settings:
         object.__setattr__(self, "top_k", _int("top_k", self.top_k, 1, 100))
         object.__setattr__(self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1))
         object.__setattr__(self, "model", parse_model(self.model))
+        # A file where a folder belongs fails every command the same way, before anything reads it.
+        _folder("index", self.index_dir)
+        _folder("corpus", self.corpus_dir)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -1,8 +1,18 @@
 """Follow-up questions are searched with the topic of the turn they lean on; standalone ones are not."""
 
+import json
+
 import pytest
 
-from parisqa.answer.followup import PreviousTurn, content_words, leans_on_context, names, previous_turn, rewrite_query
+from parisqa.answer.followup import (
+    PreviousTurn,
+    content_words,
+    leans_on_context,
+    names,
+    previous_turn,
+    resolve,
+    rewrite_query,
+)
 
 GOVERNMENT = PreviousTurn(
     question="What is the role of the French government in AI development?",
@@ -55,20 +65,49 @@ def test_follow_up_gets_the_topic_of_the_previous_question():
     assert not {"what", "is", "the", "of", "in", "tax", "incentives"} & set(added)
 
 
-def test_names_in_the_previous_answer_resolve_a_pronoun():
+def test_a_standalone_question_after_another_is_never_rewritten():
+    """Issue 17: "How do I make mead from honey?" was searched with "invented langstroth hive lorenzo"."""
     previous = PreviousTurn(
-        "Which startup leads Europe's AI charge?", answer="Key startups like Mistral AI lead it [1]."
+        "Who invented the Langstroth hive?",
+        answer="The Langstroth hive was invented by Lorenzo Langstroth, an American clergyman [1].",
     )
-    query = rewrite_query("what does it focus on?", previous)
-    assert query is not None and "mistral" in query.split()
+    assert rewrite_query("How do I make mead from honey?", previous) is None
+    assert rewrite_query("When did the Asian hornet arrive in France?", previous) is None
+    assert rewrite_query("And how do I make mead from honey?", previous) is None  # a full question after "and"
 
 
-def test_an_abstained_answer_lends_no_words():
-    answered = PreviousTurn("Who runs Zorblax Corp?", answer="It is run by Jane Acme [1].")
-    abstained = PreviousTurn("Who runs Zorblax Corp?", answer="It is run by Jane Acme [1].", abstained=True)
-    assert "acme" in rewrite_query("and its revenue?", answered).split()
-    query = rewrite_query("and its revenue?", abstained)
-    assert query is not None and "zorblax" in query.split() and "acme" not in query.split()
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("and its price?", {"langstroth", "hive"}),
+        ("what about winter?", {"langstroth", "hive"}),
+        ("who founded it?", {"langstroth", "hive"}),
+        ("how much does it cost?", {"langstroth", "hive"}),
+        ("When did he patent it?", {"langstroth", "hive"}),
+        ("Could beginners use it there?", {"langstroth", "hive"}),
+    ],
+)
+def test_a_dependent_question_borrows_the_previous_question_only(question, expected):
+    previous = PreviousTurn("Who invented the Langstroth hive?", answer="Lorenzo Langstroth, a clergyman [1].")
+    follow = resolve(question, previous)
+    assert follow.rewritten and expected <= set(follow.added)
+    assert "lorenzo" not in follow.added and "clergyman" not in follow.added  # never from the answer
+    assert follow.query == f"{question} {' '.join(follow.added)}"
+    undo = follow.as_new_question()  # "search as a new question"
+    assert undo.query is None and undo.search_text == question
+
+
+def test_words_never_accumulate_over_turns():
+    """Issue 17: a fourth question was searched with the words of the three before it."""
+    first = PreviousTurn("Who invented the Langstroth hive?")
+    second = resolve("How do I make mead from honey?", first)
+    assert second.query is None
+    third = resolve("and how long must it age?", PreviousTurn(second.question, second.query))
+    assert set(third.added) == {"mead", "honey"}
+    fourth = resolve("When did the Asian hornet arrive in France?", PreviousTurn(third.question, third.query))
+    assert fourth.query is None
+    fifth = resolve("how do I stop them?", PreviousTurn(fourth.question, fourth.query))
+    assert set(fifth.added) == {"asian", "hornet", "arrive", "france"}
 
 
 def test_a_chain_of_follow_ups_keeps_the_original_topic():
@@ -81,7 +120,7 @@ def test_expansion_is_bounded():
     long_previous = PreviousTurn(" ".join(f"topic{i} word{i}" for i in range(50)) + "?")
     query = rewrite_query("and why?", long_previous)
     assert query is not None
-    assert len(query.split()) <= 2 + 12
+    assert len(query.split()) <= 2 + 8
 
 
 def test_no_previous_turn_means_no_rewrite():
@@ -102,3 +141,33 @@ def test_previous_turn_reads_the_last_answered_turn_of_a_history():
     turn = previous_turn(history)
     assert turn == PreviousTurn("q1", "q1 x", "a1 [1]", False)
     assert previous_turn([]) is None
+
+
+def test_conversation_set_decisions():
+    """The conversation set (eval/conversations.jsonl): every follow-up decision right, no leaked words."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("followup_eval", root / "eval" / "followup_eval.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    rows = [json.loads(line) for line in (root / "eval" / "conversations.jsonl").read_text().splitlines()]
+    figures, wrong = module.evaluate(rows)
+    assert figures["exchanges"] >= 60 and figures["dependent"] >= 30 and figures["standalone"] >= 30
+    assert figures["precision"] >= 0.95 and figures["recall"] >= 0.9, wrong
+    assert figures["rewrites_with_foreign_words"] == 0.0, wrong
+
+
+def test_chat_flow_on_the_bees_corpus(bees_engine):
+    """The web chat's flow (history of ``ask --json`` objects): a new question is answered on its own topic."""
+    history = []
+    for question in ("Who invented the Langstroth hive?", "How do I make mead from honey?", "how long must it age?"):
+        query = rewrite_query(question, previous_turn(history))
+        history.append({"question": question, "answer": bees_engine.ask(question, query=query).to_dict()})
+    langstroth, mead, age = (turn["answer"] for turn in history)
+    assert "Lorenzo Langstroth" in langstroth["answer"]
+    assert "query" not in mead or mead["query"] is None
+    assert "honey" in mead["answer"] and "Langstroth" not in mead["answer"]
+    assert age["query"] == "how long must it age? mead honey"
+    assert "six months" in age["answer"]

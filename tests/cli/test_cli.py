@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -117,18 +118,18 @@ def _cli(*args, env=None, cwd=None):
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "code"),
     [
-        (["ask", ""], "the question is empty"),
-        (["ask", "   \t "], "the question is empty"),
-        (["ask", "x" * 100_000], "100,000 characters long, over the 50,000-character limit"),
-        (["ask", "--corpus", "/nonexistent/corpus", "hello?"], "corpus folder '/nonexistent/corpus' does not exist"),
-        (["index", "--chunk-tokens", "5"], "chunk_tokens must be between 16 and 256, got 5"),
+        (["ask", ""], "the question is empty", 1),
+        (["ask", "   \t "], "the question is empty", 1),
+        (["ask", "x" * 100_000], "100,000 characters long, over the 50,000-character limit", 1),
+        (["ask", "--corpus", "/nonexistent/corpus", "hello?"], "corpus folder '/nonexistent/corpus' does not exist", 1),
+        (["index", "--chunk-tokens", "5"], "chunk_tokens must be between 16 and 256, got 5", 2),  # a usage error
     ],
 )
-def test_bad_input_gives_one_line_error_without_traceback(args, message, corpus):
+def test_bad_input_gives_one_line_error_without_traceback(args, message, code, corpus):
     result = _cli(*args)
-    assert result.returncode == 1
+    assert result.returncode == code
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
     assert "Traceback" not in result.stderr
@@ -187,3 +188,46 @@ def test_text_of_a_missing_file_is_an_error(capsys, corpus):
     code, out, err = run(capsys, "text", "nowhere.pdf")
     assert code == 1 and out == ""
     assert "nowhere.pdf" in err and "neither a file nor a file of the corpus folder" in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["index"], ["ask", "What is Viva Tech?"], ["ask", "--no-build", "What is Viva Tech?"], ["eval"], ["serve"]],
+)
+@pytest.mark.parametrize("option", ["--index", "--corpus"])
+def test_a_file_given_as_a_folder_is_a_one_line_usage_error_for_every_command(command, option, corpus, tmp_path):
+    """Issue 17: ``ask|eval --index FILE`` printed a NotADirectoryError traceback; ``serve`` started."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("not a folder", encoding="utf-8")
+    result = _cli(command[0], option, str(a_file), *command[1:])
+    assert result.returncode == 2, result.stderr
+    name = option.removeprefix("--")
+    assert result.stderr == f"error: {name} path '{a_file}' is a file, not a folder; pass a folder with {option} DIR\n"
+    assert result.stdout == ""
+
+
+def test_ask_on_a_missing_index_says_it_builds_it_first(capsys, corpus):
+    """Issue 17: ``ask`` on a missing index built silently."""
+    code, out, err = run(capsys, "ask", "What is Viva Tech?")
+    assert code == 0 and out
+    assert f"no index in '{Path(os.environ['PARISQA_INDEX'])}' yet: building the index first" in err
+    code, out, err = run(capsys, "ask", "What is Viva Tech?")
+    assert code == 0 and "building the index first" not in err
+
+
+def test_a_long_build_off_a_terminal_prints_progress_lines(capsys, corpus, monkeypatch):
+    """Issue 17: a build with stderr not on a terminal printed nothing for minutes.
+
+    The pace is shortened (a line whenever a slice of texts is done) so the seed corpus shows it.
+    """
+    from parisqa.index import build as indexer
+
+    monkeypatch.setattr(indexer, "PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(indexer, "PROGRESS_SLICE", 16)
+    code, out, err = run(capsys, "index")  # capsys: stderr is not a terminal
+    assert code == 0 and out.startswith("indexed:")
+    lines = [line for line in err.splitlines() if line.startswith("indexing: ")]
+    assert len(lines) >= 2, err
+    assert all(re.fullmatch(r"indexing: \d+ of \d+ texts embedded \(\d+%\), about \d+ (s|min) left", x) for x in lines)
+    shares = [int(line.split("(")[1].split("%")[0]) for line in lines]
+    assert shares == sorted(shares) and shares[-1] < 100

@@ -135,13 +135,55 @@ ASK_WITHOUT_TORCH = textwrap.dedent(
 
 def test_ask_with_cached_export_never_imports_torch(onnx_cache, seed_index, tmp_path):
     index = tmp_path / "index"
-    # The shared seed index may hold an export already (a web-server test exports into it): use ours.
-    shutil.copytree(seed_index / "index", index, ignore=shutil.ignore_patterns(".model-cache"))
-    shutil.copytree(onnx_cache, index / ".model-cache")
-    env = dict(os.environ, PARISQA_INDEX=str(index), PARISQA_CORPUS=str(seed_index / "corpus"))
+    shutil.copytree(seed_index / "index", index)
+    # The session's shared cache may be mid-export by another test: use a copy of the checked one.
+    shutil.copytree(onnx_cache, tmp_path / "cache")
+    env = dict(
+        os.environ,
+        PARISQA_INDEX=str(index),
+        PARISQA_CORPUS=str(seed_index / "corpus"),
+        PARISQA_MODEL_CACHE=str(tmp_path / "cache"),
+    )
     result = subprocess.run(
         [sys.executable, "-c", ASK_WITHOUT_TORCH], capture_output=True, text=True, env=env, timeout=300
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report == {"backend": "onnx", "heavy": [], "cited": report["cited"]} and report["cited"] > 0
+
+
+def test_model_cache_is_per_user_and_overridable(monkeypatch, tmp_path):
+    """Issue 17: each new --index folder re-exported the model; the cache is one folder per user."""
+    from parisqa.embed.model import model_cache_dir
+
+    monkeypatch.setenv("PARISQA_MODEL_CACHE", str(tmp_path / "mine"))
+    assert model_cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv("PARISQA_MODEL_CACHE")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    if sys.platform.startswith("linux"):
+        assert model_cache_dir() == tmp_path / "xdg" / "parisqa"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if sys.platform.startswith("linux"):
+        assert model_cache_dir() == tmp_path / "home" / ".cache" / "parisqa"
+
+
+def test_two_index_folders_share_one_export(onnx_cache, seed_index, tmp_path):
+    """A second index folder loads the export the first one made: no second export, still checked."""
+    shutil.copytree(onnx_cache, tmp_path / "cache")
+    shutil.copytree(seed_index / "corpus", tmp_path / "corpus")
+    env = dict(os.environ, PARISQA_CORPUS=str(tmp_path / "corpus"), PARISQA_MODEL_CACHE=str(tmp_path / "cache"))
+    for name in ("index-a", "index-b"):
+        shutil.copytree(seed_index / "index", tmp_path / name)
+        result = subprocess.run(
+            [sys.executable, "-c", ASK_WITHOUT_TORCH],
+            capture_output=True,
+            text=True,
+            env=dict(env, PARISQA_INDEX=str(tmp_path / name)),
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1])["backend"] == "onnx"  # torch never loaded
+        assert not (tmp_path / name / ".model-cache").exists()
+    hint = json.loads((tmp_path / "cache" / "weights.json").read_text())
+    assert hint["weights_sha256"] == model_info().weights_sha256

@@ -84,20 +84,20 @@ def test_eval_questions_reports_malformed_lines(capsys, served, embedder, tmp_pa
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "message", "exit_code"),
     [
-        (["--squad", "{tmp}/bad.json"], "is not a SQuAD v1.1/v2.0 file: the top level should be"),
-        (["--squad", "{tmp}/bad.json", "--faq", "in"], "--faq does not apply to --squad"),
-        (["--questions", "{tmp}/empty.jsonl"], "holds no usable question"),
-        (["--compare", "{tmp}/missing.json"], "does not exist; pass a report.json"),
-        (["--faq", "in", "-k", "0"], "k must be between 1 and 100, got 0"),
+        (["--squad", "{tmp}/bad.json"], "is not a SQuAD v1.1/v2.0 file: the top level should be", 1),
+        (["--squad", "{tmp}/bad.json", "--faq", "in"], "--faq does not apply to --squad", 2),
+        (["--questions", "{tmp}/empty.jsonl"], "holds no usable question", 1),
+        (["--compare", "{tmp}/missing.json"], "does not exist; pass a report.json", 1),
+        (["--faq", "in", "-k", "0"], "k must be between 1 and 100, got 0", 2),
     ],
 )
-def test_eval_bad_input_is_one_line(capsys, served, tmp_path, args, message):
+def test_eval_bad_input_is_one_line(capsys, served, tmp_path, args, message, exit_code):
     (tmp_path / "bad.json").write_text("[]", encoding="utf-8")
     (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
     code, out, err = run(capsys, "eval", *served, *[a.format(tmp=tmp_path) for a in args])
-    assert code == 1 and out == ""
+    assert code == exit_code and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
 

@@ -206,7 +206,7 @@ def test_report_renderings(faq_run, tmp_path):
     assert "retrieval judged on 0" in text
     header, rows = report.sections[0].table()
     assert header == ["metric", "parisqa", "dense only", "BM25 only"]
-    assert rows[0][0] == "hit@1" and len(rows) == 14 and all(len(r) == 4 for r in rows)
+    assert rows[0][0] == "hit@1" and len(rows) == 18 and all(len(r) == 4 for r in rows)
     markdown = report.to_markdown(chart="chart.png")
     assert "| metric | parisqa | dense only | BM25 only |" in markdown and "![metrics by system](chart.png)" in markdown
     assert "| paris-ai-city.txt#faq-8 | Why is ethical AI important? |" in markdown

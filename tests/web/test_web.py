@@ -362,10 +362,11 @@ def test_building_the_page_writes_nothing_into_the_package(served):
 def test_serve_refuses_bad_options_before_loading_anything(capsys, monkeypatch):
     from parisqa.cli import main
 
-    assert main(["serve", "--port", "70000"]) == 1
+    # A bad setting is a usage error (exit code 2), like a bad option (issue 17).
+    assert main(["serve", "--port", "70000"]) == 2
     assert "port must be between 1 and 65535, got 70000" in capsys.readouterr().err
     monkeypatch.setenv("PARISQA_AUTH", "nopassword")
-    assert main(["serve"]) == 1
+    assert main(["serve"]) == 2
     assert "USER:PASSWORD" in capsys.readouterr().err
 
 

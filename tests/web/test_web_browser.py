@@ -367,3 +367,89 @@ def test_pdf_citation_opens_on_its_page_with_the_sentence_highlighted(page, site
     lead_copy = Path("/work/wt/pdf-page-view.png")
     if lead_copy.parent.is_dir():
         shutil.copy(shot, lead_copy)
+
+
+# --- issue 17: what a new user hit in the page ----------------------------------------------------
+
+RECORD_ANNOUNCEMENTS = """() => {
+  window.__pqAnnounced = [];
+  const seen = (node) => {
+    const el = node.nodeType === 1 ? node : node.parentElement;
+    const region = el && el.closest('[aria-live], [role=status], [role=alert]');
+    if (region && region.textContent.trim()) window.__pqAnnounced.push(region.textContent.trim());
+  };
+  new MutationObserver((records) => records.forEach((r) => seen(r.target)))
+    .observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def test_ask_with_an_empty_box_says_why(page):
+    page.fill("#pq-question textarea", "   ")
+    page.click("#pq-ask")
+    notice = page.locator("#pq-transcript .pq-notice")
+    notice.wait_for()
+    assert notice.inner_text() == "Type a question first: the question box is empty."
+    assert notice.is_visible() and notice.get_attribute("role") == "alert"
+    assert page.locator(".pq-turn").count() == 0
+
+
+def test_a_long_question_is_folded_and_its_answer_stays_in_view(page):
+    words = (Path(__file__).resolve().parents[2] / "corpus" / "paris-ai-city.txt").read_text().split()
+    question = " ".join((words * (5000 // len(words) + 1))[:5000])
+    ask(page, question)
+    turn = last_turn(page)
+    folded = turn.locator("details.pq-long")
+    assert folded.count() == 1 and folded.get_attribute("open") is None
+    assert "show all 5,000 words" in folded.inner_text()
+    assert turn.locator(".pq-q").bounding_box()["height"] < 300
+    # The answer's start is inside the visible part of the chat box.
+    assert page.evaluate(
+        """() => { const box = document.querySelector('.pq-chat').getBoundingClientRect();
+                   const turns = document.querySelectorAll('.pq-turn');
+                   const a = turns[turns.length - 1].querySelector('.pq-a').getBoundingClientRect();
+                   return a.top >= box.top && a.top < box.bottom; }"""
+    )
+    folded.locator("summary").click()  # the whole question is one click away
+    assert folded.get_attribute("open") is not None and "show all" not in folded.locator("summary").inner_text()
+
+
+def test_search_as_a_new_question_undoes_a_follow_up_rewrite(page):
+    ask(page, "What is the role of the French government in AI development?")
+    ask(page, "and what about its tax incentives?")
+    searched = last_turn(page).locator(".pq-query")
+    assert "government" in searched.inner_text().lower()
+    page.fill("#pq-question textarea", "half-typed")
+    searched.locator("button.pq-undo").click()
+    page.wait_for_function(
+        "document.querySelectorAll('.pq-turn').length === 3 && "
+        "!document.querySelector('.pq-turn:last-child .pq-pending')"
+    )
+    again = last_turn(page)
+    assert again.locator(".pq-bubble").inner_text() == "and what about its tax incentives?"
+    assert again.locator(".pq-query").count() == 0  # searched as typed: no rewrite
+    assert page.locator("#pq-question textarea").input_value() == "half-typed"  # the box is left alone
+
+
+def test_upload_and_paste_are_announced_as_sentences_not_keys(page, tmp_path):
+    page.get_by_role("tab", name="Index").click()
+    page.wait_for_selector("#pq-docs .pq-table")
+    page.evaluate(RECORD_ANNOUNCEMENTS)
+    # The outcome messages are a polite live region (on the element Gradio hands to the page's script).
+    assert page.locator("#pq-outcome [role=status][aria-live=polite]").count() == 1
+
+    note = tmp_path / "bee-notes.txt"
+    note.write_text("Bee Notes\nA worker bee lives about six weeks in summer.\n", encoding="utf-8")
+    page.locator("#pq-upload input[type=file]").set_input_files(str(note))
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('added bee-notes.txt')")
+    page.fill("#pq-title textarea, #pq-title input", "Wax notes")
+    page.fill("#pq-body textarea", "Wax Notes\nBees make wax from eight glands.\n")
+    page.click("#pq-add-text")
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('added Wax notes')")
+    page.click("#pq-refresh")  # an event with Gradio's own progress display: its announcer speaks
+    page.wait_for_timeout(6_500)  # Gradio's announcer waits up to 5 s between two announcements
+
+    announced = page.evaluate("window.__pqAnnounced")
+    assert not [a for a in announced if re.search(r"\bcommon\.\w+", a)], announced
+    assert any("added bee-notes.txt" in a for a in announced), announced
+    assert any("added Wax notes" in a for a in announced), announced
+    assert "Done." in announced, announced

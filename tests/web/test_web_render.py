@@ -186,3 +186,105 @@ def test_evaluation_report_is_escaped_and_marks_the_best_system():
     assert ">2<" in page.split("Per question")[1]  # the first relevant passage was second
     assert "What the metrics mean" in page and "2.5 s" in page
     assert "Run FAQ evaluation" in evaluation_placeholder()
+
+
+def test_verdicts_mark_each_generated_sentence_and_show_warnings():
+    from parisqa.web.render import turn_html, verdicts_html
+
+    answer = {
+        "question": "q",
+        "answer": "Paris invests €1.5 billion [1].",
+        "abstained": False,
+        "confidence": 0.9,
+        "citations": [
+            {"n": 1, "source": "a.txt", "start": 0, "end": 30, "text": "Paris invests €1.5 billion.", "heading": None}
+        ],
+        "mode": "generated",
+        "sentences": [
+            {
+                "text": "Paris invests €1.5 billion [1].",
+                "citations": [1],
+                "supported": True,
+                "support": {"n": 1, "start": 0, "end": 27},
+            },
+            {
+                "text": "It has 9 <b>labs</b> [1].",
+                "citations": [1],
+                "supported": False,
+                "support": None,
+                "reason": "9 is not in [1]",
+            },
+        ],
+        "warnings": ["removed an unsupported sentence"],
+    }
+    html = verdicts_html(answer)
+    assert "supported by [1], chars 0–27" in html and "removed: 9 is not in [1]" in html
+    assert "&lt;b&gt;labs&lt;/b&gt;" in html and "<b>" not in html  # model text is data
+    assert 'class="pq-notice"' in html and "removed an unsupported sentence" in html
+    assert html in turn_html(0, {"question": "q", "answer": answer})
+    assert verdicts_html({"answer": "x", "citations": []}) == ""  # a quoted answer: nothing added
+    partial = turn_html(0, {"question": "q", "partial": "Paris invests"})
+    assert "pq-partial" in partial and "Paris invests" in partial
+
+
+def test_follow_up_offers_to_search_as_a_new_question():
+    """Issue 17: a rewritten follow-up shows what was searched and a button that undoes the rewrite."""
+    page = transcript_html(
+        [
+            {"question": "q?", "answer": _answer()},
+            {
+                "question": "and its taxes?",
+                "answer": _answer(question="and its taxes?", query="and its taxes? french government"),
+            },
+        ]
+    )
+    assert page.count('data-pq-undo="1"') == 1 and 'data-turn="1"' in page
+    assert "Search as a new question" in page
+    assert "data-pq-undo" not in transcript_html([{"question": "q?", "answer": _answer()}])
+
+
+def test_a_long_question_is_folded_to_its_first_words():
+    """Issue 17: a 5,000-word question filled the chat; it is folded, its first 60 words shown."""
+    words = [f"word{i}" for i in range(5000)]
+    question = " ".join(words)
+    page = transcript_html([{"question": question, "answer": _answer(question=question)}])
+    folded = re.search(r'<details class="pq-bubble pq-long"><summary>(.*?)</summary>', page)
+    assert folded and "word59" in folded.group(1) and "word60 " not in folded.group(1)
+    assert "show all 5,000 words" in folded.group(1)
+    assert "word4999" in page  # the whole question is still there, unfolded on request
+    short = transcript_html([{"question": "How do bees make wax?", "answer": _answer()}])
+    assert "pq-long" not in short and '<div class="pq-bubble">How do bees make wax?</div>' in short
+    # One 50,000-character word is folded too, to a preview of bounded length.
+    blob = "x" * 50_000
+    page = transcript_html([{"question": blob, "pending": "Searching the corpus…"}])
+    summary = re.search(r"<summary>(.*?)</summary>", page).group(1)
+    assert "pq-long" in page and len(summary) < 1_000
+
+
+def test_a_long_follow_up_shows_only_the_added_words_in_full():
+    question = "it " + " ".join(f"w{i}" for i in range(3000))
+    page = transcript_html(
+        [{"question": question, "answer": _answer(question=question, query=question + " french government")}]
+    )
+    searched = re.search(r'<div class="pq-query">(.*?)</div>', page).group(1)
+    assert "french government" in searched and "w2999" not in searched
+
+
+def test_the_invitation_names_neutral_follow_ups_that_are_follow_ups():
+    """Issue 17: the help showed the Paris article's "tax incentives" on every corpus."""
+    from parisqa.answer.followup import PreviousTurn, leans_on_context, resolve
+    from parisqa.web.render import FOLLOW_UP_EXAMPLES
+
+    hello = transcript_html([])
+    assert "tax" not in hello.lower() and "paris" not in hello.lower()
+    for example in FOLLOW_UP_EXAMPLES:
+        assert f"<q>{example}</q>" in hello
+        assert leans_on_context(example)
+        assert resolve(example, PreviousTurn("Who invented the Langstroth hive?")).rewritten
+
+
+def test_a_notice_is_shown_after_the_turns():
+    page = transcript_html([], notice="Type a question first: the question box is empty.")
+    assert 'role="alert"' in page and "Type a question first" in page
+    page = transcript_html([{"question": "q?", "answer": _answer()}], notice="<b>x</b>")
+    assert page.index("pq-notice") > page.index("pq-turn") and "<b>x</b>" not in page

@@ -335,14 +335,18 @@ def compose(
     for sentence, score in zip(cands.sentences, scores):
         sentence.score = float(score)
     faq_best = cands.faq_best if "faq" in active else None
+    faq_match = per_model["faq_match_cosine"]
     chosen = _choose(
         cands.sentences,
         faq_best,
         data,
         answer_sentences(question, MAX_SENTENCES),
-        faq_match=per_model["faq_match_cosine"],
+        faq_match=faq_match,
         margin=per_model["extra_sentence_margin"],
     )
+    # The answer of a matched FAQ pair is what its author gave for this very question: it answers it
+    # whatever its form ("How often ...?" "Rarely, ..."), so the kind-of-fact check does not apply.
+    faq_answer = _faq_matched(faq_best, faq_match) and chosen[0].hit_rank == faq_best[1]  # type: ignore[index]
 
     kind = expected_type(question, language)
     best_hit = hits[chosen[0].hit_rank]
@@ -357,9 +361,11 @@ def compose(
         # On topic at all: the answer is close in meaning or shares the question's words.
         "topical": max(chosen[0].cosine, _coverage(_idf_weights(query_terms, data), answer_terms)),
         "entities": entity_coverage(question_entities(question, best_language), data.chunk_terms(best_hit.row)),
-        "type_missing": 1.0
-        if type_match(kind, chosen[0].text, question, _common_words(data), best_language) == 0.0
-        else 0.0,
+        # The asked-for fact may sit in any sentence of the answer ("Yes. [1] In France ... December").
+        "type_missing": 0.0
+        if faq_answer
+        or type_match(kind, " ".join(s.text for s in chosen), question, _common_words(data), best_language) != 0.0
+        else 1.0,
     }
     null = data.null_scores
     bm25_top = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
@@ -391,6 +397,14 @@ def compose(
     return Composed(" ".join(parts), False, confidence, citations, [], features, short)
 
 
+def _faq_matched(faq_best: tuple[float, int] | None, faq_match: float = FAQ_MATCH_COSINE) -> bool:
+    """Whether the question matches an FAQ question closely enough to take that pair's answer.
+
+    ``faq_match`` is the embedding model's raw-cosine threshold (see :func:`model_settings`).
+    """
+    return faq_best is not None and faq_best[0] >= faq_match
+
+
 def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: LoadedIndex) -> ShortAnswer | None:
     """The exact span of the first answer sentence that holds just the fact asked for, if any."""
     if not chosen:
@@ -419,7 +433,7 @@ def _choose(
     """
     import numpy as np
 
-    if faq_best is not None and faq_best[0] >= faq_match:
+    if _faq_matched(faq_best, faq_match):
         answer = [s for s in candidates if s.hit_rank == faq_best[1]]
         if answer:
             return sorted(answer, key=lambda s: s.start)

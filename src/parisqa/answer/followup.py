@@ -2,22 +2,35 @@
 
 A follow-up leans on the previous turn: "and what about its tax incentives?" only makes sense after
 "What is the role of the French government in AI development?". Retrieval sees one string, so such a
-question is searched together with the content words of the turn it leans on. The question the user
-typed is kept for answering and display; only the search text changes.
+question is searched together with the topic words of the question it leans on. The question the user
+typed is kept for answering and display; only the search text changes, and the caller can show it and
+search the question as a new one instead (:class:`FollowUp` carries both).
 
-The rules are general, not tuned to particular questions:
+A rewrite that is not needed does harm: a standalone question ("How do I make mead from honey?")
+searched with the previous topic's words is answered about that topic. So the decision is strict, and
+the rules are general, not tuned to particular questions. A question depends on the previous turn when:
 
-- a question leans on the previous turn when it opens with a continuation ("and", "also", "what
-  about", "how about", ...); when a pronoun or demonstrative ("its", "they", "this", ...) comes
-  before any content word, so its referent cannot be in the question ("what are its challenges?",
-  but not "how do startups fund their research?"); or when it is too short to stand alone: at most
-  ``SHORT_CONTENT_WORDS`` content words and no name in it ("tax incentives?", "why?", but not "what
-  is INRIA?");
-- the expansion adds the content words of the previous turn's search text (which, for a follow-up,
-  already carries the topic of the turn before it), then the names in the previous answer (when it
-  was an answer, not an abstention): a pronoun usually points at a named thing ("Mistral AI ... [1]"
-  then "what does it focus on?"). Words the question already has are skipped; at most
-  ``MAX_ADDED_WORDS`` words are added, ``MAX_ANSWER_NAMES`` of them from the answer.
+- it opens with a continuation that asks for more of the same ("what about winter?", "how about the
+  universities?", "what else?", "tell me more"), or with a conjunction ("and", "also", "but") before
+  a rest that is itself dependent or elliptical ("and the price?", "and in winter?");
+- a pronoun or demonstrative stands for something not named in the question: before any content
+  word ("how much does it cost?", "what are its challenges?", but not "how do startups fund their
+  research?"), as the subject after an auxiliary ("how many eggs does she lay?"), or as the object
+  or place that closes a short question ("who founded it?", "could humans live there?");
+- it is elliptical: no content word at all ("why?", "how so?"), a fragment with no question word or
+  verb and no name ("tax incentives?", "in winter?"), or one definite noun with nothing to tell which
+  ("what is the price?"; but "what is propolis?" and "what is INRIA?" stand alone).
+
+The rewrite adds the content words of the previous *question* (never of its answer, which may be
+unrelated or wrong), and when that question was itself a follow-up, the words it borrowed: its
+resolved subject. Words of older turns never come back once a standalone question intervenes, so
+nothing accumulates. At most ``MAX_ADDED_WORDS`` words are added; words the question has are skipped.
+
+French questions (detected from their words, or given) are read with French cues: a continuation
+("et ...", "et pour ...", "qu'en est-il ...", "quant à ..."), a pronoun (il, elle, ils, elles, son, sa,
+ses, leur) before any content word, "en"/"y" before a verb ("combien en a-t-il investi ?", but not
+"il y a" or "en quelle année"), or a short question with no name. The same previous-question-only
+rewrite applies; the previous question's words are read in its own language.
 """
 
 from __future__ import annotations
@@ -46,13 +59,8 @@ ANAPHORS = frozenset(
     "it its it's itself they them their theirs themselves this these those he him his she her hers former "
     "latter".split()
 )
-# Openings that continue the previous turn.
+# Openings that ask for more of the previous turn's topic, whatever follows.
 CONTINUATIONS = (
-    "and",
-    "also",
-    "but",
-    "so",
-    "then",
     "what about",
     "how about",
     "what else",
@@ -60,21 +68,36 @@ CONTINUATIONS = (
     "any other",
     "what of",
     "same for",
-    "and what",
-    "and how",
-    "and why",
     "more on",
     "more about",
     "tell me more",
     "why so",
     "how so",
+    "why not",
     "such as",
     "for example",
     "like what",
+    "in what way",
 )
-# French: the same rules with French words. Articles "le/la/les" are left out of the anaphors (they are
-# far more often articles); "y" and "en" count only before a verb ("en a-t-elle", "y travaillent"), not
-# in "il y a", "en quelle année" or "en France".
+# Conjunctions that open a follow-up only when what follows them does not stand alone.
+CONJUNCTIONS = ("and", "also", "but", "so", "then", "or", "plus")
+# Words that open a full question: a question word or an auxiliary verb.
+QUESTION_OPENERS = frozenset(
+    "what which who whom whose when where why how is are was were do does did can could will would should "
+    "shall may might must has have had am".split()
+)
+# Pronouns that, closing a short question, stand for its object or place ("who founded it?",
+# "could humans live there?").
+OBJECT_ANAPHORS = frozenset("it them this these those him her there".split())
+# A subject pronoun after an auxiliary is the question's subject ("how many eggs does she lay?").
+AUXILIARIES = frozenset(
+    "is are was were do does did can could will would should shall has have had may might must".split()
+)
+SUBJECT_ANAPHORS = frozenset("it they he she".split())
+MAX_ADDED_WORDS = 8
+# French: the same kind of rules with French words. Articles "le/la/les" are left out of the anaphors
+# (they are far more often articles); "y" and "en" count only before a verb ("en a-t-elle",
+# "y travaillent"), not in "il y a", "en quelle année" or "en France".
 STOPWORDS_FR = frozenset(
     """
     a ai as au aux avec avez avons ce ceci cela ces cet cette comme comment d dans de des du elle elles
@@ -129,9 +152,8 @@ CONTINUATIONS_FR = (
     "comment ça",
 )
 _ELIDED_FR = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)'")
-SHORT_CONTENT_WORDS = 2
-MAX_ADDED_WORDS = 12
-MAX_ANSWER_NAMES = 4
+# A French question with at most this many content words and no name is too short to stand alone.
+SHORT_CONTENT_WORDS_FR = 2
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 _MARKER = re.compile(r"\[\d+\]")
@@ -217,6 +239,11 @@ def _has_name(question: str) -> bool:
     return bool(names(question))
 
 
+def _starts_with(tokens: list[str], phrase: str) -> bool:
+    words_ = phrase.split()
+    return tokens[: len(words_)] == words_
+
+
 def _leans_on_context_fr(question: str) -> bool:
     question = _IMPERSONAL_FR.sub(" ", question)
     tokens = words(question)
@@ -230,7 +257,7 @@ def _leans_on_context_fr(question: str) -> bool:
             return True
         if content_words(w, "fr"):
             break
-    return len(content_words(question, "fr")) <= SHORT_CONTENT_WORDS and not _has_name(question)
+    return len(content_words(question, "fr")) <= SHORT_CONTENT_WORDS_FR and not _has_name(question)
 
 
 def leans_on_context(question: str, language: str = "en") -> bool:
@@ -242,28 +269,119 @@ def leans_on_context(question: str, language: str = "en") -> bool:
     if language == "fr":
         return _leans_on_context_fr(question)
     tokens = words(question)
-    lowered = " ".join(tokens)
-    if any(lowered == c or lowered.startswith(c + " ") for c in CONTINUATIONS):
+    if not tokens:
+        return False
+    for conjunction in CONJUNCTIONS:
+        if tokens[0] == conjunction:
+            rest = tokens[1:]
+            # "and the price?", "also, why?", "and how much does it cost?": the rest decides; a rest
+            # that is a full question of its own ("and how do I make mead?") stands alone.
+            return not rest or _depends(rest, question) or rest[0] not in QUESTION_OPENERS
+    return _depends(tokens, question)
+
+
+def _depends(tokens: list[str], question: str) -> bool:
+    if any(_starts_with(tokens, c) for c in CONTINUATIONS):
         return True
+    content = [w for w in tokens if content_words(w)]
+    # A pronoun before any content word has no referent in the question ("how much does it cost?").
     for w in tokens:
         if w in ANAPHORS:
             return True
         if content_words(w):
             break
-    return len(content_words(question)) <= SHORT_CONTENT_WORDS and not _has_name(question)
+    if any(a in AUXILIARIES and b in SUBJECT_ANAPHORS for a, b in zip(tokens, tokens[1:])):
+        return True
+    # A pronoun closing a short question is its object ("who founded it?", "when did they open it?").
+    if tokens[-1] in OBJECT_ANAPHORS and len(content) <= 2:
+        return True
+    if _has_name(question):
+        return False  # it names its own topic ("What is INRIA?", "Langstroth hive?")
+    if not content:
+        return True  # "why?", "how so?", "and then?"
+    if tokens[0] not in QUESTION_OPENERS and len(content) <= 3:
+        return True  # a fragment: "tax incentives?", "in winter?", "the price?"
+    # One definite noun and nothing to tell which: "what is the price?", "who are the founders?".
+    return len(content) == 1 and "the" in tokens[: tokens.index(content[0])]
 
 
-def rewrite_query(question: str, previous: PreviousTurn | None, language: str | None = None) -> str | None:
-    """The text to search with for ``question``, given the turn before it.
+@dataclass(frozen=True)
+class FollowUp:
+    """How a question is searched in a conversation: as typed, or with the topic it leans on.
+
+    Attributes:
+        question: what the user typed.
+        query: the text searched for it when it is a follow-up, else ``None``.
+        added: the words ``query`` adds to the question (from the previous question only).
+    """
+
+    question: str
+    query: str | None = None
+    added: tuple[str, ...] = ()
+
+    @property
+    def search_text(self) -> str:
+        """What retrieval reads: the rewrite, or the question itself."""
+        return self.query or self.question
+
+    @property
+    def rewritten(self) -> bool:
+        return self.query is not None
+
+    def as_new_question(self) -> FollowUp:
+        """The same question searched on its own ("search as a new question": the undo of a rewrite)."""
+        return FollowUp(self.question)
+
+
+def _borrowed(previous: PreviousTurn) -> list[str]:
+    """The words the previous turn's search added to its question: its resolved subject, if any."""
+    if not previous.query or previous.query.strip() == previous.question.strip():
+        return []
+    own = {_stem(w) for w in content_words(previous.question, _language(previous.question))}
+    return [w for w in content_words(previous.query, _language(previous.query)) if _stem(w) not in own]
+
+
+def resolve(question: str, previous: PreviousTurn | None, language: str | None = None) -> FollowUp:
+    """Decide whether ``question`` is a follow-up of ``previous`` and what to search for it.
 
     Args:
         question: what the user asked now.
         previous: the last turn of the conversation, or ``None`` at its start.
         language: the question's language (``"fr"`` or ``"en"``); detected from its words when not
-            given. The previous turn's words are read in their own language.
+            given. The previous question's words are read in their own language.
 
     Returns:
-        The question followed by the context words it leans on, or ``None`` when the question stands
+        The decision; ``query`` is ``None`` when the question stands on its own.
+
+    Example:
+        >>> prev = PreviousTurn("Who invented the Langstroth hive?")
+        >>> resolve("when did he patent it?", prev).added
+        ('invented', 'langstroth', 'hive')
+        >>> resolve("How do I make mead from honey?", prev).query is None
+        True
+    """
+    if previous is None or not question.strip():
+        return FollowUp(question)
+    language = language or _language(question)
+    if not leans_on_context(question, language):
+        return FollowUp(question)
+    have = {_stem(w) for w in content_words(question, language)}
+    added: list[str] = []
+    for w in [*content_words(previous.question, _language(previous.question)), *_borrowed(previous)]:
+        key = _stem(w)
+        if len(added) < MAX_ADDED_WORDS and key not in have:
+            have.add(key)
+            added.append(w)
+    if not added:
+        return FollowUp(question)
+    return FollowUp(question, f"{question.strip()} {' '.join(added)}", tuple(added))
+
+
+def rewrite_query(question: str, previous: PreviousTurn | None, language: str | None = None) -> str | None:
+    """The text to search with for ``question``, given the turn before it (see :func:`resolve`).
+
+    Returns:
+        The question followed by the topic words it leans on, or ``None`` when the question stands
         on its own (search with the question as it is).
 
     Example:
@@ -271,30 +389,7 @@ def rewrite_query(question: str, previous: PreviousTurn | None, language: str | 
         >>> rewrite_query("and what about its tax incentives?", prev)
         'and what about its tax incentives? role french government ai development'
     """
-    if previous is None or not question.strip():
-        return None
-    language = language or _language(question)
-    if not leans_on_context(question, language):
-        return None
-    have = {_stem(w) for w in content_words(question, language)}
-    added: list[str] = []
-
-    def take(candidates: Sequence[str]) -> None:
-        for w in candidates:
-            if len(added) >= MAX_ADDED_WORDS:
-                return
-            key = _stem(w)
-            if key not in have:
-                have.add(key)
-                added.append(w)
-
-    before = previous.query or previous.question
-    take(content_words(before, _language(before)))
-    if previous.answer and not previous.abstained:
-        take(names(previous.answer)[:MAX_ANSWER_NAMES])
-    if not added:
-        return None
-    return f"{question.strip()} {' '.join(added)}"
+    return resolve(question, previous, language).query
 
 
 def previous_turn(history: Sequence[dict]) -> PreviousTurn | None:

@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from ..records import Chunk
 from .structure import LIST_ITEM as _LIST_START
-from .structure import label_like
+from .structure import QA_ANSWER, QA_QUESTION, label_like
 from .text import line_spans, sentence_spans, strip_span
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-_ENDS_SENTENCE = re.compile(r"[.!?:;\u2026\u3002][\"'\u201d\u2019)\]]*$")
+_ENDS_SENTENCE = re.compile(r"[.!?:;\u2026\u3002][\"'\u201d\u2019)\]*_]*$")  # closing quotes, brackets, emphasis
 # French: a line may end with a closing guillemet behind a space ("... fini. »").
-_ENDS_SENTENCE_FR = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]\u00bb \u00a0\u202f]*$")
+_ENDS_SENTENCE_FR = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]*_\u00bb \u00a0\u202f]*$")
 
 
 def _is_label(line: str) -> bool:
@@ -79,12 +79,14 @@ def chunk_sentences(chunk: Chunk, language: str = "en") -> list[Sentence]:
     for gs, ge in _groups(text, language):
         if _is_label(text[gs:ge]):
             continue  # a list label ("Key Initiatives:") is a heading inside the chunk, not a sentence
-        marker = _LIST_START.match(text[gs:ge])
+        # The bullet, number or "Q:"/"A:" is layout, not part of the item's sentence.
+        marker = _LIST_START.match(text[gs:ge]) or QA_QUESTION.match(text[gs:ge]) or QA_ANSWER.match(text[gs:ge])
         if marker and gs + marker.end() < ge:
-            gs += marker.end()  # the bullet is layout, not part of the item's sentence
+            gs += marker.end()
         for s, e in sentence_spans(text, gs, ge, language):
             start, end = base + s, base + e
-            is_question = question is not None and question[0] <= start and end <= question[1]
+            # Overlap, not containment: emphasis around the question ("**How ...?**") is outside its span.
+            is_question = question is not None and start < question[1] and end > question[0]
             out.append(Sentence(start, end, is_question))
     return out
 

@@ -22,8 +22,11 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 LIST_ITEM = re.compile(
     r"^[ \t]*(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])[ \t]+(?=\S)"
 )
-_QA_Q = re.compile(r"^(?:Q|Question)\s*[:.)]\s*", re.IGNORECASE)
-_QA_A = re.compile(r"^(?:A|Answer)\s*[:.)]\s*", re.IGNORECASE)
+# "Q: ..." and "A: ..." prefixes of an FAQ pair (also kept out of answer sentences).
+QA_QUESTION = re.compile(r"^(?:Q|Question)\s*[:.)]\s*", re.IGNORECASE)
+QA_ANSWER = re.compile(r"^(?:A|Answer)\s*[:.)]\s*", re.IGNORECASE)
+# "1. How do I ...?": a numbered question opens an FAQ pair when its answer is not another item.
+_NUMBERED = re.compile(r"^[ \t]*\d{1,3}[.)][ \t]+(?=\S)")
 _HR = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _EMPHASIS = "*_`"
 _FINAL_PUNCT = ".!?,;:\u2026\u3002"
@@ -97,6 +100,27 @@ def _bare(content: str) -> str:
 def _is_question(content: str) -> bool:
     bare = _bare(content).rstrip("\"'\u201d\u2019)]")
     return (bare.endswith("?") or bare.endswith("\uff1f")) and len(bare) <= 300 and not LIST_ITEM.match(content)
+
+
+def _numbered_question(content: str) -> re.Match[str] | None:
+    """The number of a numbered FAQ question ("1. How do I ...?"), or ``None``."""
+    number = _NUMBERED.match(content)
+    return number if number and _is_question(content[number.end() :]) else None
+
+
+def _opens_question(content: str) -> bool:
+    """Whether a line starts a new FAQ question: a question line, ``Q: ...`` or ``1. ...?``."""
+    return _is_question(content) or bool(QA_QUESTION.match(content)) or _numbered_question(content) is not None
+
+
+def _question_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The question's span without Markdown emphasis around it (``**How ...?**``)."""
+    start, end = strip_span(text, start, end)
+    while start < end and text[start] in _EMPHASIS:
+        start += 1
+    while end > start and text[end - 1] in _EMPHASIS:
+        end -= 1
+    return strip_span(text, start, end)
 
 
 def _heading_like(content: str, max_chars: int = 100, max_words: int = 14) -> bool:
@@ -255,10 +279,10 @@ def parse(text: str, *, markdown: bool = False, fallback_title: str = "") -> Par
             continue
 
         # FAQ pairs: a question line (or "Q: ...") followed by its answer.
-        qa = _QA_Q.match(content)
-        if (_is_question(content) or qa) and _answer_follows(lines, i + 1, markdown):
-            qs = line.start + (qa.end() if qa else 0)
-            qs, qe = strip_span(text, qs, line.end)
+        numbered = _numbered_question(content)
+        qa = QA_QUESTION.match(content) or numbered
+        if (_is_question(content) or qa) and _answer_follows(lines, i + 1, markdown, numbered=numbered is not None):
+            qs, qe = _question_span(text, line.start + (qa.end() if qa else 0), line.end)
             faq, i = _faq(text, lines, i, qs, qe, wrapped)
             units.append(unit("faq", faq[0], faq[1], question=faq[2], answer=faq[3]))
             seen_content = True
@@ -339,8 +363,11 @@ def _without_closing_hashes(text: str, start: int, end: int) -> int:
     return cut
 
 
-def _answer_follows(lines: list[_Line], j: int, markdown: bool) -> bool:
-    """Whether the lines from ``j`` open an answer: non-blank text that is not itself a question."""
+def _answer_follows(lines: list[_Line], j: int, markdown: bool, numbered: bool = False) -> bool:
+    """Whether the lines from ``j`` open an answer: non-blank text that is not itself a question.
+
+    After a numbered question, a numbered line is the next item of a list, not an answer.
+    """
     gap = 0
     while j < len(lines) and lines[j].blank:
         gap += 1
@@ -348,11 +375,11 @@ def _answer_follows(lines: list[_Line], j: int, markdown: bool) -> bool:
     if j >= len(lines) or gap > 1:
         return False
     content = lines[j].content
-    if _QA_A.match(content):
+    if QA_ANSWER.match(content):
         return True
-    if _is_question(content) or _MD_ATX.match(content) or _QA_Q.match(content):
+    if _opens_question(content) or _MD_ATX.match(content):
         return False
-    return True
+    return not (numbered and _NUMBERED.match(content))
 
 
 def _faq(
@@ -368,7 +395,7 @@ def _faq(
         j += 1
     first = j
     answer_start = lines[first].start
-    prefix = _QA_A.match(lines[first].content)
+    prefix = QA_ANSWER.match(lines[first].content)
     if prefix:
         answer_start = lines[first].start + prefix.end()
     # The answer runs until a blank line (or, in line-per-paragraph text, until the next question or
@@ -376,7 +403,7 @@ def _faq(
     j = first + 1
     while j < len(lines) and not lines[j].blank:
         c = lines[j].content
-        if _is_question(c) or _QA_Q.match(c) or _MD_ATX.match(c):
+        if _opens_question(c) or _MD_ATX.match(c):
             break
         if not wrapped and not LIST_ITEM.match(c) and _heading_like(c):
             break

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingDependencyError
-from .model import model_dir, model_info
+from .model import model_dir, model_info, remember_weights, remembered_weights
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -125,9 +125,10 @@ class Embedder:
             self._model = _load_sentence_transformer(self.folder)
             self.backend = "torch"
             return
-        info = model_info(self._known_model() if self._known_model else None)
+        info = model_info(self._known_weights())
         try:
             self._onnx = onnxmodel.load(self._cache_dir, info, self.folder)
+            remember_weights(self._cache_dir, info)
             self.backend = "onnx"
             return
         except onnxmodel.OnnxUnavailable as exc:
@@ -144,10 +145,15 @@ class Embedder:
         self.fallback_reason = reason
         self.backend = "torch"
 
+    def _known_weights(self) -> dict[str, Any] | None:
+        """The weights' last known stat and hash: from the cache (shared by every index), else the index's manifest."""
+        assert self._cache_dir is not None
+        return remembered_weights(self._cache_dir) or (self._known_model() if self._known_model else None)
+
     def _export(self, onnxmodel: Any) -> str | None:
         """Export the loaded torch model to the cache; returns why not, or ``None`` on success."""
         assert self._cache_dir is not None
-        info = model_info(self._known_model() if self._known_model else None)
+        info = model_info(self._known_weights())
         marker = self._cache_dir / _EXPORT_FAILED
         stamp = {"weights_sha256": info.weights_sha256, "versions": onnxmodel.versions()}
         try:
@@ -170,6 +176,7 @@ class Embedder:
             marker.unlink(missing_ok=True)
         except OSError:
             pass
+        remember_weights(self._cache_dir, info)
         return None
 
     def encode(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""The model's files and their digests: where the bundled model lives and what the manifest records about it.
+"""The model's files and their digests: where the bundled model lives, what the manifest records about
+it, and the user's cache folder for its ONNX export.
 
 Shared by the encoder (which loads the model) and the ONNX backend (which caches an export keyed by
 the weights' hash), so neither imports the other for it. Reading this needs no torch.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +18,13 @@ from typing import Any
 
 from ..config import MODEL_NAME
 from ..errors import MissingDependencyError
+
+# The exported ONNX model is cached once per user, not per index: a new index folder must not pay
+# the 8-10 s export again. The cache holds one folder per weights hash (see parisqa.embed.onnx),
+# checked on every load, so sharing it between indexes and processes is safe.
+MODEL_CACHE_ENV = "PARISQA_MODEL_CACHE"
+# The weights file's stat and hash, so a process need not hash 90 MB to find its cache folder.
+WEIGHTS_HINT = "weights.json"
 
 
 def model_dir() -> Path:
@@ -91,3 +101,47 @@ def model_info(known: dict[str, Any] | None = None) -> ModelInfo:
     if isinstance(stat, list) and all(type(v) is int for v in stat) and isinstance(sha, str):
         hint = (tuple(stat), sha)
     return _cached_info(str(model_dir()), hint)
+
+
+def model_cache_dir() -> Path:
+    """Where the exported ONNX model is cached: one folder for the user, whatever the index.
+
+    ``PARISQA_MODEL_CACHE`` when set; else the platform's cache folder: ``$XDG_CACHE_HOME/parisqa``
+    or ``~/.cache/parisqa`` (``%LOCALAPPDATA%\\parisqa\\cache`` on Windows,
+    ``~/Library/Caches/parisqa`` on macOS).
+    """
+    configured = os.environ.get(MODEL_CACHE_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "parisqa" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "parisqa"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache") / "parisqa"
+
+
+def remembered_weights(cache_dir: Path) -> dict[str, Any] | None:
+    """The weights' stat and hash as the cache last saw them, so the weights need no re-hashing.
+
+    Only a hint: :func:`model_info` reuses the hash only when the file's size, times and inode are
+    unchanged, and the export it leads to is checked against the weights hash on load.
+    """
+    try:
+        known = json.loads((Path(cache_dir) / WEIGHTS_HINT).read_bytes())
+        return known if isinstance(known, dict) else None
+    except (OSError, ValueError):
+        return None
+
+
+def remember_weights(cache_dir: Path, info: ModelInfo) -> None:
+    """Record the weights' stat and hash in the cache for the next process (best effort)."""
+    hint = {"weights_stat": list(info.weights_stat), "weights_sha256": info.weights_sha256}
+    if remembered_weights(cache_dir) == hint:
+        return
+    tmp = Path(cache_dir) / f".{WEIGHTS_HINT}.{os.getpid()}.tmp"
+    try:
+        tmp.write_text(json.dumps(hint), encoding="utf-8")
+        os.replace(tmp, Path(cache_dir) / WEIGHTS_HINT)
+    except OSError:
+        tmp.unlink(missing_ok=True)

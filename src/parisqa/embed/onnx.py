@@ -6,8 +6,10 @@ no network, from the same weights sentence-transformers loads, with mean pooling
 normalisation inside the graph, and kept only if it reproduces the sentence-transformers output
 (cosine ≥ :data:`MIN_COSINE` on every probe text).
 
-The cache is a folder of plain files, one per weights hash::
+The cache is one folder per user (:func:`parisqa.embed.model.model_cache_dir`), shared by every index,
+holding plain files, one folder per weights hash::
 
+    <cache>/weights.json   the weights file's stat and hash, so a process need not re-hash it
     <cache>/onnx-<weights sha256[:16]>/
         model.onnx     the exported graph
         meta.json      weights hash, ONNX file hash and size, exporter versions, and the

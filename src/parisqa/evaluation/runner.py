@@ -24,9 +24,9 @@ from ..api import Engine, clean_question
 from ..config import Settings
 from ..embed.choice import embedder_for
 from ..embed.encoder import Embedder
+from ..embed.model import model_cache_dir
 from ..errors import ConfigError, QuestionError
 from ..index.build import build_index
-from ..index.layout import model_cache_dir
 from ..index.store import known_model
 from ..records import Answer, Chunk
 from . import metrics as m
@@ -350,10 +350,9 @@ def evaluate(
 
         raise DatasetError(f"the test set from '{test_set.source}' is empty; add questions to it")
     embedder = embedder or embedder_for(settings.model)
-    # Temporary indexes are built before any engine offers the served index's ONNX export: use it when
-    # it exists (read only), so latency is measured on the backend users get.
-    if model_cache_dir(settings.index_dir).is_dir():
-        embedder.offer_cache_dir(model_cache_dir(settings.index_dir), lambda: known_model(settings.index_dir))
+    # Temporary indexes are built before any engine offers the user's ONNX export: use it, so latency
+    # is measured on the backend users get.
+    embedder.offer_cache_dir(model_cache_dir(), lambda: known_model(settings.index_dir))
     warnings = list(test_set.warnings)
 
     def warn(message: str) -> None:

@@ -54,6 +54,10 @@ from .store import (
 )
 
 log = logging.getLogger(__name__)
+# Build progress for people watching a long build (the CLI shows it on stderr); see _encode.
+progress_log = logging.getLogger("parisqa.progress")
+PROGRESS_EVERY_SECONDS = 10.0
+PROGRESS_SLICE = 256  # texts embedded between two looks at the clock
 
 
 def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -602,11 +606,45 @@ def _embeddings_for(
                 todo.setdefault(text, []).append(("sentence", row))
     if todo:
         texts = list(todo)
-        encoded = embedder.encode(texts, show_progress=progress)
+        encoded = _encode(embedder, texts, progress)
         for text, vector in zip(texts, encoded):
             for kind, row in todo[text]:
                 (chunk_out if kind == "chunk" else sentence_out)[row] = vector
     return chunk_out, SentenceTable.build(per_chunk, sentence_out), len(chunk_texts)
+
+
+def _encode(embedder: Any, texts: list[str], bar: bool) -> Any:
+    """Embed ``texts``: with a progress bar, or reporting on :data:`progress_log` at a steady pace.
+
+    Without a bar (output not on a terminal, or a build started by ``ask``), a long build would
+    otherwise be silent for minutes; a line every :data:`PROGRESS_EVERY_SECONDS` says how far it got.
+    Short builds print nothing.
+    """
+    import numpy as np
+
+    if bar or len(texts) <= PROGRESS_SLICE:
+        return embedder.encode(texts, show_progress=bar)
+    started = last = time.monotonic()
+    parts = []
+    for first in range(0, len(texts), PROGRESS_SLICE):
+        parts.append(embedder.encode(texts[first : first + PROGRESS_SLICE]))
+        now = time.monotonic()
+        done = first + len(parts[-1])
+        if now - last >= PROGRESS_EVERY_SECONDS and done < len(texts):
+            last = now
+            rate = done / (now - started)
+            progress_log.info(
+                "indexing: %s of %s texts embedded (%d%%), about %s left",
+                f"{done:,}",
+                f"{len(texts):,}",
+                100 * done // len(texts),
+                _duration((len(texts) - done) / rate),
+            )
+    return np.concatenate(parts)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def _null_scores(

@@ -15,7 +15,8 @@ Layout of the index folder::
     .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
     .manifest.json.*.tmp   a manifest being written (likewise)
     .lock                  held by the one process allowed to write
-    .model-cache/          the ONNX export of the model that serves this index
+
+The ONNX export of the model is not here: it is cached once per user (:func:`parisqa.embed.model.model_cache_dir`).
 
 Only this module names them (as bm25s's ``BM25.save``/``load`` and txtai's index configuration do),
 so a reader, a writer and a cleaner of the folder cannot disagree.
@@ -24,15 +25,15 @@ so a reader, a writer and a cleaner of the folder cannot disagree.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 # Bumped when the manifest or a data file changes format.
 SCHEMA_VERSION = 1
 # Bumped whenever chunking changes in a way that changes chunks for the same settings, or the
 # splitting of chunks into answer units (sentences) changes: unchanged files keep both from the old
-# index. 3: CRLF and CR-only files split into sentences like LF files. 4: each file's language is
+# index. 3: CRLF and CR-only files split into sentences like LF files. 4: numbered and bold FAQ
+# questions; "Q:"/"A:" and emphasis kept out of answer sentences. 5: each file's language is
 # detected and recorded; French files get French sentence rules and BM25 analysis.
-CHUNKER_VERSION = 4
+CHUNKER_VERSION = 5
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
@@ -60,15 +61,7 @@ MANIFEST_TMP_GLOB = f".{MANIFEST}.*.tmp"
 GEN_NAME = re.compile(r"gen-[A-Za-z0-9_-]{1,64}")
 EXTRA_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}")
 
-# Beside the index: the exported ONNX model lives with the index it serves (see parisqa.embed.onnx).
-MODEL_CACHE = ".model-cache"
-
 
 def manifest_tmp_name(token: str) -> str:
     """The name a new manifest is written under before its rename to :data:`MANIFEST`."""
     return f".{MANIFEST}.{token}.tmp"
-
-
-def model_cache_dir(index_dir: Path) -> Path:
-    """Where the exported ONNX model for an index folder is cached."""
-    return Path(index_dir) / MODEL_CACHE

@@ -52,13 +52,14 @@ def build_app(
     """
     import gradio as gr
 
+    from ..answer.generate import LLMConfig
     from ..api import Engine
     from .render import faq_html, status_html
 
     engine = engine or Engine(settings)
     given = settings if max_upload_bytes is None else settings.with_(max_upload_bytes=max_upload_bytes)
     limit = given.upload_limit()
-    ctx = WebContext(settings, engine, Warmup(engine).start(), limit)
+    ctx = WebContext(settings, engine, Warmup(engine).start(), limit, llm=LLMConfig.from_settings(settings))
 
     def api_ask(question: str) -> dict:
         """Answer one question from the corpus; returns the `parisqa ask --json` object."""

@@ -7,6 +7,7 @@ the tab's scripts are files in ``static/``.
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from ..errors import ParisqaError
@@ -14,6 +15,8 @@ from .context import WebContext, web_message
 from .render import static_text
 
 log = logging.getLogger(__name__)
+# Said when Ask is pressed with nothing in the box (instead of nothing happening).
+EMPTY_QUESTION = "Type a question first: the question box is empty."
 
 
 def read_source(ctx: WebContext, source: str) -> tuple[bytes, str, Any]:
@@ -50,7 +53,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
     """The "Ask" tab; returns the components other tabs update (FAQ examples, status)."""
     import gradio as gr
 
-    from ..answer.followup import previous_turn, rewrite_query
+    from ..answer.followup import FollowUp, previous_turn, resolve
     from .render import document_html, document_placeholder, related_passages, transcript_html
 
     engine = ctx.engine
@@ -78,31 +81,88 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
                     elem_id="pq-quote-note",
                 )
                 # Filled when the page loads (see build_app): finding them reads the indexed documents.
+                # Shown only when an LLM server is configured (PARISQA_LLM_URL / --llm-url).
+                generate = gr.Checkbox(
+                    label="Write the answer with the LLM",
+                    info="every sentence is checked against the passage it cites; unsupported ones are removed",
+                    value=False,
+                    visible=ctx.llm is not None,
+                    elem_id="pq-generate",
+                )
                 examples = gr.HTML("", elem_id="pq-faq", js_on_load=static_text("faq.js"))
             with gr.Column(scale=4, min_width=320):
                 document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=static_text("document.js"))
 
-    def chat_turn(question: str, history: list[dict[str, Any]]):
-        question = (question or "").strip()
-        history = list(history or [])
-        if not question:
-            yield transcript_html(history), "", history
-            return
-        query = rewrite_query(question, previous_turn(history))
+    checker: list[Any] = []
+    checker_lock = threading.Lock()
+
+    def generated(question: str, answer: Any, history: list[dict[str, Any]]):
+        """Stream an LLM-written answer: transcripts with the verified text so far, the answer dict last."""
+        from ..answer.grounded import GroundedAnswer, stream_grounded
+        from ..answer.verify import Checker
+
+        with checker_lock:
+            if not checker:
+                checker.append(Checker(engine.embedder))
+        text = ""
+        for item in stream_grounded(answer, ctx.llm, checker[0]):
+            if isinstance(item, GroundedAnswer):
+                yield item.to_dict()
+                return
+            text += item
+            yield transcript_html([*history, {"question": question, "partial": text}])
+
+    def answer_turn(follow: FollowUp, history: list[dict[str, Any]], box_value: Any = "", generate: bool = False):
+        """Answer ``follow`` as the conversation's next turn: the pending turn first, then the answer.
+
+        ``box_value`` is what the question box gets: emptied after a typed question, left as it is
+        (``gr.skip()``) when the question comes from a button. ``generate`` asks the LLM to write the
+        answer (when one is configured), streamed and verified.
+        """
+        question = follow.question
         waiting = "Searching the corpus…" if ctx.warmup.done.is_set() else "Waiting for the model to load…"
-        yield transcript_html([*history, {"question": question, "pending": waiting}]), "", history
+        yield transcript_html([*history, {"question": question, "pending": waiting}]), box_value, history
         ctx.warmup.done.wait()
         try:
             if ctx.warmup.fatal:
                 raise ParisqaError(ctx.warmup.error or "the model could not be loaded")
-            entry: dict[str, Any] = {"question": question, "answer": engine.ask(question, query=query).to_dict()}
+            answer = engine.ask(question, query=follow.query)
+            entry: dict[str, Any] = {"question": question, "answer": answer.to_dict()}
+            if generate and ctx.llm is not None and not answer.abstained:
+                for item in generated(question, answer, history):
+                    if isinstance(item, dict):
+                        entry["answer"] = item
+                    else:
+                        yield item, box_value, history
         except ParisqaError as exc:
             entry = {"question": question, "error": web_message(exc)}
         except Exception as exc:  # noqa: BLE001 - an error turn, not a spinner that never stops
             log.exception("answering %r failed", question)
             entry = {"question": question, "error": f"answering failed: {exc}"}
         history = [*history, entry]
-        yield transcript_html(history), "", history
+        yield transcript_html(history), box_value, history
+
+    def chat_turn(question: str, history: list[dict[str, Any]], generate: bool = False):
+        question = (question or "").strip()
+        history = list(history or [])
+        if not question:
+            yield transcript_html(history, notice=EMPTY_QUESTION), "", history
+            return
+        yield from answer_turn(resolve(question, previous_turn(history)), history, generate=generate)
+
+    def search_as_new(history: list[dict[str, Any]], evt: gr.EventData):
+        """Undo a follow-up's rewrite: ask that turn's question again, searched on its own."""
+        history = list(history or [])
+        data = getattr(evt, "_data", None) or {}
+        try:
+            turn = int(data.get("turn"))
+            question = str(history[turn if turn >= 0 else len(history)]["answer"]["question"])
+        except (IndexError, KeyError, TypeError, ValueError):
+            gone = "That question is no longer in this conversation."
+            yield transcript_html(history, notice=gone), gr.skip(), history
+            return
+        follow = resolve(question, previous_turn(history[:turn])).as_new_question()
+        yield from answer_turn(follow, history, gr.skip())
 
     def open_citation(history: list[dict[str, Any]], evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}
@@ -130,6 +190,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
     # Gradio finds the event-data parameter by its type; with postponed annotations it cannot resolve
     # the local ``gr`` name, so the annotation is given as the class itself.
     open_citation.__annotations__["evt"] = gr.EventData
+    search_as_new.__annotations__["evt"] = gr.EventData
 
     def new_chat() -> tuple[str, list, str, str]:
         return transcript_html([]), [], document_placeholder(), ""
@@ -141,16 +202,17 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         "api_visibility": "private",
         "show_progress": "hidden",
     }
-    box.submit(chat_turn, [box, turns], [chat, box, turns], **answer_events)
-    send.click(chat_turn, [box, turns], [chat, box, turns], **answer_events)
+    box.submit(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
+    send.click(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
 
     def pick(evt: gr.EventData) -> str:
         return str((getattr(evt, "_data", None) or {}).get("question", ""))
 
     pick.__annotations__["evt"] = gr.EventData
     examples.pick(pick, None, box, api_visibility="private", show_progress="hidden").then(
-        chat_turn, [box, turns], [chat, box, turns], **answer_events
+        chat_turn, [box, turns, generate], [chat, box, turns], **answer_events
     )
     chat.cite(open_citation, [turns], document, api_visibility="private")
+    chat.undo(search_as_new, [turns], [chat, box, turns], **answer_events)
     clear.click(new_chat, None, [chat, turns, document, box], api_visibility="private")
     return {"examples": examples}

@@ -73,13 +73,15 @@ def web_message(exc: ParisqaError) -> str:
 class WebContext:
     """What a tab builder gets: the settings, the engine answering questions, the warm-up state.
 
-    ``on_index_changed`` holds callbacks run (with no arguments) after each successful rebuild.
+    ``llm`` is the language-model server (an :class:`parisqa.answer.generate.LLMConfig`) when one is
+    configured. ``on_index_changed`` holds callbacks run (with no arguments) after each successful rebuild.
     """
 
     settings: Settings
     engine: Any
     warmup: Warmup
     max_upload_bytes: int
+    llm: Any = None  # the LLMConfig writing generated answers; None: quoted answers only
     on_index_changed: list[Callable[[], None]] = field(default_factory=list)
     faq_cache: tuple[str | None, list[str]] | None = None
 

@@ -119,7 +119,8 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
             refresh = gr.Button(
                 "Refresh list", variant="secondary", size="md", scale=0, min_width=120, elem_id="pq-refresh"
             )
-        outcome = gr.HTML(elem_id="pq-outcome", min_height=72)
+        # A live region: what an upload, paste, delete or rebuild did is read out by screen readers.
+        outcome = gr.HTML(elem_id="pq-outcome", min_height=72, js_on_load=static_text("live-region.js"))
         with gr.Row(equal_height=False):
             with gr.Column(min_width=300):
                 gr.Markdown(
@@ -162,8 +163,10 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
         )
 
     listing = [docs, doomed]
-    files.upload(on_upload, files, [outcome, files, *listing], api_visibility="private")
-    add.click(on_add_text, [title, body], [outcome, title, body, *listing], api_visibility="private")
+    # No progress display: its announcer would say only "Done."; the outcome region says what was added.
+    quiet = {"api_visibility": "private", "show_progress": "hidden"}
+    files.upload(on_upload, files, [outcome, files, *listing], **quiet)
+    add.click(on_add_text, [title, body], [outcome, title, body, *listing], **quiet)
     delete.click(on_delete, doomed, [outcome, *listing], js=static_text("confirm-delete.js"), api_visibility="private")
     rebuild.click(
         on_rebuild,

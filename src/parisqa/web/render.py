@@ -150,15 +150,87 @@ def related_passages(answer: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(related) if related else list(answer.get("citations") or [])
 
 
+# A question longer than this is shown folded (its first PREVIEW_WORDS words), so a pasted page does
+# not push its own answer off the screen.
+LONG_QUESTION_WORDS = 80
+LONG_QUESTION_CHARS = 600
+PREVIEW_WORDS = 60
+PREVIEW_CHARS = 600
+
+
+def is_long(text: str) -> bool:
+    """Whether ``text`` is shown folded in the conversation (see :data:`LONG_QUESTION_WORDS`)."""
+    return len(text) > LONG_QUESTION_CHARS or len(text.split()) > LONG_QUESTION_WORDS
+
+
+def preview(text: str) -> str:
+    """The first :data:`PREVIEW_WORDS` words of ``text`` (at most :data:`PREVIEW_CHARS` characters)."""
+    words = text.split()
+    shown = " ".join(words[:PREVIEW_WORDS])
+    if len(shown) > PREVIEW_CHARS:
+        cut = shown.rfind(" ", 0, PREVIEW_CHARS + 1)
+        shown = shown[: cut if cut > 0 else PREVIEW_CHARS].rstrip()
+    return shown
+
+
 def _question_html(turn: int, question: str) -> str:
-    return f'<div class="pq-q" id="pq-t{turn}"><div class="pq-bubble">{esc(question)}</div></div>'
+    if not is_long(question):
+        return f'<div class="pq-q" id="pq-t{turn}"><div class="pq-bubble">{esc(question)}</div></div>'
+    count = len(question.split())
+    return (
+        f'<div class="pq-q" id="pq-t{turn}"><details class="pq-bubble pq-long">'
+        f'<summary><span class="pq-preview">{esc(preview(question))}…</span> '
+        f'<span class="pq-more">show all {count:,} words</span></summary>'
+        f'<div class="pq-full">{esc(question)}</div></details></div>'
+    )
 
 
-def _searched(answer: Mapping[str, Any]) -> str:
-    query = answer.get("query")
-    if not query or query == answer.get("question"):
+def _searched(answer: Mapping[str, Any], turn: int) -> str:
+    """What a follow-up was searched as, with the button that searches the question on its own."""
+    query = str(answer.get("query") or "")
+    question = str(answer.get("question") or "")
+    if not query or query == question:
         return ""
-    return f'<div class="pq-query">Follow-up: searched for <q>{esc(query)}</q></div>'
+    shown = query
+    if is_long(question) and query.startswith(question.strip()):
+        added = query[len(question.strip()) :].strip()
+        shown = f"{preview(question)}… {added}"
+    return (
+        f'<div class="pq-query">Follow-up: searched for <q>{esc(shown)}</q> '
+        f'<button type="button" class="pq-undo" data-pq-undo="1" data-turn="{turn}" '
+        'title="search this question without the words of the previous one">Search as a new question</button></div>'
+    )
+
+
+def verdicts_html(answer: Mapping[str, Any]) -> str:
+    """For an answer an LLM wrote: each sentence marked supported (with its passage span) or removed,
+    and the generation warnings as a notice. Empty for quoted answers without warnings."""
+    parts = []
+    sentences = answer.get("sentences") or []
+    if sentences:
+        label = "Written by the LLM" if answer.get("mode") == "generated" else "The LLM's reply (not used)"
+        parts.append(
+            f'<div class="pq-sub">{label}, each sentence checked against its passage</div><ul class="pq-verdicts">'
+        )
+        for s in sentences:
+            support = s.get("support") or {}
+            if s.get("supported"):
+                mark, cls = "✓", "pq-supported"
+                why = f"supported by [{support.get('n')}], chars {support.get('start')}–{support.get('end')}"
+            else:
+                mark, cls = "✗", "pq-removed"
+                why = "removed: " + str(s.get("reason") or "not supported by the passages")
+            parts.append(
+                f'<li class="{cls}"><span class="pq-mark" aria-hidden="true">{mark}</span> '
+                f'{esc(s.get("text", ""))} <span class="pq-why">({esc(why)})</span></li>'
+            )
+        parts.append("</ul>")
+    warnings = answer.get("warnings") or []
+    if warnings:
+        parts.append(
+            '<div class="pq-notice" role="status">' + "".join(f"<div>{esc(w)}</div>" for w in warnings) + "</div>"
+        )
+    return "".join(parts)
 
 
 def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
@@ -169,6 +241,12 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         parts.append(
             f'<div class="pq-a pq-error"><div class="pq-label">Could not answer</div>{esc(entry["error"])}</div>'
         )
+    elif not isinstance(answer, Mapping) and entry.get("partial"):
+        # A generated answer arriving: its verified sentences so far (the marks come at the end).
+        parts.append(
+            '<div class="pq-a pq-pending pq-partial"><span class="pq-spinner"></span>'
+            f'<span class="pq-text">{esc(entry["partial"])}</span></div>'
+        )
     elif not isinstance(answer, Mapping):
         note = entry.get("pending") or "Searching the corpus…"
         parts.append(f'<div class="pq-a pq-pending"><span class="pq-spinner"></span>{esc(note)}</div>')
@@ -177,7 +255,7 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         parts.append('<div class="pq-a pq-abstained">')
         parts.append('<div class="pq-label">Not in the corpus</div>')
         parts.append(f'<div class="pq-text">{esc(answer.get("answer", ""))}</div>')
-        parts.append(_searched(answer))
+        parts.append(_searched(answer, turn))
         if related:
             parts.append(
                 '<div class="pq-sub">Related reading: the closest passages, which do not answer the question</div>'
@@ -199,7 +277,8 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         total = (answer.get("timings_ms") or {}).get("total")
         if isinstance(total, (int, float)):
             meta.append(f"{total:.0f} ms")
-        parts.append(_searched(answer))
+        parts.append(_searched(answer, turn))
+        parts.append(verdicts_html(answer))
         if citations:
             parts.append(f'<div class="pq-sub">Sources{" · " + " · ".join(meta) if meta else ""}</div>')
             parts.extend(citation_html(c, turn) for c in citations)
@@ -208,16 +287,28 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
     return "".join(parts)
 
 
-def transcript_html(turns: Sequence[Mapping[str, Any]]) -> str:
-    """The whole conversation, oldest first, or a short invitation when it is empty."""
+# Follow-ups named in the invitation: about no corpus in particular, and each one a follow-up for
+# parisqa.answer.followup (a test checks both).
+FOLLOW_UP_EXAMPLES = ("why?", "and how much does it cost?")
+
+
+def transcript_html(turns: Sequence[Mapping[str, Any]], notice: str = "") -> str:
+    """The whole conversation, oldest first, or a short invitation when it is empty.
+
+    Args:
+        turns: the conversation's entries.
+        notice: a message about the last action (such as an empty question), shown after the turns.
+    """
+    note = f'<div class="pq-notice" role="alert">{esc(notice)}</div>' if notice else ""
     if not turns:
+        examples = " or ".join(f"<q>{esc(e)}</q>" for e in FOLLOW_UP_EXAMPLES)
         return (
             '<div class="pq-chat pq-empty"><div class="pq-hello">'
             "Ask a question about the documents in the corpus. Answers quote the passages they come "
-            "from; open a passage to read it in its document. Short follow-ups such as "
-            "<q>and what about its tax incentives?</q> build on the previous question.</div></div>"
+            f"from; open a passage to read it in its document. Short follow-ups such as {examples} "
+            f"build on the previous question.{note}</div></div>"
         )
-    return '<div class="pq-chat">' + "".join(turn_html(i, t) for i, t in enumerate(turns)) + "</div>"
+    return '<div class="pq-chat">' + "".join(turn_html(i, t) for i, t in enumerate(turns)) + note + "</div>"
 
 
 def faq_html(questions: Sequence[str]) -> str:

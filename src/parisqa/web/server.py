@@ -1,4 +1,5 @@
-"""Serving the web page: host, port and password options, the HTML filter, launch and serve.
+"""Serving the web page and the HTTP API from one server: host, port and password options, the HTML
+filter, launch and serve.
 
 Options come from the arguments, else ``PARISQA_HOST``/``PARISQA_PORT``/``PARISQA_AUTH``, else
 127.0.0.1:7860 with no password.
@@ -16,6 +17,10 @@ from .context import WebContext
 # Fonts the browser already has: the page never fetches a font (or anything else) from elsewhere.
 SYSTEM_FONTS = ("system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif")
 SYSTEM_MONO = ("ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "Liberation Mono", "monospace")
+# Gradio's screen-reader announcer reads the key "common.complete" when an event with a progress
+# display ends, and its English strings lack that key, so the raw key was read out. The page's own
+# words for the keys it announces; any locale without them falls back to English.
+ANNOUNCEMENTS = {"common": {"complete": "Done."}}
 
 
 def server_options(
@@ -82,6 +87,77 @@ class _StripSocialMeta:
         await self.app(scope, receive, patched)
 
 
+def _bind(host: str, port: int) -> Any:
+    """A listening socket on ``host:port``.
+
+    Raises:
+        ConfigError: the address cannot be bound (port taken, unknown host).
+    """
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        sock = socket.socket(family, kind, proto)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+        sock.set_inheritable(True)
+    except OSError as exc:
+        raise ConfigError(f"cannot serve on {host}:{port} ({exc}); pass another --port (or set PARISQA_PORT)") from None
+    return sock
+
+
+def server_app(app: Any, *, credentials: tuple[str, str] | None = None, api_key: str | None = None) -> Any:
+    """The one FastAPI app served: the HTTP API (``/v1``, ``/api``, ``/docs``) with the page mounted at ``/``.
+
+    Args:
+        app: the page, from :func:`build_app`.
+        credentials: the page's user and password (the API asks for ``api_key`` instead).
+        api_key: bearer key every ``/v1`` and ``/api`` route requires (else ``settings.api_key``,
+            else ``PARISQA_API_KEY``; none by default).
+    """
+    import os
+
+    import gradio as gr
+    from fastapi import FastAPI
+    from starlette.middleware import Middleware
+
+    from .._version import __version__
+    from ..httpapi import Service, include
+    from .render import static_text
+
+    ctx: WebContext = app.parisqa
+    key = api_key or ctx.settings.api_key or os.environ.get("PARISQA_API_KEY") or None
+    api = FastAPI(
+        title="parisqa",
+        version=__version__,
+        description="Answers quoted from your documents: an OpenAI-compatible /v1 and a REST /api.",
+        middleware=[Middleware(_StripSocialMeta)],
+    )
+    include(api, Service(engine=lambda: ctx.engine, settings=ctx.settings, llm=ctx.llm, api_key=key))
+    theme = gr.themes.Default(
+        primary_hue="blue", neutral_hue="slate", font=list(SYSTEM_FONTS), font_mono=list(SYSTEM_MONO)
+    )
+    app.queue(default_concurrency_limit=1)
+    return gr.mount_gradio_app(
+        api,
+        app,
+        path="",
+        auth=credentials,
+        auth_message="parisqa: sign in with the user and password given to --auth / PARISQA_AUTH",
+        theme=theme,
+        css=static_text("app.css"),
+        footer_links=["api"],
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        max_file_size=max(2 * ctx.max_upload_bytes, ctx.max_upload_bytes + 1024 * 1024),
+        show_error=True,
+        i18n=gr.I18n(en=ANNOUNCEMENTS),
+        enable_monitoring=False,
+    )
+
+
 def launch(
     app: Any,
     *,
@@ -90,59 +166,89 @@ def launch(
     auth: str | None = None,
     block: bool = True,
     quiet: bool = False,
+    api_key: str | None = None,
 ) -> Any:
-    """Start the page's web server (on 127.0.0.1:7860 unless told otherwise).
+    """Start the one web server of ``parisqa serve`` (on 127.0.0.1:7860 unless told otherwise).
+
+    One process, one port: the page at ``/``, the OpenAI-compatible API at ``/v1``, the REST API at
+    ``/api`` and its schema at ``/docs`` (see :func:`server_app`).
 
     Args:
         app: from :func:`build_app`.
         host: address to bind (else ``PARISQA_HOST``, else 127.0.0.1).
         port: port (else ``PARISQA_PORT``, else 7860).
-        auth: ``USER:PASSWORD`` for basic auth (else ``PARISQA_AUTH``; none by default).
-        block: serve until interrupted; with ``False``, return once the server is up.
+        auth: ``USER:PASSWORD`` for the page's sign-in (else ``PARISQA_AUTH``; none by default).
+        block: serve until interrupted; with ``False``, return once the server is up (``app.close()``
+            stops it).
         quiet: do not print the address.
+        api_key: bearer key for ``/v1`` and ``/api`` (else ``PARISQA_API_KEY``; none by default).
 
     Raises:
         ConfigError: a bad port or auth value, or the port is taken.
     """
-    import gradio as gr
-    from starlette.middleware import Middleware
+    import threading
+    import time
 
-    from .render import static_text
+    import uvicorn
 
     ctx: WebContext = app.parisqa
     host, port, credentials = server_options(host, port, auth, ctx.settings)
-    theme = gr.themes.Default(
-        primary_hue="blue", neutral_hue="slate", font=list(SYSTEM_FONTS), font_mono=list(SYSTEM_MONO)
-    )
-    app.queue(default_concurrency_limit=1)
-    try:
-        app.launch(
-            server_name=host,
-            server_port=port,
-            auth=credentials,
-            auth_message="parisqa: sign in with the user and password given to --auth / PARISQA_AUTH",
-            prevent_thread_lock=not block,
-            quiet=quiet,
-            theme=theme,
-            css=static_text("app.css"),
-            footer_links=["api"],
-            share=False,
-            ssr_mode=False,
-            pwa=False,
-            mcp_server=False,
-            max_file_size=max(2 * ctx.max_upload_bytes, ctx.max_upload_bytes + 1024 * 1024),
-            app_kwargs={"middleware": [Middleware(_StripSocialMeta)]},
-            show_error=True,
-            enable_monitoring=False,
-        )
-    except OSError as exc:
-        raise ConfigError(f"cannot serve on {host}:{port} ({exc}); pass another --port (or set PARISQA_PORT)") from None
+    asgi = server_app(app, credentials=credentials, api_key=api_key)
+    sock = _bind(host, port)
+    server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", access_log=False, timeout_graceful_shutdown=5))
+    if not quiet:
+        shown = f"[{host}]" if ":" in host else host
+        print(f"parisqa: web chat on http://{shown}:{port}/ (API: /v1, /api; schema: /docs)", flush=True)
+    if block:
+        try:
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
+        return app
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="parisqa-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not server.started:
+        server.should_exit = True
+        sock.close()
+        raise ConfigError(f"the server on {host}:{port} did not start; see the messages above")
+    close_page = app.close
+
+    def close(verbose: bool = False) -> None:
+        """Stop the server and free the port."""
+        server.should_exit = True
+        thread.join(15)
+        sock.close()
+        try:
+            close_page(verbose=False)
+        except Exception:  # noqa: BLE001 - the page was never launched on its own; nothing else to free
+            pass
+
+    app.close = close
     return app
 
 
-def serve(settings: Settings, *, host: str | None = None, port: int | None = None, auth: str | None = None) -> None:
-    """Build the page and serve it until interrupted (bad options are refused before anything loads)."""
+def serve(
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    auth: str | None = None,
+    api_key: str | None = None,
+) -> None:
+    """Build the page and the API and serve them until interrupted (bad options are refused before anything loads)."""
+    from ..answer.generate import LLMConfig
     from .app import build_app
 
     host, port, credentials = server_options(host, port, auth, settings)
-    launch(build_app(settings), host=host, port=port, auth=":".join(credentials) if credentials else "", block=True)
+    LLMConfig.from_settings(settings)  # a bad PARISQA_LLM_URL or timeout is refused now
+    launch(
+        build_app(settings),
+        host=host,
+        port=port,
+        auth=":".join(credentials) if credentials else "",
+        block=True,
+        api_key=api_key,
+    )

@@ -1,6 +1,11 @@
-// The transcript: a click on a citation's "Open in document" or on an answer's [n] marker;
-// the newest turn scrolls into view.
+// The transcript: a click on a citation's "Open in document", on an answer's [n] marker or on a
+// follow-up's "Search as a new question"; the newest turn (or a notice) scrolls into view.
 element.addEventListener('click', (event) => {
+  const undo = event.target.closest('[data-pq-undo]');
+  if (undo) {
+    trigger('undo', {turn: Number(undo.dataset.turn)});
+    return;
+  }
   const open = event.target.closest('[data-pq-open]');
   if (open) {
     element.querySelectorAll('.pq-card.pq-active').forEach((c) => c.classList.remove('pq-active'));
@@ -25,4 +30,6 @@ watch('value', () => {
   const box = element.querySelector('.pq-chat');
   const turns = element.querySelectorAll('.pq-turn');
   if (box && turns.length) box.scrollTop = Math.max(0, turns[turns.length - 1].offsetTop - 8);
+  const notice = element.querySelector('.pq-notice');
+  if (box && notice) notice.scrollIntoView({block: 'nearest'});
 });
