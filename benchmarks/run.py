@@ -30,6 +30,7 @@ from bench_cold import bench_cold  # noqa: E402
 from bench_extraction import bench_extraction  # noqa: E402
 from bench_incremental import bench_incremental  # noqa: E402
 from bench_memory import bench_memory  # noqa: E402
+from bench_milvus import bench_milvus  # noqa: E402
 from bench_multilingual import bench_multilingual  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
 from bench_query import bench_query  # noqa: E402
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
     if args.quick and not args.only:
-        chosen = tuple(s for s in SECTIONS if s != "peer")
+        chosen = tuple(s for s in SECTIONS if s not in ("peer", "milvus"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     out = Path(args.out)
     if args.report_only:
@@ -78,6 +79,7 @@ def main(argv: list[str] | None = None) -> int:
         "peer": bench_peer,
         "extraction": bench_extraction,
         "multilingual": bench_multilingual,
+        "milvus": bench_milvus,
     }
     out.mkdir(parents=True, exist_ok=True)
     previous = out / "RESULTS.json"

@@ -19,10 +19,12 @@ from .embed.choice import embedder_for
 from .embed.encoder import Embedder
 from .embed.model import model_cache_dir
 from .errors import ConfigError, CorpusError, IndexBusyError, IndexMissingError, QuestionError
+from .index.backend import ServedIndex
+from .index.backend import load as load_index
 from .index.build import build_index as _build_index
 from .index.build import expected_manifest, is_stale
 from .index.layout import MANIFEST
-from .index.store import LoadedIndex, known_model, load_index, mismatches, read_manifest
+from .index.store import known_model, mismatches, read_manifest
 from .records import Answer, BuildSummary
 
 RETRIEVAL_MODES = MODES
@@ -89,7 +91,7 @@ class Engine:
         self.embedder.offer_cache_dir(model_cache_dir(), lambda: known_model(self.settings.index_dir))
         self.auto_build = auto_build
         self.on_warning = on_warning
-        self._index: LoadedIndex | None = None
+        self._index: ServedIndex | None = None
         self._manifest_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
@@ -113,7 +115,7 @@ class Engine:
             self._index = None
         return summary
 
-    def index(self) -> LoadedIndex:
+    def index(self) -> ServedIndex:
         """The index being served, loading (or building) it when needed."""
         stamp = self._stamp()
         current = self._index
@@ -131,10 +133,10 @@ class Engine:
             self._manifest_stamp = stamp
             return self._index
 
-    def _load(self) -> LoadedIndex:
+    def _load(self) -> ServedIndex:
         manifest = read_manifest(self.index_dir)
         expected = expected_manifest(self.settings, manifest.get("model") if manifest else None)
-        return load_index(self.index_dir, expected)
+        return load_index(self.index_dir, expected, token=self.settings.milvus_token)
 
     def _build_if_needed(self) -> None:
         """Build a missing or stale index before first use.
@@ -224,7 +226,7 @@ class Engine:
             },
         )
 
-    def search_data(self, index: LoadedIndex | None = None) -> LoadedIndex:
+    def search_data(self, index: ServedIndex | None = None) -> ServedIndex:
         """The served index with its query-time parts (BM25, sentences) read, once per generation."""
         return (index or self.index()).load_search()
 

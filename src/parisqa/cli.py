@@ -16,10 +16,11 @@ from typing import Any, TextIO
 from ._version import __version__
 from .corpus.reader import shown
 from .corpus.text import LINE_END  # \r\n, \r, \n: the line ends the corpus reader uses too
-from .errors import ConfigError, ParisqaError
+from .errors import ConfigError, ParisqaError, StoreError
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_REGRESSION = 3  # parisqa eval --compare found a regression
+EXIT_STORE = 4  # the Milvus store failed or cannot be reached (the index folder is untouched)
 # How the command line words an error's remedy (see parisqa.errors.REMEDIES).
 REMEDY_TEXT = {
     "rebuild": "run `parisqa index` to rebuild it",
@@ -48,6 +49,12 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="embedding model: minilm (English, the default) or multilingual (multilingual-e5-small: "
         "French and other languages, cross-lingual) (env PARISQA_MODEL)",
+    )
+    parser.add_argument(
+        "--store",
+        metavar="URI",
+        help="where chunks, vectors and BM25 live: 'local' (the index folder), a milvus-lite file FILE.db, "
+        "or a Milvus server http(s)://host:port, token in PARISQA_MILVUS_TOKEN (env PARISQA_STORE; default local)",
     )
 
 
@@ -161,6 +168,7 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Any:
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
         model=args.model,
+        store=args.store,
         **extra,
     )
 
@@ -424,6 +432,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     _show_progress()
     try:
         return commands[args.command](args)
+    except StoreError as exc:
+        print(f"error: {error_text(exc)}", file=sys.stderr)
+        return EXIT_STORE
     except ConfigError as exc:  # a bad option or setting: a usage error, like argparse's own
         print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_USAGE

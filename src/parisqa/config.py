@@ -9,6 +9,7 @@ Nothing in this module imports anything heavy.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -30,6 +31,7 @@ CORPUS_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+LOCAL_STORE = "local"
 
 
 def _env(name: str) -> str | None:
@@ -117,6 +119,24 @@ def parse_model(value: object) -> str:
     return name  # type: ignore[return-value]
 
 
+def store_kind(value: str) -> str:
+    """What a ``--store`` value names: ``"local"``, ``"lite"`` (a milvus-lite file) or ``"server"``.
+
+    Raises:
+        ConfigError: the value is none of the three forms.
+    """
+    if value == LOCAL_STORE:
+        return LOCAL_STORE
+    if isinstance(value, str) and re.match(r"https?://[^/\s]+", value):
+        return "server"
+    if isinstance(value, str) and value.endswith(".db") and "://" not in value and len(value) > 3:
+        return "lite"
+    raise ConfigError(
+        f"store must be 'local' (the index folder), a milvus-lite file ending in '.db' (e.g. /data/parisqa.db) "
+        f"or a Milvus server address http(s)://host:port (e.g. http://127.0.0.1:19530), got {value!r}"
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where the corpus and index live and how text is chunked and answered.
@@ -133,6 +153,10 @@ class Settings:
             (and checked) only when serving, see :meth:`server_options`.
         max_upload_bytes: the web page's upload size limit; see :meth:`upload_limit`.
         model: the embedding model, one of :data:`MODELS`; changing it re-embeds the index, nothing else.
+        store: where the chunks, vectors and BM25 live: ``"local"`` (files in ``index_dir``, the
+            default), a milvus-lite file ending in ``.db`` (made absolute here) or a Milvus server
+            ``http(s)://host:port``. The manifest and the write lock stay in ``index_dir`` either way.
+        milvus_token: the Milvus server's token (``PARISQA_MILVUS_TOKEN``); never written or shown.
         llm_url, llm_model, llm_key, llm_timeout: the OpenAI-compatible server that writes generated
             answers (``PARISQA_LLM_URL``/``_MODEL``/``_KEY``/``_TIMEOUT``); no URL: quoted answers only.
             ``llm_model`` names the language model; ``model`` above is the embedding model.
@@ -152,6 +176,8 @@ class Settings:
     auth: str | None = field(default=None, repr=False)  # a password: kept out of reprs and logs
     max_upload_bytes: int | str | None = None
     model: str = DEFAULT_MODEL
+    store: str = LOCAL_STORE
+    milvus_token: str | None = field(default=None, repr=False)  # a secret: kept out of reprs and logs
     # Generated answers (optional): the OpenAI-compatible server that writes them, and the key the
     # HTTP API asks for. Keys are secrets: kept out of reprs and logs. Checked where used
     # (parisqa.answer.generate.LLMConfig), so a bad PARISQA_LLM_TIMEOUT never stops `parisqa index`.
@@ -162,6 +188,10 @@ class Settings:
     api_key: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        store = str(self.store).strip()
+        if store_kind(store) == "lite":
+            store = str(Path(store).expanduser().absolute())
+        object.__setattr__(self, "store", store)
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
         object.__setattr__(self, "index_dir", Path(self.index_dir))
         object.__setattr__(self, "chunk_tokens", _int("chunk_tokens", self.chunk_tokens, 16, 256))

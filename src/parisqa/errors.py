@@ -84,3 +84,14 @@ class MissingDependencyError(ParisqaError, ImportError):
 
 class DatasetError(ParisqaError, ValueError):
     """An evaluation test set cannot be used: missing, empty, of the wrong shape, or without gold."""
+
+
+class StoreError(ParisqaError):
+    """An index store outside the index folder (a Milvus server or file) failed or cannot be reached.
+
+    ``uri`` names the store, so the CLI and the web layer can say which one.
+    """
+
+    def __init__(self, message: str, *, uri: str | None = None) -> None:
+        super().__init__(message)
+        self.uri = uri

@@ -29,6 +29,11 @@ from .search import Hit
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+    from ..index.milvus_index import QueryTables
+
+    # What answering reads: the loaded local index, or a Milvus index's tables for one query's hits.
+    AnswerData = LoadedIndex | QueryTables
+
 # How many retrieved passages are read for answer sentences.
 READ_DEPTH = 6
 # A further sentence joins the answer when it scores within this margin of the best one (MiniLM's
@@ -144,7 +149,7 @@ def support_probability(features: dict[str, float], abstention: dict[str, Any] |
 # --- composing -------------------------------------------------------------------------------------
 
 
-def _idf_weights(query_terms: Sequence[str], data: LoadedIndex) -> dict[str, float]:
+def _idf_weights(query_terms: Sequence[str], data: AnswerData) -> dict[str, float]:
     return {t: data.bm25.idf(t) for t in set(query_terms)}
 
 
@@ -187,7 +192,7 @@ def candidates(
     query_vector: np.ndarray,
     query_terms: list[str],
     hits: Sequence[Hit],
-    data: LoadedIndex,
+    data: Any,
     *,
     language: str = "en",
     rescale: Any = None,
@@ -199,7 +204,7 @@ def candidates(
         query_vector: its unit embedding.
         query_terms: its content terms.
         hits: retrieved passages, best first.
-        data: the loaded index.
+        data: the served index (local, or a Milvus store's, which fetches these hits' sentences).
         language: the question's language (its answer-type cues); each passage is analysed in its
             own file's language.
         rescale: maps the model's cosines onto MiniLM's scale (see :func:`model_settings`); the FAQ
@@ -208,6 +213,7 @@ def candidates(
     import numpy as np
 
     scale = rescale or (lambda x: x)
+    data = data.for_hits(hits)
     q = np.asarray(query_vector, dtype=np.float32)
     table = data.sentences
     kind = expected_type(question, language)
@@ -272,7 +278,7 @@ def _is_label(text: str, heading_path: Sequence[str]) -> bool:
     return len(stripped.split()) < 3 or stripped in heading_path
 
 
-def _common_words(data: LoadedIndex) -> Any:
+def _common_words(data: AnswerData) -> Any:
     """Words so frequent in this corpus (in over a quarter of the chunks) that they are its topic."""
     n = max(1, data.bm25.num_docs)
     df = data.bm25.doc_freq
@@ -291,7 +297,7 @@ def compose(
     query_vector: np.ndarray,
     query_terms: list[str],
     hits: Sequence[Hit],
-    data: LoadedIndex,
+    data: Any,
     *,
     k: int,
     mode: str = "hybrid",
@@ -305,7 +311,7 @@ def compose(
         query_vector: its unit embedding.
         query_terms: its content terms.
         hits: retrieved passages, best first.
-        data: the loaded index (sentence table, BM25 statistics).
+        data: the served index (sentence table, BM25 statistics; for a Milvus store, fetched for ``hits``).
         k: how many citations to return at most.
         mode: the retrieval mode; the dense and BM25 baselines rank sentences with their own signal only.
         model: ranking weights and abstention model (default: the fitted ones shipped with parisqa).
@@ -324,6 +330,7 @@ def compose(
         return Composed(NO_TERMS_TEXT, True, 0.0, [], related)
     if not hits:
         return Composed(ABSTAIN_TEXT, True, 0.0, [], [])
+    data = data.for_hits(hits)
     cands = candidates(question, query_vector, query_terms, hits, data, language=language, rescale=scale)
     if not cands.sentences:
         return Composed(ABSTAIN_TEXT, True, 0.0, [], [_citation(i + 1, h) for i, h in enumerate(hits[:k])])
@@ -405,7 +412,7 @@ def _faq_matched(faq_best: tuple[float, int] | None, faq_match: float = FAQ_MATC
     return faq_best is not None and faq_best[0] >= faq_match
 
 
-def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: LoadedIndex) -> ShortAnswer | None:
+def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: AnswerData) -> ShortAnswer | None:
     """The exact span of the first answer sentence that holds just the fact asked for, if any."""
     if not chosen:
         return None
@@ -421,7 +428,7 @@ def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], d
 def _choose(
     candidates: list[_Sentence],
     faq_best: tuple[float, int] | None,
-    data: LoadedIndex,
+    data: AnswerData,
     max_sentences: int = MAX_SENTENCES,
     *,
     faq_match: float = FAQ_MATCH_COSINE,

@@ -1,7 +1,9 @@
 """Find the chunks most relevant to a query: dense (FAISS), lexical (BM25) and their fusion.
 
 Everything the query path needs is loaded once per index generation into
-:class:`parisqa.index.store.LoadedIndex`.
+:class:`parisqa.index.store.LoadedIndex`; an index kept in a Milvus store
+(:class:`parisqa.index.milvus_index.MilvusIndex`) runs both requests in the engine and fuses them the
+same way, and its hits are numbered in rank order (row ``i`` is the ``i``-th hit).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from ..records import Chunk
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
+
+    from ..index.backend import ServedIndex
 
 MODES = ("hybrid", "dense", "bm25")
 # Reciprocal rank fusion constant (Cormack et al. 2009): damps the weight of the very top ranks.
@@ -81,7 +85,7 @@ def _top_positive(scores: np.ndarray, n: int) -> np.ndarray:
 
 
 def search(
-    data: LoadedIndex,
+    data: ServedIndex,
     query_vector: np.ndarray,
     query_terms: list[str],
     k: int,
@@ -105,6 +109,9 @@ def search(
 
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+    if not isinstance(data, LoadedIndex):  # a store that ranks in its engine
+        found = data.search(query_vector, query_terms, k, mode)
+        return [Hit(h.chunk, row, h.fused, dict(h.scores)) for row, h in enumerate(found)]
     fusion = fusion or DEFAULT_FUSION
     n = len(data.chunks)
     if n == 0:

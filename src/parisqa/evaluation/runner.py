@@ -37,6 +37,9 @@ from .report import ItemResult, Report, Section
 SYSTEMS = ("hybrid", "dense", "bm25")
 FAQ_MODES = ("in", "heldout", "both")
 DEFAULT_K = 10
+# Temporary indexes (held-out FAQ, SQuAD articles) stay in their folder even when the served index is in
+# a Milvus store: collections there would outlive the temporary folder (both stores answer alike).
+TEMP_STORE = "local"
 _MARKER_NUMBERS = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
@@ -370,7 +373,7 @@ def evaluate(
         with tempfile.TemporaryDirectory(prefix="parisqa-eval-") as tmp:
             corpus = Path(tmp) / "corpus"
             count = write_documents(test_set.documents, corpus)
-            temp = settings.with_(corpus_dir=corpus, index_dir=Path(tmp) / "index")
+            temp = settings.with_(corpus_dir=corpus, index_dir=Path(tmp) / "index", store=TEMP_STORE)
             build_index(temp, embedder=embedder, progress=progress, on_warning=warn)
             engine = Engine(temp, embedder=embedder, auto_build=False, on_warning=warn)
             description = f"temporary index of the set's {count} article(s)"
@@ -388,7 +391,7 @@ def evaluate(
             removed = write_heldout_corpus(settings.corpus_dir, corpus)
             if removed == 0:
                 warn("the corpus has no FAQ pair to leave out; the held-out index holds the whole corpus")
-            temp = settings.with_(corpus_dir=corpus, index_dir=Path(tmp) / "index")
+            temp = settings.with_(corpus_dir=corpus, index_dir=Path(tmp) / "index", store=TEMP_STORE)
             build_index(temp, embedder=embedder, progress=progress, on_warning=warn)
             engine = Engine(temp, embedder=embedder, auto_build=False, on_warning=warn)
             description = f"temporary index of the corpus without its {removed} FAQ pair(s)"

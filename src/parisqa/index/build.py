@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..config import ENCODING_NAME, Settings
+from ..config import ENCODING_NAME, LOCAL_STORE, Settings
 from ..corpus.chunking import chunk_document
 from ..corpus.formats import Extracted, extract, extractor_version, format_of
 from ..corpus.language import analysed, detect_language
@@ -37,18 +37,38 @@ from ..corpus.sentences import Sentence, SentenceTable, chunk_sentences
 from ..corpus.structure import parse
 from ..embed.choice import embedder_for, info_for, is_embedder_for, token_counter
 from ..embed.encoder import Embedder
-from ..errors import ConfigError, CorpusError, ExtractionError, IndexCorruptError, IndexMismatchError
+from ..errors import (
+    ConfigError,
+    CorpusError,
+    ExtractionError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+)
 from ..records import BuildSummary, Chunk, content_id
 from . import vectors as vector_index
-from .layout import BM25_MATRIX, BM25_VOCAB, CHUNKER_VERSION, NULL_SCORES, SCHEMA_VERSION, SENTENCES, extracted_name
-from .lexical import Bm25Index
+from .layout import (
+    BM25_MATRIX,
+    BM25_VOCAB,
+    CHUNKER_VERSION,
+    NULL_SCORES,
+    SCHEMA_VERSION,
+    SENTENCES,
+    TERM_STATS,
+    extracted_name,
+)
+from .lexical import Bm25Index, TermStats
 from .store import (
     CHECKED_MODEL_KEYS,
     LoadedIndex,
     load_index,
     mismatches,
+    new_generation_name,
+    read_data_file,
     read_manifest,
     remove_stale,
+    store_of,
+    write_generation,
     write_index,
     write_lock,
 )
@@ -67,7 +87,9 @@ def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = N
     limit in its own tokens (MiniLM's word pieces, e5's SentencePiece tokens).
     """
     info = info_for(settings.model, known_model)
+    store = {"store": {"kind": "milvus", "uri": settings.store}} if settings.store != LOCAL_STORE else {}
     return {
+        **store,
         "schema_version": SCHEMA_VERSION,
         "encoding": ENCODING_NAME,
         "chunking": {
@@ -212,6 +234,12 @@ def build_index(
         # Read the corpus only now: a build that waited for another one must index the files as
         # they are when it runs, not as they were when it started waiting.
         remove_stale(settings.index_dir)
+        if settings.store != LOCAL_STORE:
+            docs, skipped = _read_corpus(settings, warn)
+            done = _build_in_store(settings, docs, skipped, warn, embedder, progress)
+            return BuildSummary(
+                **done, seconds=time.perf_counter() - started, skipped=tuple(skipped), warnings=tuple(warnings)
+            )
         old = _previous_index(settings, warn)
         docs, skipped = _read_corpus(settings, warn, _stored_extractions(old, warn))
         expected = expected_manifest(settings, old.manifest.get("model") if old else None)
@@ -681,3 +709,221 @@ def _old_sentence_table(old: LoadedIndex) -> SentenceTable | None:
         return SentenceTable.from_bytes(old.read_extra(SENTENCES))
     except (IndexCorruptError, ValueError, KeyError):
         return None
+
+
+def _build_in_store(
+    settings: Settings,
+    docs: list[Document],
+    skipped: dict[str, Any],
+    warn: Callable[[str], None],
+    embedder: Embedder | None,
+    progress: bool,
+) -> dict[str, Any]:
+    """Build or update an index whose chunks live in a Milvus store (``settings.store``).
+
+    Same rules as the local build: unchanged files' chunks are copied from the previous generation
+    with their vectors and sentences, texts already embedded there are not embedded again, removed
+    files' chunks are not copied, and the manifest swap (naming the new collection) is the commit
+    point; only after it are older collections dropped. The caller holds the write lock.
+
+    Returns:
+        The :class:`BuildSummary` fields but ``seconds``, ``skipped`` and ``warnings``.
+    """
+    from .milvus import SCHEMA_VERSION as STORE_SCHEMA
+    from .milvus_index import index_name_for, open_store, store_meta
+
+    store = open_store(settings.store, settings.milvus_token)
+    store.client  # noqa: B018  (connect now: an unreachable store fails before any embedding)
+    try:
+        old_manifest = read_manifest(settings.index_dir)
+    except IndexCorruptError as exc:
+        warn(f"{exc}; rebuilding it from scratch")
+        old_manifest = None
+    expected = expected_manifest(settings, old_manifest.get("model") if old_manifest else None)
+    index_name = index_name_for(settings.index_dir)
+    meta = store_meta(expected)
+    problems = mismatches(old_manifest, expected) if old_manifest else []
+    old_entry = (old_manifest or {}).get("store") or {}
+    old_gen = old_stats = None
+    if (
+        old_manifest is not None
+        and store_of(old_manifest) == settings.store
+        and old_entry.get("index_name") == index_name
+        and all(old_manifest.get("model", {}).get(k) == expected["model"].get(k) for k in CHECKED_MODEL_KEYS)
+    ):
+        try:
+            old_gen = store.open(str(old_entry.get("collection")), meta)
+            old_stats = TermStats.from_bytes(read_data_file(settings.index_dir, old_manifest, TERM_STATS))
+        except (IndexMissingError, IndexMismatchError, IndexCorruptError, ValueError, KeyError, TypeError) as exc:
+            warn(f"{exc}; rebuilding it from scratch")
+            old_gen = old_stats = None
+    reuse = old_gen is not None and not problems
+    if old_manifest is not None and problems:
+        warn("the index was built with other settings (" + "; ".join(problems) + "); re-chunking every file")
+
+    old_files: dict[str, Any] = old_manifest.get("files", {}) if old_gen is not None else {}  # type: ignore[union-attr]
+    added = changed = unchanged = 0
+    kept_ids: list[str] = []
+    new_chunks: list[Chunk] = []
+    chunk_languages: list[str] = []  # per new chunk: its document's analysed language (BM25 terms, sentences)
+    counter = token_counter(settings.model, embedder)
+    file_entries: dict[str, Any] = {}
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    max_wp = int(expected["chunking"]["max_wordpieces"])
+    for doc in docs:
+        prev = old_files.get(doc.source)
+        same_text = doc.extracted is None or (
+            prev is not None and prev.get("extractor_version") == doc.extracted.version
+        )
+        if reuse and prev and prev.get("sha256") == doc.sha256 and same_text and isinstance(prev.get("language"), str):
+            unchanged += 1
+            ids = list(prev.get("chunks", ()))
+            kept_ids.extend(ids)
+            indexed_at = prev.get("indexed_at", now)
+            language = str(prev["language"])
+        else:
+            changed += 1 if prev else 0
+            added += 0 if prev else 1
+            chunks = chunk_text(doc, settings, max_wp, counter)
+            new_chunks.extend(chunks)
+            language = document_language(doc)
+            chunk_languages.extend([analysed(language)] * len(chunks))
+            ids = [c.id for c in chunks]
+            indexed_at = now
+        file_entries[doc.source] = {
+            "sha256": doc.sha256,
+            "size": doc.size,
+            "mtime_ns": doc.mtime_ns,
+            "chunks": ids,
+            "indexed_at": indexed_at,
+            "language": language,
+        }
+        if doc.extracted is not None:
+            file_entries[doc.source].update(
+                extractor=doc.extracted.extractor,
+                extractor_version=doc.extracted.version,
+                extracted=extracted_name(doc.sha256),
+            )
+    removed = sum(1 for source in old_files if source not in file_entries)
+    summary = dict(added=added, changed=changed, removed=removed, unchanged=unchanged)
+    total = len(kept_ids) + len(new_chunks)
+    if (
+        reuse
+        and not (added or changed or removed)
+        and old_manifest.get("files") == file_entries  # type: ignore[union-attr]
+        and old_manifest.get("skipped", {}) == skipped  # type: ignore[union-attr]
+        and old_manifest.get("model") == expected["model"]  # type: ignore[union-attr]
+    ):
+        return dict(summary, chunks=total, embedded=0, rebuilt=False)
+
+    # The old chunks not carried over (changed and removed files): their texts leave the term
+    # statistics, and their vectors serve new chunks with the same text.
+    kept = set(kept_ids)
+    gone_ids = [i for entry in old_files.values() for i in entry.get("chunks", ()) if i not in kept]
+    gone = list(old_gen.chunks(gone_ids).values()) if old_gen is not None else []
+    gone_languages = [analysed(str((old_files.get(c.source) or {}).get("language", "en"))) for c in gone]
+    vectors, per_chunk, sentence_vectors, embedded = _store_embeddings(
+        new_chunks, old_gen if new_chunks else None, gone, embedder, progress, meta.dimension, chunk_languages
+    )
+    generation = new_generation_name()
+    writer = store.begin(index_name, generation, meta)
+    if kept_ids:
+        writer.copy_from(old_gen.name, kept_ids)  # type: ignore[union-attr]
+    if new_chunks:
+        writer.add(new_chunks, vectors, per_chunk, sentence_vectors, languages=chunk_languages)
+    collection = writer.finish()
+    if reuse and old_stats is not None:
+        stats = old_stats.updated(
+            added=[c.embed_text for c in new_chunks],
+            removed=[c.embed_text for c in gone],
+            added_languages=chunk_languages,
+            removed_languages=gone_languages,
+        )
+    else:
+        stats = TermStats.count([c.embed_text for c in new_chunks], chunk_languages)
+    manifest = dict(
+        expected,
+        parisqa_version=__version__,
+        created_at=now,
+        files=file_entries,
+        skipped=skipped,
+        store={
+            "kind": "milvus",
+            "uri": settings.store,
+            "index_name": index_name,
+            "collection": collection,
+            "schema_version": STORE_SCHEMA,
+        },
+    )
+    files = {TERM_STATS: stats.to_bytes()}
+    for doc in docs:  # converted files' extracted text, which citations are offsets into
+        if doc.extracted is not None:
+            files[extracted_name(doc.sha256)] = json.dumps(doc.extracted.to_dict(), ensure_ascii=False).encode(
+                "utf-8", "surrogatepass"
+            )
+    write_generation(settings.index_dir, manifest, files, chunks=total, generation=generation)
+    # Committed: the previous generation stays (a reader may still use it), older ones and the
+    # leftovers of killed builds go.
+    store.commit(index_name, collection, keep=[old_gen.name] if old_gen is not None else [])
+    remove_stale(settings.index_dir)
+    return dict(summary, chunks=total, embedded=embedded)
+
+
+def _store_embeddings(
+    chunks: list[Chunk],
+    old: Any,
+    gone: list[Chunk],
+    embedder: Any,
+    progress: bool,
+    dim: int,
+    languages: list[str] | None = None,
+) -> tuple[Any, list[list[Sentence]], Any, int]:
+    """Vectors and answer units of new chunks; texts the old generation embedded (``gone``) are reused.
+
+    ``embedder`` is the chosen model's; ``languages`` gives each chunk's document language (its
+    sentence rules; default English).
+
+    Returns:
+        Chunk vectors, each chunk's sentences, the sentences' vectors, how many chunks went to the model.
+    """
+    import numpy as np
+
+    per_chunk = [chunk_sentences(c, languages[i] if languages else "en") for i, c in enumerate(chunks)]
+    chunk_out = np.zeros((len(chunks), dim), dtype=np.float32)
+    sentence_out = np.zeros((sum(len(s) for s in per_chunk), dim), dtype=np.float32)
+    chunk_cache: dict[str, Any] = {}
+    sentence_cache: dict[str, Any] = {}
+    if old is not None and gone:
+        ids = [c.id for c in gone]
+        old_vectors = old.vectors(ids)
+        old_sentences = old.sentences(ids)
+        for c in gone:
+            if c.id in old_vectors:
+                chunk_cache[embed_key(c)] = old_vectors[c.id]
+            for s in old_sentences.get(c.id, ()):
+                sentence_cache[c.text[s.start - c.start : s.end - c.start]] = np.asarray(s.vector, dtype=np.float32)
+    todo: dict[str, list[tuple[str, int]]] = {}
+    chunk_texts: set[str] = set()
+    s_row = 0
+    for i, chunk in enumerate(chunks):
+        cached = chunk_cache.get(embed_key(chunk))
+        if cached is not None:
+            chunk_out[i] = cached
+        else:
+            todo.setdefault(chunk.embed_text, []).append(("chunk", i))
+            chunk_texts.add(chunk.embed_text)
+        for sentence in per_chunk[i]:
+            text = chunk.text[sentence.start - chunk.start : sentence.end - chunk.start]
+            cached = sentence_cache.get(text)
+            if cached is not None:
+                sentence_out[s_row] = cached
+            else:
+                todo.setdefault(text, []).append(("sentence", s_row))
+            s_row += 1
+    if todo:
+        texts = list(todo)
+        encoded = embedder.encode(texts, show_progress=progress)
+        for text, vector in zip(texts, encoded):
+            for kind, row in todo[text]:
+                (chunk_out if kind == "chunk" else sentence_out)[row] = vector
+    return chunk_out, per_chunk, sentence_out, len(chunk_texts)

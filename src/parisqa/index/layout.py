@@ -12,6 +12,10 @@ Layout of the index folder::
         null_scores.json   the scores unrelated questions get in this corpus (see :mod:`parisqa.index.nullscores`)
         extracted-<sha256>.json   the extracted text of one PDF, HTML or DOCX file (its pages and
                            character map for a PDF), named by the hash of the original file's bytes
+        term_stats.json    with a Milvus store (see :mod:`parisqa.index.milvus_index`) the generation holds
+                           only this and the extracted texts: each term's document frequency, for IDF
+                           weights; chunks, vectors, BM25 and sentences are in the Milvus collections the
+                           manifest names
     .build-<pid>-<rand>/   a generation being written (left over only by a crash; removed next run)
     .manifest.json.*.tmp   a manifest being written (likewise)
     .lock                  held by the one process allowed to write
@@ -42,6 +46,8 @@ VECTORS = "faiss.index"
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"
+# With the extracted texts, the only data file of a generation whose chunks live in a Milvus store.
+TERM_STATS = "term_stats.json"
 # Null score statistics: how high the corpus scores questions it cannot answer (parisqa.index.nullscores).
 NULL_SCORES = "null_scores.json"
 EXTRACTED_PREFIX = "extracted-"

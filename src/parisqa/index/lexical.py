@@ -18,6 +18,67 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 
+def idf(df: int, num_docs: int) -> float:
+    """BM25's inverse document frequency of a term in ``df`` of ``num_docs`` chunks, floored at 0.05."""
+    import math
+
+    return max(0.05, math.log(1 + (num_docs - df + 0.5) / (df + 0.5)))
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """Document frequencies without the BM25 matrix: what answer scoring needs when BM25 runs elsewhere.
+
+    A Milvus store ranks by BM25 in the engine; the answer step still weighs the question's terms by
+    IDF and spots the corpus's topic words, so the index folder keeps these counts as JSON.
+    """
+
+    doc_freq: dict[str, int]
+    num_docs: int
+
+    @classmethod
+    def count(cls, texts: list[str], languages: Sequence[str] | None = None) -> TermStats:
+        """Document frequencies of the content terms of ``texts`` (one per chunk), each analysed as
+        its language in ``languages`` (default: all English)."""
+        return cls({}, 0).updated(added=texts, added_languages=languages)
+
+    def updated(
+        self,
+        *,
+        added: list[str] = (),  # type: ignore[assignment]
+        removed: list[str] = (),  # type: ignore[assignment]
+        added_languages: Sequence[str] | None = None,
+        removed_languages: Sequence[str] | None = None,
+    ) -> TermStats:
+        """The counts after chunks with ``added`` texts join and chunks with ``removed`` texts leave.
+
+        ``added_languages``/``removed_languages`` give each text's language (default: all English).
+        """
+        for texts, languages in ((added, added_languages), (removed, removed_languages)):
+            if languages is not None and len(languages) != len(texts):
+                raise ValueError(f"languages must give one language per text ({len(texts)}), got {len(languages)}")
+        df = dict(self.doc_freq)
+        steps = [(t, 1, added_languages[i] if added_languages else "en") for i, t in enumerate(added)]
+        steps += [(t, -1, removed_languages[i] if removed_languages else "en") for i, t in enumerate(removed)]
+        for text, step, language in steps:
+            for term in set(terms(text, language) or [""]):
+                df[term] = df.get(term, 0) + step
+        return TermStats({t: n for t, n in df.items() if n > 0}, self.num_docs + len(added) - len(removed))
+
+    def idf(self, term: str) -> float:
+        return idf(self.doc_freq.get(term, 0), self.num_docs)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps({"num_docs": self.num_docs, "doc_freq": self.doc_freq}, ensure_ascii=False).encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TermStats:
+        """Raises ``ValueError``/``KeyError``/``TypeError`` on bytes that are not term statistics."""
+        raw = json.loads(data)
+        doc_freq = {str(t): int(n) for t, n in raw["doc_freq"].items()}
+        return cls(doc_freq, int(raw["num_docs"]))
+
+
 @dataclass
 class Bm25Index:
     """BM25 over chunks (rows aligned with the vector index)."""
@@ -42,10 +103,7 @@ class Bm25Index:
 
     def idf(self, term: str) -> float:
         """Inverse document frequency (BM25's, floored at a small positive value)."""
-        import math
-
-        df = self.doc_freq.get(term, 0)
-        return max(0.05, math.log(1 + (self.num_docs - df + 0.5) / (df + 0.5)))
+        return idf(self.doc_freq.get(term, 0), self.num_docs)
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
         """BM25 score of every chunk for ``query_terms`` (zeros when none is known)."""

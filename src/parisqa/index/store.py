@@ -78,9 +78,20 @@ class LoadedIndex:
     _term_cache: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    kind = "local"
+
     @property
     def generation(self) -> str:
         return str(self.manifest["generation"])
+
+    @property
+    def size(self) -> int:
+        """Number of chunks."""
+        return len(self.chunks)
+
+    def for_hits(self, hits: Sequence[Any]) -> LoadedIndex:
+        """The answer step's tables for ``hits``: the whole loaded index (hit rows are its rows)."""
+        return self
 
     def read_extra(self, name: str) -> bytes:
         """The verified bytes of an extra data file written with this generation.
@@ -88,12 +99,7 @@ class LoadedIndex:
         Raises:
             IndexCorruptError: the file is missing or does not match the manifest.
         """
-        entry = (self.manifest.get("data") or {}).get(name)
-        if entry is None:
-            raise IndexCorruptError(
-                f"index '{self.path}' has no {name}; it was built by an older parisqa", remedy="rebuild"
-            )
-        return _verified_bytes(self.path / self.generation, name, entry, self.path)
+        return read_data_file(self.path, self.manifest, name)
 
     def load_search(self) -> LoadedIndex:
         """Read the BM25 index and the sentence table now (once); returns ``self``.
@@ -171,14 +177,12 @@ class LoadedIndex:
 
     def language_of(self, source: str) -> str:
         """The language a file is analysed as (``en`` or ``fr``), from its manifest entry."""
-        entry = (self.manifest.get("files") or {}).get(source) or {}
-        return "fr" if entry.get("language") == "fr" else "en"
+        return file_language(self.manifest, source)
 
     @cached_property
     def languages(self) -> list[str]:
         """The analysed languages of the index's files, English first."""
-        found = {self.language_of(source) for source in self.manifest.get("files") or {}}
-        return ["en"] + sorted(found - {"en"})
+        return file_languages(self.manifest)
 
     def chunk_terms(self, row: int) -> frozenset[str]:
         """Content terms of a chunk's embedded text (heading path + text), in its file's language, cached."""
@@ -241,7 +245,7 @@ def _check_shape(manifest: Any) -> None:
             raise ValueError(f"bad {key}")
     if "files" not in manifest:
         raise ValueError("no files")
-    for key in ("model", "chunking", "faiss"):
+    for key in ("model", "chunking", "faiss", "store"):
         if not isinstance(manifest.get(key, {}), dict):
             raise ValueError(f"bad {key}")
     for entry in manifest["files"].values():
@@ -251,9 +255,17 @@ def _check_shape(manifest: Any) -> None:
         raise ValueError("bad chunk count")
 
 
+def store_of(manifest: dict[str, Any]) -> str:
+    """Where an index's chunks live: ``"local"`` (its folder) or the Milvus URI its manifest names."""
+    entry = manifest.get("store") or {}
+    return str(entry.get("uri")) if entry.get("kind") == "milvus" else "local"
+
+
 def mismatches(manifest: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     """Differences between an index's manifest and the current settings, as readable phrases."""
     found = []
+    if store_of(manifest) != store_of(expected):
+        found.append(f"store is {store_of(manifest)!r} in the index but {store_of(expected)!r} now")
     for key in _CHECKED:
         if manifest.get(key) != expected.get(key):
             found.append(f"{key} is {manifest.get(key)!r} in the index but {expected.get(key)!r} now")
@@ -271,6 +283,20 @@ def check_compatible(manifest: dict[str, Any], expected: dict[str, Any], index_d
         raise IndexMismatchError(
             f"index '{index_dir}' was built with other settings ({'; '.join(found)})", remedy="rebuild"
         )
+
+
+def read_data_file(index_dir: Path, manifest: dict[str, Any], name: str) -> bytes:
+    """The verified bytes of data file ``name`` of the generation ``manifest`` names.
+
+    Raises:
+        IndexCorruptError: the file is missing or does not match the manifest.
+    """
+    entry = (manifest.get("data") or {}).get(name)
+    if entry is None:
+        raise IndexCorruptError(
+            f"index '{index_dir}' has no {name}; it was built by an older parisqa", remedy="rebuild"
+        )
+    return _verified_bytes(Path(index_dir) / manifest["generation"], name, entry, Path(index_dir))
 
 
 def _verified_bytes(gen_dir: Path, name: str, entry: dict[str, Any], index_dir: Path) -> bytes:
@@ -316,6 +342,11 @@ def load_index(index_dir: Path, expected: dict[str, Any] | None = None) -> Loade
             raise IndexMissingError(f"no index in '{index_dir}'", remedy="build")
         if expected is not None:
             check_compatible(manifest, expected, index_dir)
+        if store_of(manifest) != "local":
+            raise IndexMismatchError(
+                f"index '{index_dir}' keeps its chunks in the Milvus store '{store_of(manifest)}', not in its folder",
+                remedy="rebuild",
+            )
         try:
             return _load_generation(index_dir, manifest)
         except IndexCorruptError:
@@ -455,6 +486,11 @@ def _write_file(path: Path, data: bytes) -> dict[str, Any]:
     return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
+def new_generation_name() -> str:
+    """A fresh generation name (``gen-<time>-<random>``), as the manifest records it."""
+    return f"{GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+
+
 def write_index(
     index_dir: Path,
     manifest: dict[str, Any],
@@ -472,30 +508,53 @@ def write_index(
         ValueError: an ``extra`` name is not a plain new file name.
         ParisqaError: writing failed (disk full, permissions); the previous index is untouched.
     """
-    index_dir = Path(index_dir)
     for name in extra or {}:
         if not EXTRA_NAME.fullmatch(name) or name in (CHUNKS, VECTORS):
             raise ValueError(f"extra index file name must be a plain new file name, got {name!r}")
-    generation = f"{GEN_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
+    files = {
+        CHUNKS: b"".join(_dumps(c.to_dict()) + b"\n" for c in chunks),
+        VECTORS: vector_index.serialize(vectors),
+        **(extra or {}),
+    }
+    return write_generation(index_dir, manifest, files, chunks=len(chunks))
+
+
+def write_generation(
+    index_dir: Path,
+    manifest: dict[str, Any],
+    files: dict[str, bytes],
+    *,
+    chunks: int,
+    generation: str | None = None,
+) -> str:
+    """Write a generation folder of named ``files``, then swap in ``manifest`` naming it; return its name.
+
+    The one commit point of every store: for the local store ``files`` are the whole index (see
+    :func:`write_index`); for a Milvus store, whose rows are already in the collections the manifest
+    names, only the small files kept beside them.
+
+    Raises:
+        ValueError: a file name is not a plain file name.
+        ParisqaError: writing failed (disk full, permissions); the previous index is untouched.
+    """
+    index_dir = Path(index_dir)
+    for name in files:
+        if not EXTRA_NAME.fullmatch(name):
+            raise ValueError(f"index file name must be a plain file name, got {name!r}")
+    generation = generation or new_generation_name()
+    if not GEN_NAME.fullmatch(generation):
+        raise ValueError(f"generation must be 'gen-' then letters, digits, '-' or '_', got {generation!r}")
     build_dir = index_dir / f"{BUILD_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     swapped = False
     try:
         build_dir.mkdir(parents=True)
-        data = {
-            CHUNKS: _write_file(
-                build_dir / CHUNKS,
-                b"".join(_dumps(c.to_dict()) + b"\n" for c in chunks),
-            ),
-            VECTORS: _write_file(build_dir / VECTORS, vector_index.serialize(vectors)),
-        }
-        for name, payload in (extra or {}).items():
-            data[name] = _write_file(build_dir / name, payload)
+        data = {name: _write_file(build_dir / name, payload) for name, payload in files.items()}
         _fsync_dir(build_dir)
         os.rename(build_dir, index_dir / generation)
         # The generation's rename must be on disk before the manifest that names it: after a power
         # loss the two renames could otherwise land in either order.
         _fsync_dir(index_dir)
-        full = dict(manifest, generation=generation, chunks=len(chunks), data=data)
+        full = dict(manifest, generation=generation, chunks=chunks, data=data)
         tmp = index_dir / manifest_tmp_name(secrets.token_hex(4))
         _write_file(tmp, json.dumps(full, indent=1, ensure_ascii=False).encode("utf-8"))
         os.replace(tmp, index_dir / MANIFEST)  # the commit point
@@ -626,3 +685,15 @@ def _lock_holder(fd: int) -> str:
     except OSError:
         return ""
     return f" (pid {pid})" if pid.isdigit() else ""
+
+
+def file_language(manifest: dict[str, Any], source: str) -> str:
+    """The language a file is analysed as (``en`` or ``fr``), from its manifest entry (default ``en``)."""
+    entry = (manifest.get("files") or {}).get(source) or {}
+    return "fr" if entry.get("language") == "fr" else "en"
+
+
+def file_languages(manifest: dict[str, Any]) -> list[str]:
+    """The analysed languages of an index's files, English first."""
+    found = {file_language(manifest, source) for source in manifest.get("files") or {}}
+    return ["en"] + sorted(found - {"en"})

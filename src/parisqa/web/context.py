@@ -103,7 +103,14 @@ def status_text(ctx: WebContext) -> tuple[str, str]:
     files = len(index.manifest.get("files", {}))
     built = str(index.manifest.get("created_at", "")).replace("T", " ").replace("Z", " UTC")
     docs = f"{files} document{'s' if files != 1 else ''}"
-    return "ready", f"Ready · {docs}, {len(index.chunks)} passages · {model_text(index.manifest)} · index of {built}"
+    where = f"{model_text(index.manifest)}{store_text(index.manifest)}"
+    return "ready", f"Ready · {docs}, {index.size} passages · {where} · index of {built}"
+
+
+def store_text(manifest: dict[str, Any]) -> str:
+    """Where the index's chunks live, for the status line: nothing for the local store."""
+    store = manifest.get("store") or {}
+    return f" · Milvus store {store.get('uri')}" if store.get("kind") == "milvus" else ""
 
 
 def model_text(manifest: dict[str, Any]) -> str:
