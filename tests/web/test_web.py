@@ -453,7 +453,7 @@ def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
             "created_at": "2026-01-01T00:00:00Z",
             "model": {"choice": "multilingual"},
         }
-        chunks = [object(), object()]
+        size = 2  # the served index's interface (local or Milvus) gives its passage count as ``size``
 
     class StubEngine:  # the model and index are not the subject here, only the status they give
         embedder = SlowEmbedder()
