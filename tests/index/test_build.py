@@ -164,10 +164,10 @@ def test_a_new_chunker_version_resplits_but_embeds_only_new_text(settings, corpu
     (corpus / "lyon.txt").write_text(EXTRA, encoding="utf-8")
     build_index(settings, embedder=embedder)
 
-    def without_first_word(chunk):
+    def without_first_word(chunk, language="en"):
         # A different splitter: the same sentences, each starting one word later.
         out = []
-        for s in chunk_sentences(chunk):
+        for s in chunk_sentences(chunk, language):
             text = chunk.text[s.start - chunk.start : s.end - chunk.start]
             cut = text.find(" ") + 1
             out.append(Sentence(s.start + cut, s.end, s.question) if 0 < cut < len(text) else s)

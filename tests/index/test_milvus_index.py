@@ -224,3 +224,31 @@ def test_a_collection_of_another_model_is_refused_with_the_reason(tmp_path, caps
     assert code == 1
     assert "model is 'another-model', expected 'sentence-transformers/all-MiniLM-L6-v2'" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_a_french_file_in_a_milvus_store_is_analysed_as_french(tmp_path, embedder):
+    """The manifest records each file's language; BM25 terms and term statistics are in that language."""
+    from parisqa.api import Engine
+    from parisqa.corpus.terms import terms
+    from parisqa.index.milvus import bm25_text
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(ROOT / "eval" / "fr" / "corpus" / "arc-de-triomphe.txt", corpus)
+    shutil.copy(ROOT / "corpus" / next(p.name for p in (ROOT / "corpus").iterdir() if p.is_file()), corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=str(tmp_path / "m" / "parisqa.db"))
+    engine = Engine(settings, embedder=embedder, auto_build=False)
+    engine.build()
+    index = engine.search_data()
+    assert index.language_of("arc-de-triomphe.txt") == "fr"
+    assert index.languages == ["en", "fr"]
+    manifest = json.loads((settings.index_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["files"]["arc-de-triomphe.txt"]["language"] == "fr"
+    entry = manifest["files"]["arc-de-triomphe.txt"]
+    chunk = index.store.chunks(entry["chunks"][:1])[entry["chunks"][0]]
+    french = set(terms(chunk.embed_text, "fr"))
+    assert french != set(terms(chunk.embed_text, "en"))  # the analysers differ on this text
+    assert all(index.bm25.doc_freq.get(t, 0) > 0 for t in french)
+    rows = index.store.store.client.query(index.store.name, filter=f'id == "{chunk.id}"', output_fields=["terms"])
+    assert rows[0]["terms"] == bm25_text(chunk.embed_text, "fr")

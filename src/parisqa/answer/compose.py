@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ..corpus.terms import terms
+from ..corpus.terms import terms, terms_any
 from ..index.nullscores import z_score
 from ..index.store import LoadedIndex
 from ..records import Citation, ShortAnswer, Span
@@ -36,7 +36,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # How many retrieved passages are read for answer sentences.
 READ_DEPTH = 6
-# A further sentence joins the answer when it scores within this margin of the best one.
+# A further sentence joins the answer when it scores within this margin of the best one (MiniLM's
+# value; each model's is in answer_model.json, "models").
 EXTRA_SENTENCE_MARGIN = 0.10
 MAX_SENTENCES = 3
 # A factoid answer takes a second sentence only when it scores within this margin of the best (seed dev
@@ -45,7 +46,8 @@ MAX_SENTENCES = 3
 FACTOID_EXTRA_MARGIN = 0.05
 # Sentences this similar (cosine) to one already chosen add nothing.
 DUPLICATE_COSINE = 0.92
-# A user question this close to an FAQ question is answered with that FAQ's answer.
+# A user question this close to an FAQ question is answered with that FAQ's answer (MiniLM's value,
+# as above).
 FAQ_MATCH_COSINE = 0.80
 
 ABSTAIN_TEXT = "The corpus does not answer this question."
@@ -111,6 +113,32 @@ def answer_model() -> dict[str, Any]:
     return model
 
 
+def model_settings(name: str, model: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The answer settings of one embedding model (``minilm``, ``multilingual``) from ``answer_model.json``.
+
+    The ranking weights and the abstention model were fitted on MiniLM's similarities. Another model's
+    cosines sit elsewhere (multilingual-e5's between a question and any sentence: mean 0.80, std
+    0.04, against MiniLM's 0.32 and 0.19), so each model has: ``cosine_scale`` (``from``/``to`` mean
+    and std: its cosines are mapped linearly onto MiniLM's scale before the ranker and the abstention
+    model see them; ``null`` for none), ``faq_match_cosine`` (on its raw cosine) and
+    ``extra_sentence_margin``. A model without an entry gets MiniLM's values.
+    """
+    models = (model or answer_model()).get("models") or {}
+    base = {"cosine_scale": None, "faq_match_cosine": FAQ_MATCH_COSINE, "extra_sentence_margin": EXTRA_SENTENCE_MARGIN}
+    return {**base, **(models.get(name) or {})}
+
+
+def cosine_rescaler(scale: dict[str, Any] | None, *, inverse: bool = False) -> Any:
+    """``x -> x`` for no scale, else the linear map of ``scale["from"]`` (mean, std) onto ``scale["to"]``
+    (or back, with ``inverse``)."""
+    if not scale:
+        return lambda x: x
+    (m0, s0), (m1, s1) = scale["from"], scale["to"]
+    if inverse:
+        return lambda y: m0 + (y - m1) * s0 / s1
+    return lambda x: m1 + (x - m0) * s1 / s0
+
+
 def support_probability(features: dict[str, float], abstention: dict[str, Any] | None = None) -> float:
     """Calibrated probability that the corpus supports the composed answer."""
     m = abstention or answer_model()["abstention"]
@@ -160,20 +188,37 @@ class Candidates:
 
 
 def candidates(
-    question: str, query_vector: np.ndarray, query_terms: list[str], hits: Sequence[Hit], data: Any
+    question: str,
+    query_vector: np.ndarray,
+    query_terms: list[str],
+    hits: Sequence[Hit],
+    data: Any,
+    *,
+    language: str = "en",
+    rescale: Any = None,
 ) -> Candidates:
     """Score-ready features for every sentence of the first :data:`READ_DEPTH` hits.
 
-    ``data`` is the served index (local, or a Milvus store's, which fetches these hits' sentences).
+    Args:
+        question: the question as searched.
+        query_vector: its unit embedding.
+        query_terms: its content terms.
+        hits: retrieved passages, best first.
+        data: the served index (local, or a Milvus store's, which fetches these hits' sentences).
+        language: the question's language (its answer-type cues); each passage is analysed in its
+            own file's language.
+        rescale: maps the model's cosines onto MiniLM's scale (see :func:`model_settings`); the FAQ
+            match (``faq_best``) stays a raw cosine.
     """
     import numpy as np
 
+    scale = rescale or (lambda x: x)
     data = data.for_hits(hits)
     q = np.asarray(query_vector, dtype=np.float32)
     table = data.sentences
-    kind = expected_type(question)
+    kind = expected_type(question, language)
     common = _common_words(data)
-    entities = question_entities(question)
+    entities_by_language: dict[str, list[str]] = {}
     weights = _idf_weights(query_terms, data)
     read = list(hits[:READ_DEPTH])
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
@@ -192,8 +237,12 @@ def candidates(
         if faq_cosine and (faq_best is None or faq_cosine > faq_best[0]):
             faq_best = (faq_cosine, rank)
         chunk = hit.chunk
+        chunk_language = data.language_of(chunk.source)
+        if chunk_language not in entities_by_language:
+            entities_by_language[chunk_language] = question_entities(question, chunk_language)
+        entities = entities_by_language[chunk_language]
         bm25 = hit.scores.get("bm25", 0.0) / top_bm25 if top_bm25 > 0 else 0.0
-        heading_terms = set(terms(" ".join(chunk.heading_path)))
+        heading_terms = set(terms(" ".join(chunk.heading_path), chunk_language))
         for offset, row in enumerate(span):
             if table.question[row]:
                 continue
@@ -202,18 +251,19 @@ def candidates(
             if _is_label(text, chunk.heading_path):
                 # A title or heading line inside the passage ("Iceland") states no fact.
                 continue
-            sentence_terms = set(terms(text))
+            sentence_terms = set(terms(text, chunk_language))
             coverage = _coverage(weights, sentence_terms)
-            type_score = type_match(kind, text, question, common) - 0.5 if kind else 0.0
-            sentences.append(_Sentence(row, rank, start, end, text, float(cosines[offset]), 0.0, type_score))
+            type_score = type_match(kind, text, question, common, chunk_language) - 0.5 if kind else 0.0
+            cosine = scale(float(cosines[offset]))
+            sentences.append(_Sentence(row, rank, start, end, text, cosine, 0.0, type_score))
             rows.append(
                 [
-                    float(cosines[offset]),
-                    hit.scores.get("dense", 0.0),
+                    cosine,
+                    scale(hit.scores.get("dense", 0.0)),
                     coverage,
                     bm25,
                     type_score,
-                    faq_cosine,
+                    scale(faq_cosine) if faq_cosine else 0.0,
                     1.0 / (1 + rank),
                     entity_coverage(entities, sentence_terms | heading_terms),
                 ]
@@ -233,9 +283,11 @@ def _common_words(data: AnswerData) -> Any:
     n = max(1, data.bm25.num_docs)
     df = data.bm25.doc_freq
 
+    languages = data.languages
+
     def common(word: str) -> bool:
-        stemmed = terms(word)
-        return bool(stemmed) and df.get(stemmed[0], 0) > 0.25 * n
+        stemmed = terms_any(word, languages)
+        return any(df.get(term, 0) > 0.25 * n for term in stemmed)
 
     return common
 
@@ -250,6 +302,7 @@ def compose(
     k: int,
     mode: str = "hybrid",
     model: dict[str, Any] | None = None,
+    language: str = "en",
 ) -> Composed:
     """Answer ``question`` from ``hits`` (best first), or abstain.
 
@@ -262,17 +315,23 @@ def compose(
         k: how many citations to return at most.
         mode: the retrieval mode; the dense and BM25 baselines rank sentences with their own signal only.
         model: ranking weights and abstention model (default: the fitted ones shipped with parisqa).
+        language: the question's language (``en`` or ``fr``): its answer-type cues and names.
+
+    The embedding model's own settings (cosine scale, FAQ threshold, sentence margin) are those of the
+    model the index was built with (its manifest), see :func:`model_settings`.
     """
     import numpy as np
 
     model = model or answer_model()
+    per_model = model_settings(str((data.manifest.get("model") or {}).get("choice", "minilm")), model)
+    scale = cosine_rescaler(per_model["cosine_scale"])
     if not query_terms:
         related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
         return Composed(NO_TERMS_TEXT, True, 0.0, [], related)
     if not hits:
         return Composed(ABSTAIN_TEXT, True, 0.0, [], [])
     data = data.for_hits(hits)
-    cands = candidates(question, query_vector, query_terms, hits, data)
+    cands = candidates(question, query_vector, query_terms, hits, data, language=language, rescale=scale)
     if not cands.sentences:
         return Composed(ABSTAIN_TEXT, True, 0.0, [], [_citation(i + 1, h) for i, h in enumerate(hits[:k])])
     active = MODE_FEATURES[mode]
@@ -283,31 +342,44 @@ def compose(
     for sentence, score in zip(cands.sentences, scores):
         sentence.score = float(score)
     faq_best = cands.faq_best if "faq" in active else None
-    chosen = _choose(cands.sentences, faq_best, data, answer_sentences(question, MAX_SENTENCES))
+    faq_match = per_model["faq_match_cosine"]
+    chosen = _choose(
+        cands.sentences,
+        faq_best,
+        data,
+        answer_sentences(question, MAX_SENTENCES),
+        faq_match=faq_match,
+        margin=per_model["extra_sentence_margin"],
+    )
     # The answer of a matched FAQ pair is what its author gave for this very question: it answers it
     # whatever its form ("How often ...?" "Rarely, ..."), so the kind-of-fact check does not apply.
-    faq_answer = _faq_matched(faq_best) and chosen[0].hit_rank == faq_best[1]  # type: ignore[index]
+    faq_answer = _faq_matched(faq_best, faq_match) and chosen[0].hit_rank == faq_best[1]  # type: ignore[index]
 
-    kind = expected_type(question)
+    kind = expected_type(question, language)
     best_hit = hits[chosen[0].hit_rank]
+    best_language = data.language_of(best_hit.chunk.source)
     read = hits[:READ_DEPTH]
-    answer_terms = set().union(*(set(terms(s.text)) for s in chosen))
+    answer_terms = set().union(*(set(terms(s.text, data.language_of(hits[s.hit_rank].chunk.source))) for s in chosen))
     dense_top = max(read, key=lambda h: h.scores.get("dense", 0.0))
     features = {
-        "dense": dense_top.scores.get("dense", 0.0),
+        "dense": scale(dense_top.scores.get("dense", 0.0)),
         "sentence": chosen[0].cosine,
-        "faq": cands.faq_best[0] if cands.faq_best else 0.0,
+        "faq": scale(cands.faq_best[0]) if cands.faq_best else 0.0,
         # On topic at all: the answer is close in meaning or shares the question's words.
         "topical": max(chosen[0].cosine, _coverage(_idf_weights(query_terms, data), answer_terms)),
-        "entities": entity_coverage(question_entities(question), data.chunk_terms(best_hit.row)),
+        "entities": entity_coverage(question_entities(question, best_language), data.chunk_terms(best_hit.row)),
         # The asked-for fact may sit in any sentence of the answer ("Yes. [1] In France ... December").
         "type_missing": 0.0
-        if faq_answer or type_match(kind, " ".join(s.text for s in chosen), question, _common_words(data)) != 0.0
+        if faq_answer
+        or type_match(kind, " ".join(s.text for s in chosen), question, _common_words(data), best_language) != 0.0
         else 1.0,
     }
     null = data.null_scores
     bm25_top = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
-    for name, value in (("dense", features["dense"]), ("sentence", features["sentence"]), ("bm25", bm25_top)):
+    # The null statistics were computed on the model's own (raw) cosines: z-scores use raw values.
+    unscale = cosine_rescaler(per_model["cosine_scale"], inverse=True)
+    raw = {"dense": unscale(features["dense"]), "sentence": unscale(features["sentence"]), "bm25": bm25_top}
+    for name, value in raw.items():
         features[f"{name}_z"] = max(-5.0, min(10.0, z_score(value, null, name, NULL_DEFAULTS[name])))
     confidence = support_probability(features, model["abstention"])
 
@@ -332,9 +404,12 @@ def compose(
     return Composed(" ".join(parts), False, confidence, citations, [], features, short)
 
 
-def _faq_matched(faq_best: tuple[float, int] | None) -> bool:
-    """Whether the question matches an FAQ question closely enough to take that pair's answer."""
-    return faq_best is not None and faq_best[0] >= FAQ_MATCH_COSINE
+def _faq_matched(faq_best: tuple[float, int] | None, faq_match: float = FAQ_MATCH_COSINE) -> bool:
+    """Whether the question matches an FAQ question closely enough to take that pair's answer.
+
+    ``faq_match`` is the embedding model's raw-cosine threshold (see :func:`model_settings`).
+    """
+    return faq_best is not None and faq_best[0] >= faq_match
 
 
 def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: AnswerData) -> ShortAnswer | None:
@@ -355,11 +430,17 @@ def _choose(
     faq_best: tuple[float, int] | None,
     data: AnswerData,
     max_sentences: int = MAX_SENTENCES,
+    *,
+    faq_match: float = FAQ_MATCH_COSINE,
+    margin: float = EXTRA_SENTENCE_MARGIN,
 ) -> list[_Sentence]:
-    """The sentences that make the answer: an FAQ answer, or the best one to ``max_sentences`` sentences."""
+    """The sentences that make the answer: an FAQ answer, or the best one to ``max_sentences`` sentences.
+
+    ``faq_match`` (a raw cosine) and ``margin`` are the embedding model's (see :func:`model_settings`).
+    """
     import numpy as np
 
-    if _faq_matched(faq_best):
+    if _faq_matched(faq_best, faq_match):
         answer = [s for s in candidates if s.hit_rank == faq_best[1]]
         if answer:
             return sorted(answer, key=lambda s: s.start)
@@ -371,7 +452,7 @@ def _choose(
         # A factoid question: one sentence, unless the best lacks the kind of fact asked for (no date
         # for "when") and a close one has it, or a second sentence scores almost as well.
         for s in ranked[1:]:
-            if s.score < best.score - EXTRA_SENTENCE_MARGIN:
+            if s.score < best.score - margin:
                 break
             if s.text == best.text:
                 continue
@@ -380,7 +461,7 @@ def _choose(
             break
         return chosen
     for s in ranked[1:]:
-        if len(chosen) >= max_sentences or s.score < best.score - EXTRA_SENTENCE_MARGIN:
+        if len(chosen) >= max_sentences or s.score < best.score - margin:
             break
         v = vectors[s.row].astype(np.float32)
         if any(float(v @ vectors[c.row].astype(np.float32)) >= DUPLICATE_COSINE or s.text == c.text for c in chosen):

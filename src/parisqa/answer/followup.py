@@ -25,6 +25,12 @@ The rewrite adds the content words of the previous *question* (never of its answ
 unrelated or wrong), and when that question was itself a follow-up, the words it borrowed: its
 resolved subject. Words of older turns never come back once a standalone question intervenes, so
 nothing accumulates. At most ``MAX_ADDED_WORDS`` words are added; words the question has are skipped.
+
+French questions (detected from their words, or given) are read with French cues: a continuation
+("et ...", "et pour ...", "qu'en est-il ...", "quant à ..."), a pronoun (il, elle, ils, elles, son, sa,
+ses, leur) before any content word, "en"/"y" before a verb ("combien en a-t-il investi ?", but not
+"il y a" or "en quelle année"), or a short question with no name. The same previous-question-only
+rewrite applies; the previous question's words are read in its own language.
 """
 
 from __future__ import annotations
@@ -89,6 +95,65 @@ AUXILIARIES = frozenset(
 )
 SUBJECT_ANAPHORS = frozenset("it they he she".split())
 MAX_ADDED_WORDS = 8
+# French: the same kind of rules with French words. Articles "le/la/les" are left out of the anaphors
+# (they are far more often articles); "y" and "en" count only before a verb ("en a-t-elle",
+# "y travaillent"), not in "il y a", "en quelle année" or "en France".
+STOPWORDS_FR = frozenset(
+    """
+    a ai as au aux avec avez avons ce ceci cela ces cet cette comme comment d dans de des du elle elles
+    en est et été être eu il ils j je l la le les leur leurs lui m ma mais me mes moi mon n ne ni non nos
+    notre nous on ont ou où par pas plus pour pourquoi qu quand que quel quelle quelles quels qui quoi
+    s sa se ses si son sont sur t ta te tes toi ton tu un une vos votre vous y était étaient fut quant
+    dis dites donne donnez explique expliquez parle parlez peux pouvez sais savez chose choses aussi
+    alors encore autre autres combien beaucoup peu très quelque quelques est-ce qu'est-ce c'est
+    """.split()
+)
+ANAPHORS_FR = frozenset(
+    "il elle ils elles son sa ses leur leurs lui eux celui celle ceux celles celle-ci celui-ci".split()
+)
+_VERB_AFTER_CLITIC_FR = re.compile(
+    r"\b(?:en|y)\s+(?:a-t|ont|avait|avaient|aura|est|sont|était|étaient|existe|existent|compte|comptent|reste|"
+    r"restent|fait|font|faut|parle|parlent|trouve|trouvent|travaille|travaillent|vit|vivent|habite|habitent|va|"
+    r"vont|vient|viennent|produit|produisent|accueille|accueillent|attire|attirent)\b",
+    re.IGNORECASE,
+)
+# "il y a", "y a-t-il", "il faut", "faut-il": "il" names nothing.
+_IMPERSONAL_FR = re.compile(
+    r"\bil\s+y\s+a\b|\by\s+a-t-il\b|\bil\s+faut\b|\bfaut-il\b|\bil\s+existe\b|\bexiste-t-il\b", re.I
+)
+_EXISTENTIAL_FR = re.compile(r"\by\s+(?:a|a-t|avait|aura|avait-il|aura-t)\b", re.IGNORECASE)
+CONTINUATIONS_FR = (
+    "et",
+    "et pour",
+    "et en",
+    "et qu'en est-il",
+    "qu'en est-il",
+    "et quant",
+    "quant à",
+    "quant au",
+    "quant aux",
+    "quid de",
+    "aussi",
+    "mais",
+    "alors",
+    "et sinon",
+    "et concernant",
+    "concernant",
+    "à propos",
+    "et à propos",
+    "pareil pour",
+    "même chose pour",
+    "dis-m'en plus",
+    "dites-m'en plus",
+    "plus de détails",
+    "par exemple",
+    "comme quoi",
+    "pourquoi ça",
+    "comment ça",
+)
+_ELIDED_FR = re.compile(r"^(?:l|d|qu|j|n|s|c|m|t|jusqu|lorsqu|puisqu)'")
+# A French question with at most this many content words and no name is too short to stand alone.
+SHORT_CONTENT_WORDS_FR = 2
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*", re.UNICODE)
 _MARKER = re.compile(r"\[\d+\]")
@@ -121,8 +186,25 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
-def content_words(text: str) -> list[str]:
-    """Topic-bearing words of ``text`` in order, without stop words, numbers-only or 1-letter words."""
+def _language(text: str) -> str:
+    from parisqa.corpus.language import detect_language
+
+    return "fr" if detect_language(text) == "fr" else "en"
+
+
+def content_words(text: str, language: str = "en") -> list[str]:
+    """Topic-bearing words of ``text`` in order, without stop words, numbers-only or 1-letter words.
+
+    ``language="fr"`` drops French stop words and elided articles ("l'école" gives "école").
+    """
+    if language == "fr":
+        out = []
+        for w in words(_MARKER.sub(" ", text)):
+            bare = _ELIDED_FR.sub("", w)
+            if len(bare) < 2 or bare in STOPWORDS_FR or w in STOPWORDS_FR or bare.isdigit():
+                continue
+            out.append(bare)
+        return out
     out = []
     for w in words(_MARKER.sub(" ", text)):
         bare = w.removesuffix("'s").rstrip("'")
@@ -162,8 +244,30 @@ def _starts_with(tokens: list[str], phrase: str) -> bool:
     return tokens[: len(words_)] == words_
 
 
-def leans_on_context(question: str) -> bool:
-    """Whether ``question`` needs the previous turn to be understood (see the module docstring)."""
+def _leans_on_context_fr(question: str) -> bool:
+    question = _IMPERSONAL_FR.sub(" ", question)
+    tokens = words(question)
+    lowered = " ".join(tokens)
+    if any(lowered == c or lowered.startswith(c + " ") or lowered.startswith(c + "'") for c in CONTINUATIONS_FR):
+        return True
+    if _VERB_AFTER_CLITIC_FR.search(question) and not _EXISTENTIAL_FR.search(question):
+        return True
+    for w in tokens:
+        if w in ANAPHORS_FR:
+            return True
+        if content_words(w, "fr"):
+            break
+    return len(content_words(question, "fr")) <= SHORT_CONTENT_WORDS_FR and not _has_name(question)
+
+
+def leans_on_context(question: str, language: str = "en") -> bool:
+    """Whether ``question`` needs the previous turn to be understood (see the module docstring).
+
+    ``language="fr"`` reads French cues: "et ...", "et pour ...", "qu'en est-il ...", a pronoun
+    (il, elle, ils, elles, son, sa, ses, leur) before any content word, or "en"/"y" before a verb.
+    """
+    if language == "fr":
+        return _leans_on_context_fr(question)
     tokens = words(question)
     if not tokens:
         return False
@@ -233,16 +337,18 @@ def _borrowed(previous: PreviousTurn) -> list[str]:
     """The words the previous turn's search added to its question: its resolved subject, if any."""
     if not previous.query or previous.query.strip() == previous.question.strip():
         return []
-    own = {_stem(w) for w in content_words(previous.question)}
-    return [w for w in content_words(previous.query) if _stem(w) not in own]
+    own = {_stem(w) for w in content_words(previous.question, _language(previous.question))}
+    return [w for w in content_words(previous.query, _language(previous.query)) if _stem(w) not in own]
 
 
-def resolve(question: str, previous: PreviousTurn | None) -> FollowUp:
+def resolve(question: str, previous: PreviousTurn | None, language: str | None = None) -> FollowUp:
     """Decide whether ``question`` is a follow-up of ``previous`` and what to search for it.
 
     Args:
         question: what the user asked now.
         previous: the last turn of the conversation, or ``None`` at its start.
+        language: the question's language (``"fr"`` or ``"en"``); detected from its words when not
+            given. The previous question's words are read in their own language.
 
     Returns:
         The decision; ``query`` is ``None`` when the question stands on its own.
@@ -254,11 +360,14 @@ def resolve(question: str, previous: PreviousTurn | None) -> FollowUp:
         >>> resolve("How do I make mead from honey?", prev).query is None
         True
     """
-    if previous is None or not question.strip() or not leans_on_context(question):
+    if previous is None or not question.strip():
         return FollowUp(question)
-    have = {_stem(w) for w in content_words(question)}
+    language = language or _language(question)
+    if not leans_on_context(question, language):
+        return FollowUp(question)
+    have = {_stem(w) for w in content_words(question, language)}
     added: list[str] = []
-    for w in [*content_words(previous.question), *_borrowed(previous)]:
+    for w in [*content_words(previous.question, _language(previous.question)), *_borrowed(previous)]:
         key = _stem(w)
         if len(added) < MAX_ADDED_WORDS and key not in have:
             have.add(key)
@@ -268,7 +377,7 @@ def resolve(question: str, previous: PreviousTurn | None) -> FollowUp:
     return FollowUp(question, f"{question.strip()} {' '.join(added)}", tuple(added))
 
 
-def rewrite_query(question: str, previous: PreviousTurn | None) -> str | None:
+def rewrite_query(question: str, previous: PreviousTurn | None, language: str | None = None) -> str | None:
     """The text to search with for ``question``, given the turn before it (see :func:`resolve`).
 
     Returns:
@@ -280,7 +389,7 @@ def rewrite_query(question: str, previous: PreviousTurn | None) -> str | None:
         >>> rewrite_query("and what about its tax incentives?", prev)
         'and what about its tax incentives? role french government ai development'
     """
-    return resolve(question, previous).query
+    return resolve(question, previous, language).query
 
 
 def previous_turn(history: Sequence[dict]) -> PreviousTurn | None:

@@ -20,6 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 _ENDS_SENTENCE = re.compile(r"[.!?:;\u2026\u3002][\"'\u201d\u2019)\]*_]*$")  # closing quotes, brackets, emphasis
+# French: a line may end with a closing guillemet behind a space ("... fini. »").
+_ENDS_SENTENCE_FR = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]*_\u00bb \u00a0\u202f]*$")
 
 
 def _is_label(line: str) -> bool:
@@ -35,8 +37,9 @@ class Sentence:
     question: bool = False
 
 
-def _groups(text: str) -> list[tuple[int, int]]:
+def _groups(text: str, language: str = "en") -> list[tuple[int, int]]:
     """Cut ``text`` at blank lines, list items, and line ends that close a sentence."""
+    ends_sentence = _ENDS_SENTENCE_FR if language == "fr" else _ENDS_SENTENCE
     groups: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
     for s, e in line_spans(text):
@@ -48,7 +51,7 @@ def _groups(text: str) -> list[tuple[int, int]]:
             continue
         line = text[s:e]
         starts_new = current is None or bool(_LIST_START.match(line))
-        if current is not None and not starts_new and _ENDS_SENTENCE.search(text[current[0] : current[1]]):
+        if current is not None and not starts_new and ends_sentence.search(text[current[0] : current[1]]):
             starts_new = True
         if starts_new:
             if current:
@@ -61,20 +64,26 @@ def _groups(text: str) -> list[tuple[int, int]]:
     return groups
 
 
-def chunk_sentences(chunk: Chunk) -> list[Sentence]:
-    """The answer units of ``chunk``, in order, as absolute spans of its source."""
+def chunk_sentences(chunk: Chunk, language: str = "en") -> list[Sentence]:
+    """The answer units of ``chunk``, in order, as absolute spans of its source.
+
+    Args:
+        chunk: the chunk to split.
+        language: its document's language; ``"fr"`` applies French sentence rules (see
+            :func:`parisqa.corpus.text.sentence_spans`), anything else English ones.
+    """
     out: list[Sentence] = []
     base = chunk.start
     text = chunk.text
     question = chunk.question_span
-    for gs, ge in _groups(text):
+    for gs, ge in _groups(text, language):
         if _is_label(text[gs:ge]):
             continue  # a list label ("Key Initiatives:") is a heading inside the chunk, not a sentence
         # The bullet, number or "Q:"/"A:" is layout, not part of the item's sentence.
         marker = _LIST_START.match(text[gs:ge]) or QA_QUESTION.match(text[gs:ge]) or QA_ANSWER.match(text[gs:ge])
         if marker and gs + marker.end() < ge:
             gs += marker.end()
-        for s, e in sentence_spans(text, gs, ge):
+        for s, e in sentence_spans(text, gs, ge, language):
             start, end = base + s, base + e
             # Overlap, not containment: emphasis around the question ("**How ...?**") is outside its span.
             is_question = question is not None and start < question[1] and end > question[0]

@@ -57,34 +57,65 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _ends_with_abbreviation(text: str, dot: int, floor: int) -> bool:
+# French: a closing guillemet after the punctuation, usually behind a (non-breaking) space, belongs to
+# the sentence it closes: « C'est fini. » Puis ... Quotes open with « (possibly followed by a space).
+_SENTENCE_END_FR = re.compile(r"[.!?\u2026]+(?:[\"'\u201d\u2019)\]\u00bb]|[ \u00a0\u202f]\u00bb)*")
+# French abbreviations (lowercased, without the final dot), on top of the English ones: "M. Dupont",
+# "p. ex. ...", "52 av. J.-C. ...", "2,1 millions d'hab. ...". One-letter ones ("M", "p") are initials.
+_ABBREVIATIONS_FR = _ABBREVIATIONS | frozenset(
+    "mme mmes mlle mlles mm me mgr ste sts ex env av apr j.-c hab chap éd ed coll dir trad réf ref "
+    "art p.-d.-g av.-j.-c pp s.a min max sq ca".split()
+)
+LANGUAGES = ("en", "fr")
+
+
+_OPENERS = "([\"'\u201c"
+_OPENERS_FR = _OPENERS + "\u00ab"
+
+
+def _ends_with_abbreviation(
+    text: str, dot: int, floor: int, abbreviations: frozenset[str] = _ABBREVIATIONS, openers: str = _OPENERS
+) -> bool:
     """True when the '.' at ``dot`` closes an abbreviation or an initial rather than a sentence."""
     if text[dot] != ".":
         return False
     start = dot
-    while start > floor and not _is_space(text[start - 1]) and text[start - 1] not in "([\"'\u201c":
+    while start > floor and not _is_space(text[start - 1]) and text[start - 1] not in openers:
         start -= 1
     word = text[start:dot].lower()
     if not word:
         return False
     if len(word) == 1 and word.isalpha():
         return True  # an initial, as in "J. Smith"
-    return word in _ABBREVIATIONS
+    return word in abbreviations
 
 
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def sentence_spans(text: str, start: int, end: int, language: str = "en") -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentences.
 
     Breaks after sentence punctuation that is followed by whitespace and then something that can
     open a sentence (not a lowercase letter), skipping common abbreviations; also breaks at blank
     lines. Spans are stripped of surrounding whitespace; empty ones are dropped.
 
+    Args:
+        text: the source text.
+        start: where the span to split starts.
+        end: where it ends.
+        language: ``"fr"`` adds French rules: a closing guillemet (» after a space or a non-breaking
+            space) stays with its sentence, and French abbreviations (M., Mme., p. ex., av. J.-C.)
+            do not end one. The space French puts before ; : ! ? (U+00A0, U+202F) needs no rule: the
+            break is after the mark. Any other value splits as English.
+
     Returns:
         Sentence spans in order, covering every non-space character of the input span.
     """
+    french = language == "fr"
+    ends = _SENTENCE_END_FR if french else _SENTENCE_END
+    abbreviations = _ABBREVIATIONS_FR if french else _ABBREVIATIONS
+    openers = _OPENERS_FR if french else _OPENERS
     spans: list[tuple[int, int]] = []
     cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
+    for match in ends.finditer(text, start, end):
         cut = match.end()
         if cut >= end or not text[cut].isspace():
             continue
@@ -95,7 +126,7 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
             break
         if text[nxt].islower():
             continue
-        if _ends_with_abbreviation(text, match.start(), cursor):
+        if _ends_with_abbreviation(text, match.start(), cursor, abbreviations, openers):
             continue
         s, e = strip_span(text, cursor, cut)
         if s < e:

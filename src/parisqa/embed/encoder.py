@@ -202,6 +202,14 @@ class Embedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Embed questions: the same as :meth:`encode` (MiniLM has no query prefix).
+
+        The engine embeds questions through this name, so a model that embeds questions and
+        passages differently (multilingual-e5, :mod:`parisqa.embed.e5`) can be used in its place.
+        """
+        return self.encode(texts)
+
 
 def _load_sentence_transformer(folder: Path) -> Any:
     from sentence_transformers import SentenceTransformer

@@ -58,6 +58,7 @@ class ModelInfo:
             "weights_sha256": self.weights_sha256,
             "weights_stat": list(self.weights_stat),
             "normalized": True,
+            "choice": "minilm",
         }
 
 

@@ -22,7 +22,8 @@ from typing import Any
 from .._version import __version__
 from ..api import Engine, clean_question
 from ..config import Settings
-from ..embed.encoder import Embedder, default_embedder
+from ..embed.choice import embedder_for
+from ..embed.encoder import Embedder
 from ..embed.model import model_cache_dir
 from ..errors import ConfigError, QuestionError
 from ..index.build import build_index
@@ -351,7 +352,7 @@ def evaluate(
         from ..errors import DatasetError
 
         raise DatasetError(f"the test set from '{test_set.source}' is empty; add questions to it")
-    embedder = embedder or default_embedder()
+    embedder = embedder or embedder_for(settings.model)
     # Temporary indexes are built before any engine offers the user's ONNX export: use it, so latency
     # is measured on the backend users get.
     embedder.offer_cache_dir(model_cache_dir(), lambda: known_model(settings.index_dir))

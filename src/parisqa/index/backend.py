@@ -31,4 +31,4 @@ def load(index_dir: Path, expected: dict[str, Any] | None = None, *, token: str 
         return load_index(index_dir, expected)
     if expected is not None:
         check_compatible(manifest, expected, Path(index_dir))
-    return load_milvus_index(Path(index_dir), manifest, token)
+    return load_milvus_index(Path(index_dir), manifest, token, expected)

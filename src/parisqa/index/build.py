@@ -21,6 +21,7 @@ from .._version import __version__
 from ..config import ENCODING_NAME, LOCAL_STORE, Settings
 from ..corpus.chunking import chunk_document
 from ..corpus.formats import Extracted, extract, extractor_version, format_of
+from ..corpus.language import analysed, detect_language
 from ..corpus.reader import (
     Document,
     SourceFile,
@@ -34,10 +35,16 @@ from ..corpus.reader import (
 )
 from ..corpus.sentences import Sentence, SentenceTable, chunk_sentences
 from ..corpus.structure import parse
-from ..corpus.tokens import count_wordpieces
-from ..embed.encoder import Embedder, default_embedder
-from ..embed.model import model_info
-from ..errors import CorpusError, ExtractionError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from ..embed.choice import embedder_for, info_for, is_embedder_for, token_counter
+from ..embed.encoder import Embedder
+from ..errors import (
+    ConfigError,
+    CorpusError,
+    ExtractionError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+)
 from ..records import BuildSummary, Chunk, content_id
 from . import vectors as vector_index
 from .layout import (
@@ -74,8 +81,12 @@ PROGRESS_SLICE = 256  # texts embedded between two looks at the clock
 
 
 def expected_manifest(settings: Settings, known_model: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The settings part of a manifest, as the current code and settings would write it."""
-    info = model_info(known_model)
+    """The settings part of a manifest, as the current code and settings would write it.
+
+    The ``model`` entry is the chosen model's (``settings.model``); ``max_wordpieces`` is its input
+    limit in its own tokens (MiniLM's word pieces, e5's SentencePiece tokens).
+    """
+    info = info_for(settings.model, known_model)
     store = {"store": {"kind": "milvus", "uri": settings.store}} if settings.store != LOCAL_STORE else {}
     return {
         **store,
@@ -96,12 +107,18 @@ def _title_from_name(source: str) -> str:
     return stem.replace("_", " ").replace("-", " ").strip() or stem
 
 
-def chunk_text(doc: Document, settings: Settings, max_wordpieces: int) -> list[Chunk]:
-    """Parse and chunk one document with the current settings."""
-    parsed = parse(doc.text, markdown=doc.markdown, fallback_title=_title_from_name(doc.source))
-    from ..embed.model import model_dir
+def chunk_text(
+    doc: Document, settings: Settings, max_wordpieces: int, counter: Callable[[list[str]], list[int]] | None = None
+) -> list[Chunk]:
+    """Parse and chunk one document with the current settings.
 
-    folder = model_dir()
+    Args:
+        doc: the document.
+        settings: chunking parameters and the model.
+        max_wordpieces: the model's input limit, in its own tokens.
+        counter: counts the model's tokens for a batch of texts (default: ``settings.model``'s).
+    """
+    parsed = parse(doc.text, markdown=doc.markdown, fallback_title=_title_from_name(doc.source))
     chunks = chunk_document(
         doc.text,
         doc.source,
@@ -109,12 +126,30 @@ def chunk_text(doc: Document, settings: Settings, max_wordpieces: int) -> list[C
         max_tokens=settings.chunk_tokens,
         overlap=settings.chunk_overlap,
         max_wordpieces=max_wordpieces,
-        count_wordpieces=lambda texts: count_wordpieces(texts, folder),
+        count_wordpieces=counter or token_counter(settings.model),
     )
     if doc.extracted is not None and doc.extracted.pages:
         # A PDF's chunks know their pages, so citations can give them without the extraction at hand.
         chunks = [replace(c, pages=doc.extracted.pages_of(c.start, c.end)) for c in chunks]
     return chunks
+
+
+def document_language(doc: Document) -> str:
+    """The language detected in a document (``en``, ``fr``, ``es``, ``de``, ``it`` or ``other``)."""
+    return detect_language(doc.text)
+
+
+def _chunking_mismatches(manifest: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """What, besides the model, keeps the previous index's chunks from being reused."""
+    found = []
+    for key in ("schema_version", "encoding"):
+        if manifest.get(key) != expected.get(key):
+            found.append(f"{key} is {manifest.get(key)!r} in the index but {expected.get(key)!r} now")
+    have = {k: v for k, v in (manifest.get("chunking") or {}).items() if k != "max_wordpieces"}
+    want = {k: v for k, v in expected["chunking"].items() if k != "max_wordpieces"}
+    if have != want:
+        found.append(f"chunking is {have!r} in the index but {want!r} now")
+    return found
 
 
 def embed_key(chunk: Chunk) -> str:
@@ -159,7 +194,8 @@ def build_index(
 
     Args:
         settings: where the corpus and index are, and chunking parameters.
-        embedder: the model wrapper (default: the process-wide one).
+        embedder: the model wrapper (default: the process-wide one of ``settings.model``); it must be
+            that model's (an :class:`parisqa.embed.e5.E5Embedder` for ``multilingual``).
         progress: show a progress bar while embedding.
         on_warning: called with each warning (skipped files, damaged previous index).
         lock_wait: seconds to wait for another build to finish before refusing.
@@ -174,6 +210,12 @@ def build_index(
     """
     started = time.perf_counter()
     warnings: list[str] = []
+    embedder = embedder or embedder_for(settings.model)
+    if not is_embedder_for(embedder, settings.model):
+        raise ConfigError(
+            f"the embedder given ({type(embedder).__name__}) does not compute the {settings.model!r} model's "
+            "embeddings; pass that model's embedder (parisqa.embed.choice.embedder_for) or none"
+        )
 
     def warn(message: str) -> None:
         warnings.append(message)
@@ -201,12 +243,24 @@ def build_index(
         old = _previous_index(settings, warn)
         docs, skipped = _read_corpus(settings, warn, _stored_extractions(old, warn))
         expected = expected_manifest(settings, old.manifest.get("model") if old else None)
-        reuse = old is not None and not mismatches(old.manifest, expected)
-        if old is not None and not reuse:
+        # With the same model, embeddings stay valid whatever else changed: texts found in the old index
+        # (even one chunked differently) are not embedded again. With another model, the chunks (and
+        # their sentences) stay valid when nothing else changed: only the vectors are computed again.
+        same_model = old is not None and all(
+            old.manifest.get("model", {}).get(key) == expected["model"].get(key) for key in CHECKED_MODEL_KEYS
+        )
+        reuse_chunks = old is not None and not _chunking_mismatches(old.manifest, expected)
+        reuse = reuse_chunks and same_model and not mismatches(old.manifest, expected)  # type: ignore[union-attr]
+        if old is not None and not reuse_chunks:
             warn(
                 "the index was built with other settings ("
-                + "; ".join(mismatches(old.manifest, expected))
+                + "; ".join(mismatches(old.manifest, expected) or _chunking_mismatches(old.manifest, expected))
                 + "); re-chunking every file"
+            )
+        elif old is not None and not same_model:
+            warn(
+                f"the index was built with model {old.manifest.get('model', {}).get('name')!r}, "
+                f"{expected['model']['name']!r} is asked for now; embedding every chunk again (chunks are kept)"
             )
         old_files: dict[str, Any] = old.manifest.get("files", {}) if old else {}
         old_chunks: dict[str, range] = {}
@@ -223,6 +277,8 @@ def build_index(
                     old_chunks.setdefault(chunk.source, []).append(row)  # type: ignore[attr-defined]
 
         added = changed = unchanged = 0
+        counter = token_counter(settings.model, embedder)
+        chunk_languages: list[str] = []  # per new chunk: its document's language
         new_chunks: list[Chunk | None] = []  # None: row rows_from_old[i] of the old index, read when needed
         rows_from_old: list[int] = []  # per new chunk: row in the old index, or -1
         file_entries: dict[str, Any] = {}
@@ -233,29 +289,45 @@ def build_index(
             same_text = doc.extracted is None or (
                 prev is not None and prev.get("extractor_version") == doc.extracted.version
             )
-            if reuse and prev and prev.get("sha256") == doc.sha256 and same_text:
+            keep = (
+                reuse_chunks
+                and prev
+                and prev.get("sha256") == doc.sha256
+                and same_text
+                and isinstance(prev.get("language"), str)
+            )
+            if keep and not same_model:
+                # Another model: its input limit may be lower; a file with a chunk over it is chunked again.
+                kept = old_chunks.get(doc.source, range(0))
+                counts = counter([old.chunks[r].embed_text for r in kept]) if kept else []  # type: ignore[union-attr]
+                keep = max(counts, default=0) <= max_wp
+            if keep:
                 unchanged += 1
                 rows = old_chunks.get(doc.source, range(0))
                 chunks = [None] * len(rows)
                 ids = list(prev.get("chunks", ()))
                 rows_from_old.extend(rows)
                 indexed_at = prev.get("indexed_at", now)
+                language = str(prev["language"])
             else:
                 if prev:
                     changed += 1
                 else:
                     added += 1
-                chunks = chunk_text(doc, settings, max_wp)
+                chunks = chunk_text(doc, settings, max_wp, counter)
                 ids = [c.id for c in chunks]
                 rows_from_old.extend([-1] * len(chunks))
                 indexed_at = now
+                language = document_language(doc)
             new_chunks.extend(chunks)
+            chunk_languages.extend([analysed(language)] * len(chunks))
             file_entries[doc.source] = {
                 "sha256": doc.sha256,
                 "size": doc.size,
                 "mtime_ns": doc.mtime_ns,
                 "chunks": ids,
                 "indexed_at": indexed_at,
+                "language": language,
             }
             if doc.extracted is not None:
                 file_entries[doc.source].update(
@@ -286,18 +358,20 @@ def build_index(
                 )
 
         new_chunks = [c if c is not None else old.chunks[r] for c, r in zip(new_chunks, rows_from_old)]  # type: ignore[union-attr]
-        # With the same model, embeddings stay valid whatever else changed: texts found in the old index
-        # (even one chunked differently) are not embedded again.
-        same_model = old is not None and all(
-            old.manifest.get("model", {}).get(key) == expected["model"].get(key) for key in CHECKED_MODEL_KEYS
-        )
         vectors, sentences, embedded = _embeddings_for(
-            new_chunks, rows_from_old, old if same_model else None, embedder, progress
+            new_chunks,
+            rows_from_old,
+            old if same_model else None,
+            embedder,
+            progress,
+            chunk_languages,
+            old_sentences=_old_sentence_table(old) if (old is not None and reuse_chunks and not same_model) else None,
+            dimension=int(expected["model"]["dimension"]),
         )
         index, index_info = vector_index.build(vectors, previous=old.vectors if (old is not None and reuse) else None)
-        bm25 = Bm25Index.build([c.embed_text for c in new_chunks])
+        bm25 = Bm25Index.build([c.embed_text for c in new_chunks], chunk_languages)
         bm25_matrix, bm25_vocab = bm25.to_bytes()
-        null_scores = _null_scores(new_chunks, vectors, sentences, bm25, embedder)
+        null_scores = _null_scores(new_chunks, vectors, sentences, bm25, embedder, sorted(set(chunk_languages)))
         manifest = dict(
             expected,
             parisqa_version=__version__,
@@ -468,28 +542,34 @@ def _embeddings_for(
     chunks: list[Chunk],
     rows_from_old: list[int],
     old: LoadedIndex | None,
-    embedder: Embedder | None,
+    embedder: Any,
     progress: bool,
+    languages: list[str] | None = None,
+    *,
+    old_sentences: SentenceTable | None = None,
+    dimension: int = 384,
 ) -> tuple[Any, SentenceTable, int]:
     """Chunk vectors and the sentence table for ``chunks``, embedding only what the old index lacks.
 
     Chunks carried over from ``old`` (``rows_from_old[i] >= 0``) keep their vectors, sentences and
     sentence vectors row for row; any other text whose exact embedded form is in ``old`` reuses that
     vector; the rest goes to the model in one batch. ``old`` is given only when it was embedded with
-    the same model.
+    the same model. ``languages`` gives each chunk's document language (its sentence rules);
+    ``old_sentences`` is the old index's sentence table when ``old`` is not given but its chunks are
+    reused (another model): their sentence split is kept, their vectors are computed again.
 
     Returns:
         The chunk vectors, the sentence table, and how many chunks were sent to the model.
     """
     import numpy as np
 
-    dim = model_info(old.manifest.get("model") if old else None).dimension
-    old_vectors = old_sentences = None
+    dim = dimension
+    old_vectors = None
     if old is not None:
         old_vectors = vector_index.all_vectors(old.vectors)
         old_sentences = _old_sentence_table(old)
 
-    def sentences_of(chunk: Chunk, old_row: int) -> list[Sentence]:
+    def sentences_of(chunk: Chunk, old_row: int, language: str) -> list[Sentence]:
         if old_row >= 0 and old_sentences is not None:
             # Same chunker version (a carried-over row implies it), so the same split: no re-parsing.
             rows = old_sentences.rows_for(old_row)
@@ -501,9 +581,11 @@ def _embeddings_for(
                     old_sentences.question[rows.start : rows.stop].tolist(),
                 )
             ]
-        return chunk_sentences(chunk)
+        return chunk_sentences(chunk, language)
 
-    per_chunk = [sentences_of(c, r) for c, r in zip(chunks, rows_from_old)]
+    per_chunk = [
+        sentences_of(c, r, languages[i] if languages else "en") for i, (c, r) in enumerate(zip(chunks, rows_from_old))
+    ]
     chunk_out = np.zeros((len(chunks), dim), dtype=np.float32)
     sentence_out = np.zeros((sum(len(s) for s in per_chunk), dim), dtype=np.float32)
 
@@ -552,14 +634,14 @@ def _embeddings_for(
                 todo.setdefault(text, []).append(("sentence", row))
     if todo:
         texts = list(todo)
-        encoded = _encode(embedder or default_embedder(), texts, progress)
+        encoded = _encode(embedder, texts, progress)
         for text, vector in zip(texts, encoded):
             for kind, row in todo[text]:
                 (chunk_out if kind == "chunk" else sentence_out)[row] = vector
     return chunk_out, SentenceTable.build(per_chunk, sentence_out), len(chunk_texts)
 
 
-def _encode(embedder: Embedder, texts: list[str], bar: bool) -> Any:
+def _encode(embedder: Any, texts: list[str], bar: bool) -> Any:
     """Embed ``texts``: with a progress bar, or reporting on :data:`progress_log` at a steady pace.
 
     Without a bar (output not on a terminal, or a build started by ``ask``), a long build would
@@ -594,21 +676,30 @@ def _duration(seconds: float) -> str:
 
 
 def _null_scores(
-    chunks: list[Chunk], vectors: Any, sentences: SentenceTable, bm25: Bm25Index, embedder: Embedder | None
+    chunks: list[Chunk],
+    vectors: Any,
+    sentences: SentenceTable,
+    bm25: Bm25Index,
+    embedder: Any,
+    languages: list[str] | None = None,
 ) -> bytes:
-    """The corpus's null score statistics (:mod:`parisqa.index.nullscores`), as stored bytes."""
-    from ..corpus.terms import terms
+    """The corpus's null score statistics (:mod:`parisqa.index.nullscores`), as stored bytes.
+
+    The null questions are embedded as questions (``encode_queries``: e5's ``query: `` prefix) and
+    analysed as the engine analyses a question over these documents' ``languages``.
+    """
+    from ..corpus.terms import terms_any
     from . import nullscores
 
-    encoder = embedder or default_embedder()
+    wanted = ["en", *(languages or [])]
     stats = nullscores.compute_null_scores(
         vectors,
         sentences.chunk,
         sentences.vectors,
         sentences.question,
         [c.text for c in chunks],
-        encoder.encode,
-        lambda text: bm25.scores(terms(text)),
+        embedder.encode_queries,
+        lambda text: bm25.scores(terms_any(text, wanted)),
     )
     return nullscores.to_bytes(stats)
 
@@ -674,6 +765,8 @@ def _build_in_store(
     added = changed = unchanged = 0
     kept_ids: list[str] = []
     new_chunks: list[Chunk] = []
+    chunk_languages: list[str] = []  # per new chunk: its document's analysed language (BM25 terms, sentences)
+    counter = token_counter(settings.model, embedder)
     file_entries: dict[str, Any] = {}
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     max_wp = int(expected["chunking"]["max_wordpieces"])
@@ -682,16 +775,19 @@ def _build_in_store(
         same_text = doc.extracted is None or (
             prev is not None and prev.get("extractor_version") == doc.extracted.version
         )
-        if reuse and prev and prev.get("sha256") == doc.sha256 and same_text:
+        if reuse and prev and prev.get("sha256") == doc.sha256 and same_text and isinstance(prev.get("language"), str):
             unchanged += 1
             ids = list(prev.get("chunks", ()))
             kept_ids.extend(ids)
             indexed_at = prev.get("indexed_at", now)
+            language = str(prev["language"])
         else:
             changed += 1 if prev else 0
             added += 0 if prev else 1
-            chunks = chunk_text(doc, settings, max_wp)
+            chunks = chunk_text(doc, settings, max_wp, counter)
             new_chunks.extend(chunks)
+            language = document_language(doc)
+            chunk_languages.extend([analysed(language)] * len(chunks))
             ids = [c.id for c in chunks]
             indexed_at = now
         file_entries[doc.source] = {
@@ -700,6 +796,7 @@ def _build_in_store(
             "mtime_ns": doc.mtime_ns,
             "chunks": ids,
             "indexed_at": indexed_at,
+            "language": language,
         }
         if doc.extracted is not None:
             file_entries[doc.source].update(
@@ -724,20 +821,26 @@ def _build_in_store(
     kept = set(kept_ids)
     gone_ids = [i for entry in old_files.values() for i in entry.get("chunks", ()) if i not in kept]
     gone = list(old_gen.chunks(gone_ids).values()) if old_gen is not None else []
+    gone_languages = [analysed(str((old_files.get(c.source) or {}).get("language", "en"))) for c in gone]
     vectors, per_chunk, sentence_vectors, embedded = _store_embeddings(
-        new_chunks, old_gen if new_chunks else None, gone, embedder, progress, meta.dimension
+        new_chunks, old_gen if new_chunks else None, gone, embedder, progress, meta.dimension, chunk_languages
     )
     generation = new_generation_name()
     writer = store.begin(index_name, generation, meta)
     if kept_ids:
         writer.copy_from(old_gen.name, kept_ids)  # type: ignore[union-attr]
     if new_chunks:
-        writer.add(new_chunks, vectors, per_chunk, sentence_vectors)
+        writer.add(new_chunks, vectors, per_chunk, sentence_vectors, languages=chunk_languages)
     collection = writer.finish()
     if reuse and old_stats is not None:
-        stats = old_stats.updated(added=[c.embed_text for c in new_chunks], removed=[c.embed_text for c in gone])
+        stats = old_stats.updated(
+            added=[c.embed_text for c in new_chunks],
+            removed=[c.embed_text for c in gone],
+            added_languages=chunk_languages,
+            removed_languages=gone_languages,
+        )
     else:
-        stats = TermStats.count([c.embed_text for c in new_chunks])
+        stats = TermStats.count([c.embed_text for c in new_chunks], chunk_languages)
     manifest = dict(
         expected,
         parisqa_version=__version__,
@@ -767,16 +870,25 @@ def _build_in_store(
 
 
 def _store_embeddings(
-    chunks: list[Chunk], old: Any, gone: list[Chunk], embedder: Embedder | None, progress: bool, dim: int
+    chunks: list[Chunk],
+    old: Any,
+    gone: list[Chunk],
+    embedder: Any,
+    progress: bool,
+    dim: int,
+    languages: list[str] | None = None,
 ) -> tuple[Any, list[list[Sentence]], Any, int]:
     """Vectors and answer units of new chunks; texts the old generation embedded (``gone``) are reused.
+
+    ``embedder`` is the chosen model's; ``languages`` gives each chunk's document language (its
+    sentence rules; default English).
 
     Returns:
         Chunk vectors, each chunk's sentences, the sentences' vectors, how many chunks went to the model.
     """
     import numpy as np
 
-    per_chunk = [chunk_sentences(c) for c in chunks]
+    per_chunk = [chunk_sentences(c, languages[i] if languages else "en") for i, c in enumerate(chunks)]
     chunk_out = np.zeros((len(chunks), dim), dtype=np.float32)
     sentence_out = np.zeros((sum(len(s) for s in per_chunk), dim), dtype=np.float32)
     chunk_cache: dict[str, Any] = {}
@@ -810,7 +922,7 @@ def _store_embeddings(
             s_row += 1
     if todo:
         texts = list(todo)
-        encoded = (embedder or default_embedder()).encode(texts, show_progress=progress)
+        encoded = embedder.encode(texts, show_progress=progress)
         for text, vector in zip(texts, encoded):
             for kind, row in todo[text]:
                 (chunk_out if kind == "chunk" else sentence_out)[row] = vector

@@ -1,13 +1,14 @@
 """The BM25 index over chunks, stored as plain numpy arrays and JSON (never pickle).
 
 BM25 scoring itself is done by ``bm25s`` (sparse matrices); what a term is comes from the shared
-analyser in :mod:`parisqa.corpus.terms`.
+analyser in :mod:`parisqa.corpus.terms`, each text analysed as its document's language.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,15 +37,31 @@ class TermStats:
     num_docs: int
 
     @classmethod
-    def count(cls, texts: list[str]) -> TermStats:
-        """Document frequencies of the content terms of ``texts`` (one per chunk)."""
-        return cls({}, 0).updated(added=texts)
+    def count(cls, texts: list[str], languages: Sequence[str] | None = None) -> TermStats:
+        """Document frequencies of the content terms of ``texts`` (one per chunk), each analysed as
+        its language in ``languages`` (default: all English)."""
+        return cls({}, 0).updated(added=texts, added_languages=languages)
 
-    def updated(self, *, added: list[str] = (), removed: list[str] = ()) -> TermStats:  # type: ignore[assignment]
-        """The counts after chunks with ``added`` texts join and chunks with ``removed`` texts leave."""
+    def updated(
+        self,
+        *,
+        added: list[str] = (),  # type: ignore[assignment]
+        removed: list[str] = (),  # type: ignore[assignment]
+        added_languages: Sequence[str] | None = None,
+        removed_languages: Sequence[str] | None = None,
+    ) -> TermStats:
+        """The counts after chunks with ``added`` texts join and chunks with ``removed`` texts leave.
+
+        ``added_languages``/``removed_languages`` give each text's language (default: all English).
+        """
+        for texts, languages in ((added, added_languages), (removed, removed_languages)):
+            if languages is not None and len(languages) != len(texts):
+                raise ValueError(f"languages must give one language per text ({len(texts)}), got {len(languages)}")
         df = dict(self.doc_freq)
-        for text, step in [(t, 1) for t in added] + [(t, -1) for t in removed]:
-            for term in set(terms(text) or [""]):
+        steps = [(t, 1, added_languages[i] if added_languages else "en") for i, t in enumerate(added)]
+        steps += [(t, -1, removed_languages[i] if removed_languages else "en") for i, t in enumerate(removed)]
+        for text, step, language in steps:
+            for term in set(terms(text, language) or [""]):
                 df[term] = df.get(term, 0) + step
         return TermStats({t: n for t, n in df.items() if n > 0}, self.num_docs + len(added) - len(removed))
 
@@ -71,12 +88,15 @@ class Bm25Index:
     num_docs: int
 
     @classmethod
-    def build(cls, texts: list[str]) -> Bm25Index:
+    def build(cls, texts: list[str], languages: Sequence[str] | None = None) -> Bm25Index:
+        """Index ``texts``, each analysed as its language in ``languages`` (default: all English)."""
         import bm25s
 
         if not texts:
             return cls(None, {}, 0)
-        tokens = [terms(t) or [""] for t in texts]
+        if languages is not None and len(languages) != len(texts):
+            raise ValueError(f"languages must give one language per text ({len(texts)}), got {len(languages)}")
+        tokens = [terms(t, languages[i] if languages else "en") or [""] for i, t in enumerate(texts)]
         model = bm25s.BM25(k1=1.2, b=0.75)
         model.index(tokens, show_progress=False)
         return cls(model, _doc_freq(model), len(texts))

@@ -179,11 +179,11 @@ def _is_generation_of(name: str, index_name: str) -> bool:
     return name.startswith(prefix) and bool(_GENERATION.fullmatch(name[len(prefix) :]))
 
 
-def bm25_text(text: str) -> str:
-    """The analysed text the BM25 field holds: parisqa's content terms, space-separated."""
+def bm25_text(text: str, language: str = "en") -> str:
+    """The analysed text the BM25 field holds: parisqa's content terms in ``language``, space-separated."""
     from ..corpus.terms import terms
 
-    return " ".join(terms(text))
+    return " ".join(terms(text, language))
 
 
 def _import_pymilvus() -> Any:
@@ -210,7 +210,7 @@ def _batches(items: Sequence[Any], size: int = _BATCH) -> Iterable[Sequence[Any]
         yield items[i : i + size]
 
 
-def _chunk_row(chunk: Chunk, vector: Any) -> dict[str, Any]:
+def _chunk_row(chunk: Chunk, vector: Any, language: str = "en") -> dict[str, Any]:
     meta = {"kind": chunk.kind, "title": chunk.title}
     if chunk.question_span is not None:
         meta["question_span"] = list(chunk.question_span)
@@ -224,7 +224,7 @@ def _chunk_row(chunk: Chunk, vector: Any) -> dict[str, Any]:
         "heading": json.dumps(list(chunk.heading_path), ensure_ascii=False),
         "meta": json.dumps(meta, ensure_ascii=False),
         "text": chunk.text,
-        "terms": bm25_text(chunk.embed_text),
+        "terms": bm25_text(chunk.embed_text, language),
         "dense": [float(x) for x in vector],
     }
     for name, limit in (("text", _MAX_TEXT), ("terms", _MAX_TEXT), ("heading", _MAX_TEXT), ("source", _MAX_SOURCE)):
@@ -535,6 +535,7 @@ class GenerationWriter:
         vectors: np.ndarray,
         sentences: Sequence[Sequence[Any]] = (),
         sentence_vectors: np.ndarray | None = None,
+        languages: Sequence[str] | None = None,
     ) -> None:
         """Insert new or changed chunks with their embeddings and answer units.
 
@@ -543,6 +544,7 @@ class GenerationWriter:
             vectors: their unit embeddings, one row per chunk.
             sentences: per chunk, its answer units (objects with ``start``, ``end``, ``question``).
             sentence_vectors: the units' embeddings, one row per unit in order.
+            languages: per chunk, the language its BM25 terms are analysed in (default: all English).
 
         Raises:
             ValueError: a chunk id is already in the generation, or the arrays are not aligned.
@@ -564,7 +566,9 @@ class GenerationWriter:
             raise ValueError(f"vectors must have dimension {self.meta.dimension}, got {len(vectors[0])}")
         client = self.store.client
         call = self.store._call
-        rows = [_chunk_row(c, v) for c, v in zip(chunks, vectors)]
+        if languages is not None and len(languages) != len(chunks):
+            raise ValueError(f"need one language per chunk, got {len(languages)} for {len(chunks)} chunks")
+        rows = [_chunk_row(c, v, languages[i] if languages else "en") for i, (c, v) in enumerate(zip(chunks, vectors))]
         for batch in _batches(rows):
             call("insert", client.insert, self.name, list(batch))
         srows = []

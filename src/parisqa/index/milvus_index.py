@@ -30,7 +30,7 @@ from ..records import Chunk
 from .layout import TERM_STATS
 from .lexical import TermStats
 from .milvus import SCHEMA_VERSION, Candidates, MilvusGeneration, MilvusHit, MilvusStore, StoreMeta
-from .store import read_data_file
+from .store import file_language, file_languages, read_data_file
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -62,8 +62,13 @@ def store_meta(manifest: dict[str, Any]) -> StoreMeta:
     return StoreMeta(str(model.get("name")), int(model.get("dimension") or 0))
 
 
-def load_milvus_index(index_dir: Path, manifest: dict[str, Any], token: str | None = None) -> MilvusIndex:
+def load_milvus_index(
+    index_dir: Path, manifest: dict[str, Any], token: str | None = None, expected: dict[str, Any] | None = None
+) -> MilvusIndex:
     """Open the collection ``manifest`` names, checking its stamp against the manifest.
+
+    With ``expected`` (the manifest the current settings would write), the stamp is checked against
+    its model instead: the embedding model chosen now (``--model``) must be the collection's.
 
     Raises:
         IndexMismatchError: the collection holds another schema, model or dimension, or never finished.
@@ -80,7 +85,7 @@ def load_milvus_index(index_dir: Path, manifest: dict[str, Any], token: str | No
             f"reads {SCHEMA_VERSION}",
             remedy="rebuild",
         )
-    generation = open_store(entry["uri"], token).open(entry["collection"], store_meta(manifest))
+    generation = open_store(entry["uri"], token).open(entry["collection"], store_meta(expected or manifest))
     return MilvusIndex(Path(index_dir), manifest, generation)
 
 
@@ -123,6 +128,15 @@ class MilvusIndex:
         self.load_search()
         assert self._stats is not None
         return self._stats
+
+    def language_of(self, source: str) -> str:
+        """The language a file is analysed as (``en`` or ``fr``), from the manifest (default ``en``)."""
+        return file_language(self.manifest, source)
+
+    @property
+    def languages(self) -> list[str]:
+        """The analysed languages of the index's files, English first."""
+        return file_languages(self.manifest)
 
     def search(self, query_vector: np.ndarray, query_terms: list[str], k: int, mode: str = "hybrid") -> list[MilvusHit]:
         """Top-``k`` chunks of one request in the engine (``mode`` ``"dense"`` or ``"bm25"``).
@@ -169,8 +183,20 @@ class QueryTables:
         """No null score statistics are computed for a Milvus store yet: the answer step's defaults apply."""
         return None
 
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return self.parent.manifest
+
+    def language_of(self, source: str) -> str:
+        return self.parent.language_of(source)
+
+    @property
+    def languages(self) -> list[str]:
+        return self.parent.languages
+
     def chunk_terms(self, row: int) -> frozenset[str]:
-        return frozenset(terms(self.chunks[row].embed_text))
+        chunk = self.chunks[row]
+        return frozenset(terms(chunk.embed_text, self.language_of(chunk.source)))
 
     def for_hits(self, hits: Sequence[Any]) -> QueryTables:
         if tuple(h.chunk for h in hits) == self.chunks:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -174,11 +175,21 @@ class LoadedIndex:
     def chunk_vector(self, row: int) -> np.ndarray:
         return self.vectors.reconstruct(int(row))
 
+    def language_of(self, source: str) -> str:
+        """The language a file is analysed as (``en`` or ``fr``), from its manifest entry."""
+        return file_language(self.manifest, source)
+
+    @cached_property
+    def languages(self) -> list[str]:
+        """The analysed languages of the index's files, English first."""
+        return file_languages(self.manifest)
+
     def chunk_terms(self, row: int) -> frozenset[str]:
-        """Content terms of a chunk's embedded text (heading path + text), cached."""
+        """Content terms of a chunk's embedded text (heading path + text), in its file's language, cached."""
         cached = self._term_cache.get(row)
         if cached is None:
-            cached = frozenset(terms(self.chunks[row].embed_text))
+            chunk = self.chunks[row]
+            cached = frozenset(terms(chunk.embed_text, self.language_of(chunk.source)))
             if len(self._term_cache) > 50_000:
                 self._term_cache.clear()
             self._term_cache[row] = cached
@@ -674,3 +685,15 @@ def _lock_holder(fd: int) -> str:
     except OSError:
         return ""
     return f" (pid {pid})" if pid.isdigit() else ""
+
+
+def file_language(manifest: dict[str, Any], source: str) -> str:
+    """The language a file is analysed as (``en`` or ``fr``), from its manifest entry (default ``en``)."""
+    entry = (manifest.get("files") or {}).get(source) or {}
+    return "fr" if entry.get("language") == "fr" else "en"
+
+
+def file_languages(manifest: dict[str, Any]) -> list[str]:
+    """The analysed languages of an index's files, English first."""
+    found = {file_language(manifest, source) for source in manifest.get("files") or {}}
+    return ["en"] + sorted(found - {"en"})

@@ -74,6 +74,12 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
                     )
                     send = gr.Button("Ask", variant="primary", scale=0, min_width=90, elem_id="pq-ask")
                     clear = gr.Button("New chat", variant="secondary", scale=0, min_width=130, elem_id="pq-clear")
+                gr.Markdown(
+                    "Answers are quotes from the documents, in the documents' own language: with the "
+                    "multilingual model a question in French over English text is answered with the "
+                    "English sentences that answer it.",
+                    elem_id="pq-quote-note",
+                )
                 # Filled when the page loads (see build_app): finding them reads the indexed documents.
                 # Shown only when an LLM server is configured (PARISQA_LLM_URL / --llm-url).
                 generate = gr.Checkbox(

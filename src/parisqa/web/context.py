@@ -103,7 +103,24 @@ def status_text(ctx: WebContext) -> tuple[str, str]:
     files = len(index.manifest.get("files", {}))
     built = str(index.manifest.get("created_at", "")).replace("T", " ").replace("Z", " UTC")
     docs = f"{files} document{'s' if files != 1 else ''}"
-    return "ready", f"Ready · {docs}, {index.size} passages · index of {built}"
+    where = f"{model_text(index.manifest)}{store_text(index.manifest)}"
+    return "ready", f"Ready · {docs}, {index.size} passages · {where} · index of {built}"
+
+
+def store_text(manifest: dict[str, Any]) -> str:
+    """Where the index's chunks live, for the status line: nothing for the local store."""
+    store = manifest.get("store") or {}
+    return f" · Milvus store {store.get('uri')}" if store.get("kind") == "milvus" else ""
+
+
+def model_text(manifest: dict[str, Any]) -> str:
+    """Which model an index uses, and its documents' languages, for the status line."""
+    from ..embed.choice import LABELS, choice_of
+
+    choice = choice_of(manifest.get("model"))
+    languages = sorted({str(e.get("language")) for e in (manifest.get("files") or {}).values() if e.get("language")})
+    text = f"model {choice}: {LABELS.get(choice, choice)}"
+    return text + (f" · documents in {', '.join(languages)}" if languages else "")
 
 
 def indexed_faq_questions(ctx: WebContext) -> list[str]:
