@@ -333,6 +333,9 @@ class FakeEmbedder:
             out[i] = np.random.default_rng(seed).standard_normal(384)
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
+    def encode_queries(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        return self.encode(texts, show_progress=show_progress)  # the embedder interface embeds questions apart
+
 
 def check_index_against_files(settings: Settings, expect_indexed: set[str] | None = None) -> set[str]:
     index = load_index(settings.index_dir)
