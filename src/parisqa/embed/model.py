@@ -73,16 +73,34 @@ def file_digest(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
+def known_weights(known: Any) -> tuple[tuple[int, ...], str] | None:
+    """The ``(weights_stat, weights_sha256)`` a manifest's ``model`` entry records, if well formed."""
+    if not isinstance(known, dict):
+        return None
+    stat, sha = known.get("weights_stat"), known.get("weights_sha256")
+    if isinstance(stat, list) and all(type(v) is int for v in stat) and isinstance(sha, str):
+        return tuple(stat), sha
+    return None
+
+
+def weights_digest(weights: Path, known: tuple[tuple[int, ...], str] | None) -> tuple[tuple[int, ...], str]:
+    """A weights file's stat and SHA-256, reusing ``known``'s hash when the file's stat still matches it.
+
+    The stat is (size, mtime_ns, inode, ctime_ns): the inode and ctime catch a file replaced with one of
+    the same size and copied-back mtime (cp -p, rsync -a, touch -r).
+    """
+    st = weights.stat()
+    stat = (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    if known is not None and known[0] == stat:
+        return stat, known[1]
+    return stat, file_digest(weights)[1]
+
+
 @lru_cache(maxsize=1)
 def _cached_info(folder: str, known: tuple[tuple[int, ...], str] | None) -> ModelInfo:
     path = Path(folder)
     weights = path / "model.safetensors"
-    stat = weights.stat()
-    weights_stat = (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
-    if known is not None and known[0] == weights_stat:
-        sha = known[1]
-    else:
-        sha = file_digest(weights)[1]
+    weights_stat, sha = weights_digest(weights, known)
     dimension = json.loads((path / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"]
     max_seq = json.loads((path / "sentence_bert_config.json").read_text())["max_seq_length"]
     return ModelInfo(MODEL_NAME, int(dimension), int(max_seq), sha, weights_stat)
@@ -96,11 +114,7 @@ def model_info(known: dict[str, Any] | None = None) -> ModelInfo:
             modification time, inode and change time as recorded there, its recorded hash is reused
             instead of hashing 90 MB again.
     """
-    hint = None
-    stat, sha = (known.get("weights_stat"), known.get("weights_sha256")) if isinstance(known, dict) else (None, None)
-    if isinstance(stat, list) and all(type(v) is int for v in stat) and isinstance(sha, str):
-        hint = (tuple(stat), sha)
-    return _cached_info(str(model_dir()), hint)
+    return _cached_info(str(model_dir()), known_weights(known))
 
 
 def model_cache_dir() -> Path:
