@@ -321,20 +321,7 @@ def build_index(
                 language = document_language(doc)
             new_chunks.extend(chunks)
             chunk_languages.extend([analysed(language)] * len(chunks))
-            file_entries[doc.source] = {
-                "sha256": doc.sha256,
-                "size": doc.size,
-                "mtime_ns": doc.mtime_ns,
-                "chunks": ids,
-                "indexed_at": indexed_at,
-                "language": language,
-            }
-            if doc.extracted is not None:
-                file_entries[doc.source].update(
-                    extractor=doc.extracted.extractor,
-                    extractor_version=doc.extracted.version,
-                    extracted=extracted_name(doc.sha256),
-                )
+            file_entries[doc.source] = file_entry(doc, ids, indexed_at, language)
         removed = sum(1 for source in old_files if source not in file_entries)
         summary = dict(added=added, changed=changed, removed=removed, unchanged=unchanged)
 
@@ -790,20 +777,7 @@ def _build_in_store(
             chunk_languages.extend([analysed(language)] * len(chunks))
             ids = [c.id for c in chunks]
             indexed_at = now
-        file_entries[doc.source] = {
-            "sha256": doc.sha256,
-            "size": doc.size,
-            "mtime_ns": doc.mtime_ns,
-            "chunks": ids,
-            "indexed_at": indexed_at,
-            "language": language,
-        }
-        if doc.extracted is not None:
-            file_entries[doc.source].update(
-                extractor=doc.extracted.extractor,
-                extractor_version=doc.extracted.version,
-                extracted=extracted_name(doc.sha256),
-            )
+        file_entries[doc.source] = file_entry(doc, ids, indexed_at, language)
     removed = sum(1 for source in old_files if source not in file_entries)
     summary = dict(added=added, changed=changed, removed=removed, unchanged=unchanged)
     total = len(kept_ids) + len(new_chunks)
@@ -927,3 +901,23 @@ def _store_embeddings(
             for kind, row in todo[text]:
                 (chunk_out if kind == "chunk" else sentence_out)[row] = vector
     return chunk_out, per_chunk, sentence_out, len(chunk_texts)
+
+
+def file_entry(doc: Any, ids: list[str], indexed_at: Any, language: str) -> dict[str, Any]:
+    """A file's manifest entry: content hash, stat, chunk ids, when and in which language it was indexed,
+    and for a converted file (PDF, HTML, DOCX) the extractor and the stored extraction's name."""
+    entry: dict[str, Any] = {
+        "sha256": doc.sha256,
+        "size": doc.size,
+        "mtime_ns": doc.mtime_ns,
+        "chunks": ids,
+        "indexed_at": indexed_at,
+        "language": language,
+    }
+    if doc.extracted is not None:
+        entry.update(
+            extractor=doc.extracted.extractor,
+            extractor_version=doc.extracted.version,
+            extracted=extracted_name(doc.sha256),
+        )
+    return entry
