@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+from typing import Any
 
 from ..config import CORPUS_SUFFIXES
 from ..errors import CorpusError, ExtractionError
@@ -231,6 +232,18 @@ def read_document(file: SourceFile, stored: StoredExtraction | None = None) -> D
         except ExtractionError as exc:
             raise Unreadable(f"skipped {shown(file.source)}: {exc.reason}", exc.reason) from None
     return Document(file.source, extracted.text, digest, len(data), file.mtime_ns, extracted)
+
+
+def skipped_pages(doc: Document, warn: Callable[[str], None]) -> dict[str, Any]:
+    """The pages of ``doc`` its extraction left out (OCR below the confidence floor), as ``skipped`` entries.
+
+    Keyed ``"source#page=N"``; each entry has its ``page``, which tells them from skipped files.
+    """
+    out: dict[str, Any] = {}
+    for page, reason in doc.extracted.ocr.skipped if doc.extracted and doc.extracted.ocr else ():
+        warn(f"skipped page {page} of {shown(doc.source)}: {reason}")
+        out[f"{doc.source}#page={page}"] = {"source": doc.source, "page": page, "reason": f"page {page}: {reason}"}
+    return out
 
 
 def read_bytes(corpus_dir: Path, source: str) -> bytes:

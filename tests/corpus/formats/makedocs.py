@@ -125,6 +125,19 @@ def _wrap(doc, text: str, width: float) -> list[str]:
     return lines
 
 
+def noise_pdf() -> bytes:
+    """A one-page PDF holding only a picture of noise: OCR reads nothing it is confident of."""
+    from fpdf import FPDF
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.effect_noise((800, 600), 120).convert("L").save(buf, format="PNG")
+    doc = FPDF()
+    doc.add_page()
+    doc.image(io.BytesIO(buf.getvalue()), x=10, y=10, w=180)
+    return bytes(doc.output())
+
+
 def image_pdf() -> bytes:
     """A one-page PDF holding only a picture of text (a "scan"): no text layer."""
     from fpdf import FPDF
