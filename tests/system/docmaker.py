@@ -116,3 +116,76 @@ def write_corpus(folder: Path, seed: Path | None = None) -> dict[str, str]:
         "html": "bakeries.html",
         "md": "bees.md",
     }
+
+
+# Scans: text PDFs rendered to images and wrapped as image-only PDFs, and photos of a page.
+SCAN_FACT = "The Annecy lake ferry carries three hundred and forty passengers on each crossing."
+SCAN_QUESTION = "How many passengers does the Annecy lake ferry carry on each crossing?"
+FRENCH_FACT = "Le marché couvert de Besançon accueille quarante-deux producteurs chaque samedi matin."
+FRENCH_FILLER = (
+    "Les habitants de la vieille ville font leurs courses au marché depuis le siècle dernier. "
+    "Les étals de fromage et de légumes sont installés avant l'aube, et les boulangers arrivent ensuite."
+)
+LAKE_FILLER = (
+    "The lake is fed by mountain streams and stays cold until late June. Fishermen go out at dawn and "
+    "sailing clubs race on Sunday afternoons. The old harbour keeps a small museum about the steamboats "
+    "that carried goods between the villages before the railway came."
+)
+
+
+def text_pdf(title: str, paragraphs: list[str], pages: int = 1) -> bytes:
+    """A plain fpdf2 report: a title, then the paragraphs, one page each when ``pages`` > 1."""
+    from fpdf import FPDF
+
+    doc = FPDF(format="A4")
+    doc.set_creator("docmaker")
+    for page in range(pages):
+        doc.add_page()
+        if page == 0:
+            doc.set_font("Helvetica", "B", 18)
+            doc.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+        doc.set_font("Helvetica", "", 12)
+        for paragraph in paragraphs[page::pages]:
+            doc.multi_cell(0, 7, paragraph)
+            doc.ln(3)
+    return bytes(doc.output())
+
+
+def lake_pdf() -> bytes:
+    """Two pages about the lake; the ferry fact on page 2."""
+    return text_pdf("Lake Annecy", [LAKE_FILLER, f"{SCAN_FACT} {LAKE_FILLER}"], pages=2)
+
+
+def french_pdf() -> bytes:
+    return text_pdf("Le marché de Besançon", [f"{FRENCH_FACT} {FRENCH_FILLER}", FRENCH_FILLER])
+
+
+def page_images(pdf: bytes, dpi: int = 300, angle: float = 0.0) -> list:
+    """The pages of ``pdf`` rendered as grey images at ``dpi``, turned by ``angle`` degrees (a skewed scan)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    images = []
+    for page in doc:
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        if angle:
+            image = image.rotate(angle, expand=True, fillcolor=255, resample=3)
+        images.append(image)
+    doc.close()
+    return images
+
+
+def scan_pdf(pdf: bytes, dpi: int = 300, angle: float = 0.0) -> bytes:
+    """``pdf`` as a scanner would return it: one image per page, no text layer (written by Pillow)."""
+    images = page_images(pdf, dpi, angle)
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buf.getvalue()
+
+
+def photo(pdf: bytes, page: int = 1, image_format: str = "PNG", dpi: int = 200) -> bytes:
+    """Page ``page`` of ``pdf`` as a PNG or JPEG picture of the page."""
+    image = page_images(pdf, dpi)[page - 1]
+    buf = io.BytesIO()
+    image.save(buf, format=image_format, **({"quality": 85} if image_format == "JPEG" else {}))
+    return buf.getvalue()

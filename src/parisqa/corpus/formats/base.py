@@ -44,10 +44,10 @@ class OcrInfo:
             "engine": self.engine,
             "version": self.version,
             "languages": self.languages,
-            "mean_confidence": round(self.confidence, 1),
+            "mean_confidence": self.confidence,
             "pages": list(self.pages),
             "skipped_pages": [{"page": page, "reason": reason} for page, reason in self.skipped],
-            "seconds": round(self.seconds, 2),
+            "seconds": self.seconds,
         }
 
     @classmethod

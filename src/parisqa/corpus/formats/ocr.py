@@ -243,7 +243,7 @@ class Reader:
     def page(self, number: int, image) -> OcrPage | None:
         """The OCR of page ``number`` (1-based) of the file, or None when it is left out (see ``skipped``)."""
         if not self.languages:
-            self.skipped.append((number, f"no text layer and no OCR; {INSTALL}"))
+            self.skipped.append((number, f"no text layer (a scan?) and no OCR engine; {INSTALL}"))
             return None
         started = time.perf_counter()
         try:
@@ -290,10 +290,10 @@ class Reader:
             "tesseract",
             engine_version(),
             self.language or "+".join(self.languages),
-            mean,
+            round(mean, 1),
             tuple(self.read),
             tuple(self.skipped),
-            self.seconds,
+            round(self.seconds, 2),
         )
 
 

@@ -182,7 +182,7 @@ def _extract(source: str, doc) -> Extracted:
     info = reader.info() if reader else None
     if not any(pages) and not scans:
         if info and info.skipped:
-            raise ExtractionError(source, info.skipped[0][1].replace("no text layer", "a scan without a text layer"))
+            raise ExtractionError(source, info.skipped[0][1])
         raise ExtractionError(source, "no text on any page (blank pages?); nothing to index")
 
     _drop_running_lines(pages, heights)
