@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from parisqa.errors import ExtractionError
 
 from .base import Extracted, highlighted, png, scaled_boxes
+from .pdftables import Table
 
 # 2: pages without a text layer read by OCR (the version then names the engine: installing it re-extracts).
 EXTRACTOR_VERSION = "2"
@@ -159,8 +160,10 @@ def _extract(source: str, doc) -> Extracted:
     import pypdfium2.raw as raw
 
     from . import ocr
+    from .pdftables import find_tables
 
     pages: list[list[_Line]] = []
+    tables: dict[int, list[tuple[int, Table]]] = {}  # 0-based page -> (position among its lines, table)
     heights = []
     scans: dict[int, ocr.OcrPage] = {}  # 0-based page -> its OCR, for pages without a text layer
     reader: ocr.Reader | None = None
@@ -168,9 +171,12 @@ def _extract(source: str, doc) -> Extracted:
         page = doc[i]
         textpage = page.get_textpage()
         try:
-            lines, _ = _page_lines(textpage)
+            lines, chars = _page_lines(textpage)
+            found_tables = find_tables(page, textpage, chars, lines) if len(lines) >= 2 else []
         finally:
             textpage.close()
+        if found_tables:
+            lines, tables[i] = _without_tables(lines, found_tables)
         heights.append(page.get_height())
         if not lines and raw.FPDFPage_CountObjects(page) > 0:  # drawn but no text: a scan (a blank page has nothing)
             reader = reader or ocr.Reader(source, len(doc))
@@ -183,6 +189,8 @@ def _extract(source: str, doc) -> Extracted:
     if not any(pages) and not scans:
         if info and info.skipped:
             raise ExtractionError(source, info.skipped[0][1])
+        if info:
+            raise ExtractionError(source, "no text layer, and OCR found no text on its pages; nothing to index")
         raise ExtractionError(source, "no text on any page (blank pages?); nothing to index")
 
     _drop_running_lines(pages, heights)
@@ -204,7 +212,14 @@ def _extract(source: str, doc) -> Extracted:
                 line.heading = min(6, heading_sizes.index(line.size) + 1)
             elif not outline and line.bold and line.size == body and line.text.rstrip()[-1:] not in _FINAL + ",":
                 line.heading = min(6, len(heading_sizes) + 1)  # a bold line in the body font: a run-in heading
-    return _assemble(pages, scans, info)
+    return _assemble(pages, scans, info, tables)
+
+
+def _without_tables(lines: list[_Line], tables: list[Table]) -> tuple[list[_Line], list[tuple[int, Table]]]:
+    """The page's lines outside its tables, and each table with the position it takes among them."""
+    inside = {n for table in tables for n in table.lines}
+    kept = [line for n, line in enumerate(lines) if n not in inside]
+    return kept, [(sum(1 for n in range(table.lines[0]) if n not in inside), table) for table in tables]
 
 
 def _drop_running_lines(pages: list[list[_Line]], heights: list[float]) -> None:
@@ -251,7 +266,7 @@ def _pitches(pages: list[list[_Line]]) -> dict[float, float]:
     return {size: sorted(steps)[len(steps) // 10] for size, steps in seen.items()}
 
 
-def _assemble(pages: list[list[_Line]], scans: dict | None = None, ocr_info=None) -> Extracted:
+def _assemble(pages: list[list[_Line]], scans: dict | None = None, ocr_info=None, tables=None) -> Extracted:
     pitch = _pitches(pages)
     out: list[str] = []  # pieces of the text
     length = 0
@@ -259,6 +274,8 @@ def _assemble(pages: list[list[_Line]], scans: dict | None = None, ocr_info=None
     runs_by_page: list[tuple[tuple[int, int, int], ...]] = []
     boxes_by_page: list[tuple[tuple[int, int, float, float, float, float], ...]] = []
     scans = scans or {}
+    tables = tables or {}
+    header: tuple[int, list[str]] | None = None  # the last table's width and header, while it may go on
     last_block_open = False  # the text so far ends in a paragraph that may continue on the next page
 
     def put(piece: str) -> None:
@@ -281,7 +298,19 @@ def _assemble(pages: list[list[_Line]], scans: dict | None = None, ocr_info=None
             continue
         boxes_by_page.append(())
         prev: _Line | None = None
-        for line in lines:
+        placed = tables.get(number, [])
+        ended_in_table = False
+        for position, line in enumerate([*lines, None]):
+            for _, table in (t for t in placed if t[0] == position):
+                if out:
+                    put("\n\n")
+                # A table going on from the previous page without its header row gets it again.
+                continues = header if position == 0 and prev is None else None
+                header = _put_table(table, put, runs, lambda: length, continues)
+                prev, last_block_open, ended_in_table = None, False, True
+            if line is None:
+                break
+            header, ended_in_table = None, False
             text = line.text
             new_block = (
                 prev is None
@@ -307,6 +336,8 @@ def _assemble(pages: list[list[_Line]], scans: dict | None = None, ocr_info=None
             _put_line(line, put, runs, lambda: length)
             prev = line
         last_block_open = prev is not None and not prev.heading and prev.text.rstrip()[-1:] not in _FINAL
+        if not ended_in_table:
+            header = None
         spans.append((page_start, length))
         runs_by_page.append(tuple(runs))
 
@@ -323,6 +354,36 @@ def _assemble(pages: list[list[_Line]], scans: dict | None = None, ocr_info=None
         tuple(boxes_by_page) if scans else (),
         ocr_info,
     )
+
+
+def _put_table(table: Table, put, runs: list[tuple[int, int, int]], where, continues) -> tuple[int, list[str]]:
+    """Write a table as rows of cells joined by `` | ``, one row a line, and map its characters.
+
+    Args:
+        continues: ``(columns, header cells)`` of the table the previous page ended with: when this
+            table has as many columns and does not start with that header, the header is written
+            first (it is not on this page, so its characters map to nothing here).
+
+    Returns:
+        This table's ``(columns, header cells)``.
+    """
+    cells = [["".join(piece for _, piece in cell) for cell in row] for row in table.rows]
+    if continues and continues[0] == table.columns and cells[0] != continues[1]:
+        put(" | ".join(continues[1]) + "\n")
+        head = continues[1]
+    else:
+        head = cells[0]
+    for r, row in enumerate(table.rows):
+        if r:
+            put("\n")
+        for c, cell in enumerate(row):
+            if c:
+                put(" | ")
+            for first, piece in cell:
+                if first >= 0:
+                    runs.append((where(), first, len(piece)))
+                put(piece)
+    return table.columns, head
 
 
 def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where) -> None:
