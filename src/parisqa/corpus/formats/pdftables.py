@@ -24,10 +24,15 @@ import ctypes
 from dataclasses import dataclass, field
 
 RULE = 2.5  # points: thinner than this, a path is a rule (a line drawn on the page), not a shape
+MAX_OBJECTS = 20_000  # a page drawn with more (a map, a dense chart) is not searched for ruled tables
 SNAP = 2.5  # points: rules this close are the same boundary (double borders, stroke widths)
 # Of the font size: a white gap between text runs at least this wide may split columns. Chromium puts
 # the cells of a table without borders as close as 3 px (2.25 pt); letters kerned apart are under 1 pt.
 MIN_GAP = 0.15
+# Of the font size: the white between two columns of an unruled table on a typical (median) line.
+WIDE = 1.0
+# Cells of an unruled table hold this many letters a line at most, on average; more is two columns of text.
+PROSE = 40
 
 
 @dataclass
@@ -56,6 +61,8 @@ def _rules(page) -> tuple[list[tuple[float, float, float]], list[tuple[float, fl
     import pypdfium2.raw as raw
 
     horizontal, vertical = [], []
+    if raw.FPDFPage_CountObjects(page.raw) > MAX_OBJECTS:
+        return [], []
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
         try:
             x0, y0, x1, y1 = obj.get_bounds()
@@ -118,7 +125,7 @@ def _grids(page) -> list[tuple[list[float], list[float], list[tuple[float, float
         ys = _snap([rules[i][1] for i in members if rules[i][0] == "h"])
         verticals = [rules[i][1:] for i in members if rules[i][0] == "v"]
         xs = _snap([v[0] for v in verticals])
-        if len(ys) >= 2 and len(xs) >= 3 or len(ys) >= 3 and len(xs) >= 2:
+        if len(ys) >= 2 and len(xs) >= 3:  # two columns at least: a framed box is not a table
             grids.append((sorted(ys, reverse=True), xs, verticals))
     return grids
 
@@ -239,15 +246,20 @@ def _unruled(textpage, text: str, lines, taken: set[int]) -> list[Table]:
         least = lines[n].size * 3.5  # the closest two lines of the block are; a wider gap ends it
         while end < len(lines) and segs[end] and lines[end].size == lines[n].size:
             pitch = lines[end - 1].end_base - lines[end].base
-            if not 0 < pitch < min(lines[n].size * 3.5, least * 1.6):
+            # A line may sit a little higher than the one before: a wrapped cell beside cells centred
+            # in their row (fpdf2 centres them) is written after them but starts above their baseline.
+            if not -lines[n].size * 2 < pitch < min(lines[n].size * 3.5, least * 1.6):
                 break
-            least = min(least, pitch)
+            if pitch > 0:
+                least = min(least, pitch)
             wider = _rivers(segs[n : end + 1], lines[n].size)
             if not wider:
                 break
             rivers, end = wider, end + 1
         block = list(range(n, end))
-        table = _columns(textpage, text, lines, block, rivers) if len(block) >= 2 else None
+        table = None
+        if len(block) >= 3 and _aligned([segs[b] for b in block[1:]], rivers, lines[n].size):
+            table = _columns(textpage, text, lines, block, rivers)
         if table is not None:
             tables.append(table)
             n = end
@@ -256,9 +268,59 @@ def _unruled(textpage, text: str, lines, taken: set[int]) -> list[Table]:
     return tables
 
 
+def _aligned(segments: list[list[tuple[float, float]]], rivers: list[float], size: float) -> bool:
+    """Whether the text in each column lines up on its left edge, its right edge or its centre.
+
+    The white gaps of a few lines of justified prose can line up by chance, but the words after them
+    start anywhere; a table's cells share an edge (the header row is left out: it is often centred).
+    """
+    for river in rivers:
+        gaps = []
+        for line in segments:
+            before = [b for a, b in line if b <= river]
+            after = [a for a, b in line if a >= river]
+            if before and after:
+                gaps.append(min(after) - max(before))
+        # Between cells the white is wide on most lines (only the widest cell comes close); a chance
+        # gap through lines of prose is one word space wide on each of them.
+        if not gaps or sorted(gaps)[len(gaps) // 2] < WIDE * size:
+            return False
+    # Justified prose spreads its words evenly: on such a line the white at a "column" gap is no
+    # wider than between its other words. A table's cells are set apart more than their words are.
+    even = 0
+    for line in segments:
+        inner, between = [], []
+        for (_, b), (a, _) in zip(line, line[1:]):
+            split = bisect.bisect_left(rivers, b) != bisect.bisect_left(rivers, a)
+            (between if split else inner).append(a - b)
+        if inner and between and min(between) <= 1.3 * max(inner):
+            even += 1
+    if even * 2 >= len(segments):
+        return False
+    for col in range(len(rivers) + 1):
+        lefts, rights, centres = [], [], []
+        for line in segments:
+            inside = [(a, b) for a, b in line if bisect.bisect_left(rivers, (a + b) / 2) == col]
+            if inside:
+                lefts.append(inside[0][0])
+                rights.append(inside[-1][1])
+                centres.append((inside[0][0] + inside[-1][1]) / 2)
+        if len(lefts) < 2:
+            return False  # too little to tell a column from a chance gap
+        if not any(_shared(edges) >= 0.75 * len(edges) for edges in (lefts, rights, centres)):
+            return False
+    return True
+
+
+def _shared(edges: list[float]) -> int:
+    """How many of ``edges`` lie within :data:`SNAP` of the commonest one."""
+    return max(sum(1 for e in edges if abs(e - edge) <= SNAP) for edge in edges)
+
+
 def _columns(textpage, text: str, lines, block: list[int], rivers: list[float]) -> Table | None:
     columns = len(rivers) + 1
     rows: list[list[list[int]]] = []
+    widths = []  # characters of each cell on each line
     for n in block:
         line = lines[n]
         cells: list[list[int]] = [[] for _ in range(columns)]
@@ -266,11 +328,14 @@ def _columns(textpage, text: str, lines, block: list[int], rivers: list[float]) 
             index = line.start + offset
             if x == x and not text[index].isspace() and text[index] != "\ufffe":
                 cells[bisect.bisect_left(rivers, x)].append(index)
+        widths += [len(cell) for cell in cells if cell]
         if cells[0] or not rows:
             rows.append(cells)
         else:  # nothing in the first column: the row above continues (a wrapped cell)
             for col, chars in enumerate(cells):
                 rows[-1][col].extend(chars)
+    if sum(widths) / len(widths) > PROSE:
+        return None  # lines of prose side by side: a page in two columns, not a table
     filled = [sum(1 for cell in row if cell) for row in rows]
     # A table: at least two rows, a header of two or more cells, most rows filling two or more.
     if len(rows) < 2 or filled[0] < 2 or sum(f >= 2 for f in filled) < max(2, len(rows) * 0.6):
