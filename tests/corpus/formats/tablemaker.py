@@ -50,14 +50,25 @@ SHAPES: tuple[Shape, ...] = (
         ),
         width="55%",
     ),
-    Shape("cities-unruled", ("City", "Population", "Notes"), tuple(r[::3] and (r[0], r[1], r[3]) for r in _CITIES),
-          css="", cell_css="padding: 1px", width="45%"),
+    Shape(
+        "cities-unruled",
+        ("City", "Population", "Notes"),
+        tuple(r[::3] and (r[0], r[1], r[3]) for r in _CITIES),
+        css="",
+        cell_css="padding: 1px",
+        width="45%",
+    ),
     Shape(
         "numbers-right-aligned",
         ("Quarter", "Revenue", "Costs", "Margin"),
-        (("Q1", "1,204", "880", "26.9%"), ("Q2", "1,377", "912", "33.8%"), ("Q3", "998", "1,010", "-1.2%"),
-         ("Q4", "1,650", "1,100", "33.3%")),
-        css="", cell_css="padding: 2px 14px; text-align: right",
+        (
+            ("Q1", "1,204", "880", "26.9%"),
+            ("Q2", "1,377", "912", "33.8%"),
+            ("Q3", "998", "1,010", "-1.2%"),
+            ("Q4", "1,650", "1,100", "33.3%"),
+        ),
+        css="",
+        cell_css="padding: 2px 14px; text-align: right",
     ),
     Shape(
         "shaded-header",
@@ -73,22 +84,31 @@ SHAPES: tuple[Shape, ...] = (
     Shape(
         "seven-columns",
         ("Code", "Name", "Kind", "Size", "Weight", "Colour", "Price"),
-        (("A1", "Anvil", "tool", "L", "40 kg", "black", "120 €"), ("B2", "Bolt", "part", "S", "5 g", "grey", "0.10 €"),
-         ("C3", "Cable", "part", "M", "1 kg", "red", "8 €")),
+        (
+            ("A1", "Anvil", "tool", "L", "40 kg", "black", "120 €"),
+            ("B2", "Bolt", "part", "S", "5 g", "grey", "0.10 €"),
+            ("C3", "Cable", "part", "M", "1 kg", "red", "8 €"),
+        ),
         cell_css="border: 1px solid #000; padding: 3px; font-size: 10pt",
     ),
     Shape(
         "horizontal-rules-only",
         ("Species", "Habitat", "Status"),
-        (("Alpine ibex", "high mountains", "recovered"), ("Brown bear", "Pyrenees", "endangered"),
-         ("Eurasian lynx", "Jura forests", "vulnerable")),
+        (
+            ("Alpine ibex", "high mountains", "recovered"),
+            ("Brown bear", "Pyrenees", "endangered"),
+            ("Eurasian lynx", "Jura forests", "vulnerable"),
+        ),
         cell_css="border-top: 1px solid #000; border-bottom: 1px solid #000; padding: 4px 10px",
     ),
     Shape(
         "french-accents",
         ("Région", "Chef-lieu", "Spécialité"),
-        (("Bretagne", "Rennes", "crêpes et galettes de sarrasin"), ("Alsace", "Strasbourg", "choucroute garnie"),
-         ("Provence", "Marseille", "bouillabaisse")),
+        (
+            ("Bretagne", "Rennes", "crêpes et galettes de sarrasin"),
+            ("Alsace", "Strasbourg", "choucroute garnie"),
+            ("Provence", "Marseille", "bouillabaisse"),
+        ),
         width="60%",
     ),
     Shape(
@@ -134,8 +154,16 @@ def chromium_pdf(page: str) -> bytes:
         source, out = Path(folder) / "page.html", Path(folder) / "page.pdf"
         source.write_text(page, encoding="utf-8")
         subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-             f"--user-data-dir={folder}/profile", f"--print-to-pdf={out}", source.as_uri()],
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={folder}/profile",
+                f"--print-to-pdf={out}",
+                source.as_uri(),
+            ],
             capture_output=True,
             timeout=120,
             check=True,
