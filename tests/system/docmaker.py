@@ -174,9 +174,12 @@ def page_images(pdf: bytes, dpi: int = 300, angle: float = 0.0) -> list:
     return images
 
 
-def scan_pdf(pdf: bytes, dpi: int = 300, angle: float = 0.0) -> bytes:
-    """``pdf`` as a scanner would return it: one image per page, no text layer (written by Pillow)."""
-    images = page_images(pdf, dpi, angle)
+def scan_pdf(pdf: bytes, dpi: int = 300, angle: float = 0.0, bilevel: bool = False) -> bytes:
+    """``pdf`` as a scanner would return it: one image per page, no text layer (written by Pillow).
+
+    ``bilevel``: black and white, as a document scanner's smallest setting (a tenth of the bytes).
+    """
+    images = [image.convert("1") if bilevel else image for image in page_images(pdf, dpi, angle)]
     buf = io.BytesIO()
     images[0].save(buf, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return buf.getvalue()

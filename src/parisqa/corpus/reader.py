@@ -1,8 +1,9 @@
 """Find and read the corpus: ``.txt`` and ``.md`` files decoded as UTF-8, PDF, HTML and Word files
-converted to their extracted text (:mod:`parisqa.corpus.formats`).
+converted to their extracted text, scans and photos (PNG, JPEG, TIFF) to their OCR text
+(:mod:`parisqa.corpus.formats`).
 
 A file that cannot be read as text (binary, not UTF-8, too large, a link leading outside the corpus,
-a PDF that is encrypted or has no text layer...) is skipped with a warning that names it and says
+a PDF that is encrypted, a scan when Tesseract is not installed...) is skipped with a warning that names it and says
 why; the others still index.
 """
 
@@ -85,7 +86,7 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
     if not corpus_dir.exists():
         raise CorpusError(
             f"corpus folder '{corpus_dir}' does not exist; create it and add documents "
-            "(.txt, .md, .pdf, .html, .docx), "
+            "(.txt, .md, .pdf, .html, .docx, or scans as .png, .jpg, .tiff), "
             "or pass --corpus DIR (or set PARISQA_CORPUS)"
         )
     if not corpus_dir.is_dir():

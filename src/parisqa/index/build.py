@@ -487,7 +487,7 @@ def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, ran
 def _require_files(settings: Settings, files: list[SourceFile]) -> None:
     if not files:
         raise CorpusError(
-            f"corpus folder '{settings.corpus_dir}' has no .txt, .md, .pdf, .html or .docx files",
+            f"corpus folder '{settings.corpus_dir}' has no .txt, .md, .pdf, .html, .docx or image files",
             remedy="add_files",
         )
 

@@ -9,8 +9,8 @@ one process per page; see benchmarks/bench_ocr.py for the measured pages/s of ea
 
 The page text keeps Tesseract's own layout: words of a line joined by a space, lines of a paragraph
 joined by a space (a word hyphenated at a line end is joined without its hyphen when the next line
-starts in lower case), paragraphs separated by a blank line; a paragraph of one line set at least
-1.25 times taller than the page's usual line is a heading (``# ``). Each word keeps its box as
+starts in lower case), paragraphs separated by a blank line; a paragraph of one line whose words are at least
+1.25 times taller than the page's usual ones is a heading (``# ``). Each word keeps its box as
 fractions of the page's width and height, so a citation of the text can be highlighted on the page
 image at any scale.
 
@@ -150,7 +150,7 @@ def layout(rows: list[list[str]], width: int, height: int, language: str = "") -
             paragraphs[-1].append([])
         paragraphs[-1][-1].append(word)
         last_par, last_line = par, line
-    heights = sorted(max(w[1][3] for w in line) - min(w[1][1] for w in line) for p in paragraphs for line in p)
+    heights = sorted(_height(line) for p in paragraphs for line in p)
     usual = heights[len(heights) // 2] if heights else 0
     page = OcrPage("", language=language)
     out: list[str] = []
@@ -169,8 +169,7 @@ def layout(rows: list[list[str]], width: int, height: int, language: str = "") -
         if out:
             put("\n\n")
         if len(paragraph) == 1 and usual:
-            tall = max(w[1][3] for w in paragraph[0]) - min(w[1][1] for w in paragraph[0])
-            if tall >= usual * 1.25 and len(paragraph[0]) <= 20:
+            if _height(paragraph[0]) >= usual * 1.25 and len(paragraph[0]) <= 20:
                 put("# ")
         for n, line in enumerate(paragraph):
             for m, (text, box, _) in enumerate(line):
@@ -191,6 +190,12 @@ def layout(rows: list[list[str]], width: int, height: int, language: str = "") -
     page.words = len(confidences)
     page.confidence = sum(confidences) / len(confidences) if confidences else 0.0
     return page
+
+
+def _height(line: list[tuple[str, tuple[int, int, int, int], float]]) -> int:
+    """A line's letter height: the median of its words' box heights (a skewed line's extent is taller)."""
+    heights = sorted(box[3] - box[1] for _, box, _ in line)
+    return heights[len(heights) // 2]
 
 
 def read_page(image, languages: tuple[str, ...], language: str | None = None) -> OcrPage:
