@@ -281,6 +281,10 @@ def _aligned(segments: list[list[tuple[float, float]]], rivers: list[float], siz
             after = [a for a, b in line if a >= river]
             if before and after:
                 gaps.append(min(after) - max(before))
+        if not gaps:  # no line has text on both sides (cells set on lines of their own): the block's gap
+            before = [b for line in segments for a, b in line if b <= river]
+            after = [a for line in segments for a, b in line if a >= river]
+            gaps = [min(after) - max(before)] if before and after else []
         # Between cells the white is wide on most lines (only the widest cell comes close); a chance
         # gap through lines of prose is one word space wide on each of them.
         if not gaps or sorted(gaps)[len(gaps) // 2] < WIDE * size:
