@@ -160,8 +160,9 @@ def bench_ocr(b) -> dict:
     from common import log
 
     runs = 1 if b.quick else max(1, min(b.runs, 3))
+    documents = {"lake": docmaker.lake_pdf()} if b.quick else None
     log(f"ocr: scans at {SETTINGS}, {runs} run(s)")
-    return run(runs)
+    return run(runs, documents)
 
 
 def table(result: dict) -> list[str]:

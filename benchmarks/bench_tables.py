@@ -56,16 +56,16 @@ def _plumber(settings: dict | None):
     return read
 
 
-def pdfs() -> list[tuple[str, str, bytes, list[list[str]]]]:
+def pdfs(shapes=tablemaker.SHAPES) -> list[tuple[str, str, bytes, list[list[str]]]]:
     """``(shape, writer, pdf, cells)`` for every shape, printed by Chromium and written by fpdf2."""
     out = []
-    for shape in tablemaker.SHAPES:
+    for shape in shapes:
         out.append((shape.name, "chromium", tablemaker.chromium_pdf(tablemaker.html(shape)), shape.cells))
         out.append((shape.name, "fpdf2", tablemaker.fpdf_pdf(shape, ruled=bool(shape.css)), shape.cells))
     return out
 
 
-def run(runs: int) -> dict:
+def run(runs: int, shapes=tablemaker.SHAPES) -> dict:
     ways = {"parisqa": _ours}
     try:
         import pdfplumber
@@ -78,7 +78,7 @@ def run(runs: int) -> dict:
     rows = []
     totals = {way: [0, 0] for way in ways}
     seconds = {way: [] for way in ways}
-    for name, writer, data, cells in pdfs():
+    for name, writer, data, cells in pdfs(shapes):
         row = {"shape": name, "writer": writer, "cells": sum(len(r) for r in cells)}
         for way, read in ways.items():
             times = []
@@ -108,8 +108,9 @@ def bench_tables(b) -> dict:
     from common import log
 
     runs = 1 if b.quick else max(1, min(b.runs, 3))
-    log(f"tables: {len(tablemaker.SHAPES)} shapes x 2 writers, {runs} run(s)")
-    return run(runs)
+    shapes = tablemaker.SHAPES[:3] if b.quick else tablemaker.SHAPES
+    log(f"tables: {len(shapes)} shapes x 2 writers, {runs} run(s)")
+    return run(runs, shapes)
 
 
 def table(result: dict) -> list[str]:
