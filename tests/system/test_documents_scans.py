@@ -16,6 +16,7 @@ import docmaker
 import pytest
 from test_documents import run_json, text_of
 
+from parisqa.cli import main
 from parisqa.corpus.formats import ocr
 
 # Skipped without them, unless PARISQA_REQUIRE_OCR=1 (as in CI), where they fail instead.
@@ -46,8 +47,12 @@ def _check_spans(capsysbinary, answer: dict) -> None:
 
 
 def test_a_scanned_page_and_a_table_cell_answer_their_questions(capsysbinary, corpus, embedder):
-    summary = run_json(capsysbinary, "index", "--json")
+    assert main(["index", "--json"]) == 0
+    out, err = capsysbinary.readouterr()
+    summary = json.loads(out)
     assert summary["skipped"] == [] and summary["added"] == 7, summary
+    # The OCR's cost is shown in the build's progress lines.
+    assert "OCR: lake-scan.pdf, 2 page(s) in" in err.decode() and "mean word confidence" in err.decode()
     manifest = json.loads((Path(os.environ["PARISQA_INDEX"]) / "manifest.json").read_text())
     entry = manifest["files"]["lake-scan.pdf"]["ocr"]
     assert entry["engine"] == "tesseract" and entry["version"].startswith("tesseract 5")
