@@ -8,11 +8,15 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 
-__all__ = ["ZIP_ERRORS", "Extracted", "OcrInfo", "highlighted", "png", "scaled_boxes"]
+__all__ = ["CONTROL", "ZIP_ERRORS", "Extracted", "OcrInfo", "highlighted", "png", "scaled_boxes"]
 
 # What Python's zipfile raises on a damaged archive: its own error, zlib's, an unsupported "version"
 # or compression method (NotImplementedError), a truncated stream (EOFError), bad fields (ValueError).
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError)
+# str.translate table: control characters (but newline), pdfium's hyphen and non-characters, the
+# byte-order mark and no-break spaces become plain spaces (one for one: offsets keep their meaning).
+CONTROL = {c: " " for c in range(32) if c != 10}
+CONTROL.update({0xFFFE: " ", 0xFFFF: " ", 0xFEFF: " ", 0xA0: " "})
 
 
 @dataclass(frozen=True)

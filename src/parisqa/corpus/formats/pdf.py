@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from parisqa.errors import ExtractionError
 
+from .base import CONTROL as _CONTROL
 from .base import Extracted, highlighted, png, scaled_boxes
 from .pdftables import Table
 
@@ -38,8 +39,6 @@ EXTRACTOR_VERSION = "2"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _BULLET = re.compile(r"^(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])\s")
 _FINAL = ".!?:;\"'\u201d\u2019)]"
-_CONTROL = {c: " " for c in range(32) if c != 10}
-_CONTROL.update({0xFFFE: " ", 0xFFFF: " ", 0xFEFF: " ", 0xA0: " "})
 _UNCLEAN = re.compile("[\x00-\x09\x0b-\x1f\ufffe\uffff\ufeff\xa0]")
 
 

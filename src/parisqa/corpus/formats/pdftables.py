@@ -23,6 +23,8 @@ import bisect
 import ctypes
 from dataclasses import dataclass, field
 
+from .base import CONTROL
+
 RULE = 2.5  # points: thinner than this, a path is a rule (a line drawn on the page), not a shape
 MAX_OBJECTS = 20_000  # a page drawn with more (a map, a dense chart) is not searched for ruled tables
 SNAP = 2.5  # points: rules this close are the same boundary (double borders, stroke widths)
@@ -148,8 +150,6 @@ def _pieces(text: str, chars: list[int]) -> list[tuple[int, str]]:
 
     A word pdfium split with its end-of-line hyphen mark (U+FFFE) is joined back without it.
     """
-    from .pdf import _CONTROL
-
     runs: list[list[int]] = []
     for c in chars:
         if runs and runs[-1][0] + runs[-1][1] == c:
@@ -160,7 +160,7 @@ def _pieces(text: str, chars: list[int]) -> list[tuple[int, str]]:
     for first, count in runs:
         if out and not (text[first - 1] == "\ufffe" and out[-1][0] + len(out[-1][1]) == first - 1):
             out.append((-1, " "))
-        out.append((first, text[first : first + count].translate(_CONTROL)))
+        out.append((first, text[first : first + count].translate(CONTROL)))
     return out
 
 
