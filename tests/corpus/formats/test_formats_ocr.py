@@ -126,3 +126,14 @@ def test_without_tesseract_a_scan_is_skipped_naming_the_package(lake, monkeypatc
             extract(name, data)
         assert "apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra" in caught.value.reason
         assert "\n" not in caught.value.reason
+
+
+def test_a_damaged_or_oversized_image_is_refused_with_its_reason():
+    from PIL import Image
+
+    with pytest.raises(ocr.ExtractionError, match="damaged or unsupported image"):
+        extract("torn.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    buf = io.BytesIO()
+    Image.new("1", (12_000, 8_000), 1).save(buf, format="PNG")  # 96 megapixels of white, a few KB
+    with pytest.raises(ocr.ExtractionError, match="over the 80,000,000-pixel limit"):
+        extract("poster.png", buf.getvalue())

@@ -47,8 +47,10 @@ def _frames(source: str, data: bytes):
             return frames
     except ExtractionError:
         raise
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise ExtractionError(source, f"the image is too large ({exc}); scale it down") from None
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise ExtractionError(
+            source, f"the image is over the {MAX_PIXELS:,}-pixel limit (a decompression bomb?); scale it down"
+        ) from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ExtractionError(source, f"damaged or unsupported image ({exc}); re-save it as PNG") from None
 
