@@ -18,7 +18,11 @@ baseline of its first character), not per character. Layout rules, in order:
   line pitch (measured per font size), an indent, a change of font size, a heading or a list bullet;
 - a word hyphenated at a line end is joined without its hyphen (kept when the word already holds a
   hyphen, as in "state-of-the-art");
-- a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined.
+- a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined;
+- a table (:mod:`.pdftables`) replaces its lines with its rows, cells joined by `` | ``, header first;
+  one going on from the previous page gets that page's header row again when it lacks it;
+- a page with no text but something drawn on it (a scan) is read by OCR (:mod:`.ocr`); its text keeps
+  Tesseract's layout and its words' boxes (``Extracted.boxes``) instead of pdfium character indices.
 """
 
 from __future__ import annotations
@@ -27,12 +31,16 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from parisqa.errors import ExtractionError
 
 from .base import CONTROL as _CONTROL
-from .base import Extracted, highlighted, png, scaled_boxes
+from .base import Extracted, OcrInfo, highlighted, png, scaled_boxes
 from .pdftables import Table
+
+if TYPE_CHECKING:
+    from .ocr import OcrPage
 
 # 2: pages without a text layer read by OCR (the version then names the engine: installing it re-extracts).
 EXTRACTOR_VERSION = "2"
@@ -265,7 +273,12 @@ def _pitches(pages: list[list[_Line]]) -> dict[float, float]:
     return {size: sorted(steps)[len(steps) // 10] for size, steps in seen.items()}
 
 
-def _assemble(pages: list[list[_Line]], scans: dict | None = None, ocr_info=None, tables=None) -> Extracted:
+def _assemble(
+    pages: list[list[_Line]],
+    scans: dict[int, OcrPage] | None = None,
+    ocr_info: OcrInfo | None = None,
+    tables: dict[int, list[tuple[int, Table]]] | None = None,
+) -> Extracted:
     pitch = _pitches(pages)
     out: list[str] = []  # pieces of the text
     length = 0
