@@ -159,6 +159,9 @@ def bench_ocr(b) -> dict:
     """The benchmark section (one run with ``--quick``)."""
     from common import log
 
+    if ocr.tesseract() is None:
+        log(f"ocr: skipped, Tesseract is not installed; {ocr.INSTALL}")
+        return {"missing": f"Tesseract is not installed; {ocr.INSTALL}"}
     runs = 1 if b.quick else max(1, min(b.runs, 3))
     documents = {"lake": docmaker.lake_pdf()} if b.quick else None
     log(f"ocr: scans at {SETTINGS}, {runs} run(s)")

@@ -107,6 +107,9 @@ def bench_tables(b) -> dict:
     """The benchmark section (one run with ``--quick``)."""
     from common import log
 
+    if not Path(tablemaker.CHROMIUM).exists():
+        log(f"tables: skipped, {tablemaker.CHROMIUM} is missing (apt-get install chromium)")
+        return {"missing": f"{tablemaker.CHROMIUM} is missing (apt-get install chromium)"}
     runs = 1 if b.quick else max(1, min(b.runs, 3))
     shapes = tablemaker.SHAPES[:3] if b.quick else tablemaker.SHAPES
     log(f"tables: {len(shapes)} shapes x 2 writers, {runs} run(s)")

@@ -292,7 +292,7 @@ def report(results: dict) -> str:
             "",
         ]
     ocr = results.get("ocr")
-    if ocr:
+    if ocr and "rows" in ocr:
         from bench_ocr import table as ocr_table
 
         lines += [
@@ -313,7 +313,7 @@ def report(results: dict) -> str:
             ok = at300["char_accuracy"] >= 0.98
             targets.append(("OCR character accuracy at 300 dpi ≥ 98%", "≥ 98%", f"{at300['char_accuracy']:.2%}", ok))
     tables = results.get("tables")
-    if tables:
+    if tables and "rows" in tables:
         from bench_tables import table as tables_table
 
         lines += [
