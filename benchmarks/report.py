@@ -291,6 +291,44 @@ def report(results: dict) -> str:
             "(`tests/system/test_documents.py`).",
             "",
         ]
+    ocr = results.get("ocr")
+    if ocr and "rows" in ocr:
+        from bench_ocr import table as ocr_table
+
+        lines += [
+            "## OCR of scans",
+            "",
+            f"Scans made by rendering fpdf2 text PDFs (`tests/system/docmaker.py`) to images and wrapping them as "
+            f"image-only PDFs, read by {ocr['tesseract']}: parisqa (page render, Tesseract TSV, layout, word boxes), "
+            "pytesseract and OCRmyPDF on the same scans (a peer not installed is left out: `pip install -e "
+            "'.[compare]'`). Character accuracy = 1 − edit distance ÷ length against the text PDF's own text; "
+            f"pages/s: median of the runs. The French scan was read as `{ocr['french_languages']}`. "
+            "Command: `python benchmarks/bench_ocr.py`.",
+            "",
+            *ocr_table(ocr),
+            "",
+        ]
+        at300 = next((r for r in ocr["rows"] if r["dpi"] == 300 and r["way"] == "parisqa"), None)
+        if at300:
+            ok = at300["char_accuracy"] >= 0.98
+            targets.append(("OCR character accuracy at 300 dpi ≥ 98%", "≥ 98%", f"{at300['char_accuracy']:.2%}", ok))
+    tables = results.get("tables")
+    if tables and "rows" in tables:
+        from bench_tables import table as tables_table
+
+        lines += [
+            "## PDF tables",
+            "",
+            f"{len(tables['rows']) // 2} table shapes printed by headless Chromium and written by fpdf2 "
+            "(`tests/corpus/formats/tablemaker.py`); a cell is right when read at its row and column with its "
+            "exact text. pdfplumber's default (ruled) and text strategies on the same PDFs. "
+            "Command: `python benchmarks/bench_tables.py`.",
+            "",
+            *tables_table(tables),
+            "",
+        ]
+        mine = tables["summary"]["parisqa"]["cell_accuracy"]
+        targets.append(("PDF table cell accuracy ≥ 95%", "≥ 95%", f"{mine:.1%}", mine >= 0.95))
     multi = results.get("multilingual")
     if multi:
         mm, me, r = multi["models"]["minilm"], multi["models"]["multilingual"], multi["ratios"]

@@ -32,9 +32,11 @@ from bench_incremental import bench_incremental  # noqa: E402
 from bench_memory import bench_memory  # noqa: E402
 from bench_milvus import bench_milvus  # noqa: E402
 from bench_multilingual import bench_multilingual  # noqa: E402
+from bench_ocr import bench_ocr  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
 from bench_query import bench_query  # noqa: E402
 from bench_search import bench_search  # noqa: E402
+from bench_tables import bench_tables  # noqa: E402
 from common import SECTIONS, Bench, log, machine_info  # noqa: E402
 from report import report  # noqa: E402
 
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         "extraction": bench_extraction,
         "multilingual": bench_multilingual,
         "milvus": bench_milvus,
+        "ocr": bench_ocr,
+        "tables": bench_tables,
     }
     out.mkdir(parents=True, exist_ok=True)
     previous = out / "RESULTS.json"

@@ -115,9 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_text = sub.add_parser(
         "text",
-        help="print a corpus file's text as parisqa indexes it (the extracted text of a PDF, HTML or DOCX)",
+        help="print a corpus file's text as parisqa indexes it (the extracted text of a PDF, HTML, DOCX or image)",
         description="Print the text every citation of FILE slices, byte for byte: for .txt/.md the file itself, "
-        "for .pdf/.html/.htm/.docx the extracted text. A citation's text is this output[start:end] (in characters).",
+        "for .pdf/.html/.htm/.docx the extracted text, for a scan or image the OCR text. "
+        "A citation's text is this output[start:end] (in characters).",
     )
     p_text.add_argument("file", metavar="FILE", help="a corpus file: its path, or its name relative to the corpus")
     _add_location(p_text)

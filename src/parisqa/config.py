@@ -26,7 +26,7 @@ DEFAULT_MODEL = "minilm"
 # Read as UTF-8 text as they are; the others are converted (see parisqa.corpus.formats) and cited in
 # their extracted text.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
-CONVERTED_SUFFIXES = (".pdf", ".html", ".htm", ".docx")
+CONVERTED_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 CORPUS_SUFFIXES = TEXT_SUFFIXES + CONVERTED_SUFFIXES
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860

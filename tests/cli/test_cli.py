@@ -140,7 +140,7 @@ def test_empty_corpus_folder_is_an_error(tmp_path):
     result = _cli("index", "--corpus", str(tmp_path / "empty"))
     assert result.returncode == 1
     assert result.stderr.strip() == (
-        f"error: corpus folder '{tmp_path / 'empty'}' has no .txt, .md, .pdf, .html or .docx files; "
+        f"error: corpus folder '{tmp_path / 'empty'}' has no .txt, .md, .pdf, .html, .docx or image files; "
         "add some and run `parisqa index` again"
     )
 

@@ -63,7 +63,8 @@ def test_upload_names_must_be_text_files():
     assert upload_name("Report.MD") == "Report.md"
     assert upload_name("Slides.PDF") == "Slides.pdf" and upload_name("page.htm") == "page.htm"
     for bad in ("report.exe", "archive.tar.gz", "passwd", "../../etc/shadow", "script.txt.exe", "sheet.xlsx"):
-        with pytest.raises(UploadRefused, match=r"only \.txt, \.md, \.markdown, \.pdf, \.html, \.htm, \.docx files"):
+        allowed = r"only \.txt, \.md, \.markdown, \.pdf, \.html, \.htm, \.docx, \.png, \.jpg, \.jpeg, \.tif, \.tiff "
+        with pytest.raises(UploadRefused, match=allowed):
             upload_name(bad)
 
 
@@ -74,7 +75,9 @@ def test_converted_uploads_are_checked_by_content(tmp_path):
         "slides.pdf": (html, "the content is HTML, not PDF; rename it to .html"),
         "report.docx": (b"%PDF-1.7\n", "the content is PDF, not DOCX; rename it to .pdf"),
         "page.html": (b"%PDF-1.7\n", "the file is PDF, not HTML"),
-        "photo.pdf": (b"\x89PNG\r\n\x1a\n", "the content is not PDF"),
+        "photo.pdf": (b"\x89PNG\r\n\x1a\n", "the content is IMAGE, not PDF; rename it to .png, .jpg or .tiff"),
+        "scan.png": (b"%PDF-1.7\n", "the content is PDF, not IMAGE; rename it to .pdf"),
+        "notes.jpg": (b"just text", "the content is not IMAGE"),
         "empty.docx": (b"", "it is empty"),
     }
     for name, (data, reason) in cases.items():

@@ -107,7 +107,7 @@ def test_empty_corpus_is_refused_and_keeps_the_existing_index(settings, corpus, 
     build_index(settings, embedder=embedder)
     manifest = (settings.index_dir / "manifest.json").read_bytes()
     (corpus / "paris-ai-city.txt").unlink()
-    with pytest.raises(CorpusError, match="has no .txt, .md, .pdf, .html or .docx files"):
+    with pytest.raises(CorpusError, match="has no .txt, .md, .pdf, .html, .docx or image files"):
         build_index(settings, embedder=embedder)
     assert (settings.index_dir / "manifest.json").read_bytes() == manifest
     assert load_index(settings.index_dir).chunks

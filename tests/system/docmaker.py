@@ -116,3 +116,122 @@ def write_corpus(folder: Path, seed: Path | None = None) -> dict[str, str]:
         "html": "bakeries.html",
         "md": "bees.md",
     }
+
+
+# Scans: text PDFs rendered to images and wrapped as image-only PDFs, and photos of a page.
+SCAN_FACT = "The Annecy lake ferry carries three hundred and forty passengers on each crossing."
+SCAN_QUESTION = "How many passengers does the Annecy lake ferry carry on each crossing?"
+FRENCH_FACT = "Le marché couvert de Besançon accueille quarante-deux producteurs chaque samedi matin."
+FRENCH_FILLER = (
+    "Les habitants de la vieille ville font leurs courses au marché depuis le siècle dernier. "
+    "Les étals de fromage et de légumes sont installés avant l'aube, et les boulangers arrivent ensuite."
+)
+LAKE_FILLER = (
+    "The lake is fed by mountain streams and stays cold until late June. Fishermen go out at dawn and "
+    "sailing clubs race on Sunday afternoons. The old harbour keeps a small museum about the steamboats "
+    "that carried goods between the villages before the railway came."
+)
+
+
+def text_pdf(pages: list[tuple[str, list[str]]]) -> bytes:
+    """A plain fpdf2 report: per page, a heading (18 pt on page 1, 16 pt after) and its paragraphs."""
+    from fpdf import FPDF
+
+    doc = FPDF(format="A4")
+    doc.set_creator("docmaker")
+    for number, (heading, paragraphs) in enumerate(pages):
+        doc.add_page()
+        doc.set_font("Helvetica", "B", 18 if number == 0 else 16)
+        doc.cell(0, 10, heading, new_x="LMARGIN", new_y="NEXT")
+        doc.set_font("Helvetica", "", 12)
+        for paragraph in paragraphs:
+            doc.multi_cell(0, 7, paragraph)
+            doc.ln(3)
+    return bytes(doc.output())
+
+
+def lake_pdf() -> bytes:
+    """Two pages about the lake; the ferry fact on page 2, under its own heading."""
+    return text_pdf([("Lake Annecy", [LAKE_FILLER] * 3), ("The ferry", [f"{SCAN_FACT} {LAKE_FILLER}"])])
+
+
+def french_pdf() -> bytes:
+    return text_pdf([("Le marché de Besançon", [f"{FRENCH_FACT} {FRENCH_FILLER}", FRENCH_FILLER])])
+
+
+def page_images(pdf: bytes, dpi: int = 300, angle: float = 0.0) -> list:
+    """The pages of ``pdf`` rendered as grey images at ``dpi``, turned by ``angle`` degrees (a skewed scan)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    images = []
+    for page in doc:
+        image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
+        if angle:
+            image = image.rotate(angle, expand=True, fillcolor=255, resample=3)
+        images.append(image)
+    doc.close()
+    return images
+
+
+def scan_pdf(pdf: bytes, dpi: int = 300, angle: float = 0.0, bilevel: bool = False) -> bytes:
+    """``pdf`` as a scanner would return it: one image per page, no text layer (written by Pillow).
+
+    ``bilevel``: black and white, as a document scanner's smallest setting (a tenth of the bytes).
+    """
+    images = [image.convert("1") if bilevel else image for image in page_images(pdf, dpi, angle)]
+    buf = io.BytesIO()
+    images[0].save(buf, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buf.getvalue()
+
+
+def photo(pdf: bytes, page: int = 1, image_format: str = "PNG", dpi: int = 200) -> bytes:
+    """Page ``page`` of ``pdf`` as a PNG or JPEG picture of the page."""
+    image = page_images(pdf, dpi)[page - 1]
+    buf = io.BytesIO()
+    image.save(buf, format=image_format, **({"quality": 85} if image_format == "JPEG" else {}))
+    return buf.getvalue()
+
+
+# A page of recipes printed by Chromium: the hydration of each dough is only in the table.
+TABLE_QUESTION = "What is the hydration of the seeded rye dough?"
+TABLE_VALUE = "85%"
+RECIPES_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>
+body { font-family: serif; font-size: 12pt } table { border-collapse: collapse; width: 60% }
+td, th { border: 1px solid #000; padding: 4px; vertical-align: top }</style></head><body>
+<h1>Breads of the Croix-Rousse bakehouse</h1>
+<p>The bakehouse bakes three doughs every morning. Each is mixed by hand and rests overnight in the cold
+room before it is shaped.</p>
+<table><thead><tr><th>Bread</th><th>Flour</th><th>Hydration</th><th>Salt</th><th>Bake</th></tr></thead>
+<tbody><tr><td>Seeded rye</td><td>dark rye 70%, strong white 30%</td><td>85%</td><td>1.8% levain 30%</td>
+<td>220 °C, 60 min</td></tr>
+<tr><td>Country loaf</td><td>white 90%, whole wheat 10%</td><td>75%</td><td>2%</td><td>240 °C, 45 min</td></tr>
+<tr><td>Baguette</td><td>white 100%</td><td>68%</td><td>2%</td><td>250 °C, 25 min</td></tr></tbody></table>
+<p>Loaves that do not sell by the evening go to the food bank of the fourth arrondissement.</p>
+</body></html>"""
+
+
+def recipes_pdf() -> bytes:
+    """The recipes page printed to PDF by headless Chromium."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        source, out = Path(folder) / "recipes.html", Path(folder) / "recipes.pdf"
+        source.write_text(RECIPES_HTML, encoding="utf-8")
+        subprocess.run(
+            [
+                "/usr/bin/chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--user-data-dir={folder}/profile",
+                f"--print-to-pdf={out}",
+                source.as_uri(),
+            ],
+            capture_output=True,
+            timeout=120,
+            check=True,
+        )
+        return out.read_bytes()

@@ -157,7 +157,7 @@ def _docx_with(extra: dict[str, bytes] | None = None, rels_patch: bytes | None =
 
 HOSTILE = {
     "encrypted.pdf": (lambda: makedocs.pdf(2, encrypt=True), "encrypted"),
-    "scanned.pdf": (makedocs.image_pdf, "no text layer; OCR is not supported"),
+    "noise.pdf": (makedocs.noise_pdf, "OCR mean word confidence"),
     "truncated.pdf": (lambda: docmaker.pdf_bytes()[:900], "damaged or truncated PDF"),
     "truncated.docx": (lambda: docmaker.docx_bytes()[:3000], "damaged or not a Word document"),
     "bomb.docx": (lambda: _docx_with({"word/media/big.bin": b"\0" * 60_000_000}), "zip bomb"),

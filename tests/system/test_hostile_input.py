@@ -556,7 +556,7 @@ def test_a_corpus_of_only_unusable_names_says_why(tmp_path):
     with open(os.path.join(os.fsencode(corpus), b"bad-\xff.txt"), "wb") as fh:
         fh.write(b"text\n")
     warnings: list[str] = []
-    with pytest.raises(Exception, match="has no .txt, .md, .pdf, .html or .docx files"):
+    with pytest.raises(Exception, match="has no .txt, .md, .pdf, .html, .docx or image files"):
         build_index(Settings(corpus_dir=corpus, index_dir=tmp_path / "index"), on_warning=warnings.append)
     assert warnings == ["skipped bad-\\xff.txt: its name is not valid UTF-8; rename the file"]
     assert not (tmp_path / "index").exists()

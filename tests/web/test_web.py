@@ -189,8 +189,8 @@ def test_upload_rebuild_then_answer_from_the_new_document(actions, tmp_path):
     (uploads / "slides.pdf").write_bytes(b"<!DOCTYPE html><html><body><p>Not a PDF at all.</p></body></html>")
     (uploads / "huge.txt").write_text("x" * 2001)
     (uploads / "latin1.txt").write_bytes("caf\u00e9".encode("latin-1"))
-    (uploads / "photo.png").write_bytes(b"\x89PNG\r\n")
-    names = ("lyon-robotics.txt", "slides.pdf", "huge.txt", "latin1.txt", "photo.png")
+    (uploads / "clip.gif").write_bytes(b"GIF89a")
+    names = ("lyon-robotics.txt", "slides.pdf", "huge.txt", "latin1.txt", "clip.gif")
     messages = actions.upload([uploads / n for n in names])
     kinds = [kind for kind, _ in messages]
     assert kinds == ["ok", "error", "error", "error", "error", "info"]
@@ -198,7 +198,7 @@ def test_upload_rebuild_then_answer_from_the_new_document(actions, tmp_path):
     assert "slides.pdf': the content is HTML, not PDF; rename it to .html" in messages[1][1]
     assert "it is 2,001 bytes, over the 2,000-byte upload limit" in messages[2][1]
     assert "not UTF-8" in messages[3][1]
-    assert "only .txt, .md, .markdown, .pdf, .html, .htm, .docx" in messages[4][1]
+    assert "only .txt, .md, .markdown, .pdf, .html, .htm, .docx, .png, .jpg" in messages[4][1]
     corpus = actions.corpus_dir
     assert sorted(p.name for p in corpus.iterdir()) == ["lyon-robotics.txt", "paris-ai-city.txt"]
     rows, _ = actions.documents()

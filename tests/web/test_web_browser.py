@@ -369,6 +369,45 @@ def test_pdf_citation_opens_on_its_page_with_the_sentence_highlighted(page, site
         shutil.copy(shot, lead_copy)
 
 
+def test_scan_citation_highlights_the_sentence_on_the_scanned_page(page, site, tmp_path):
+    """Upload a scanned PDF (image only, read by Tesseract), ask what its second page answers: the page
+    view shows the scan of page 2 with the supporting sentence highlighted on it."""
+    import base64
+    import sys
+
+    from parisqa.corpus.formats import ocr
+
+    if ocr.tesseract() is None:
+        pytest.skip("Tesseract is not installed (.ci/run installs it)")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "system"))
+    import docmaker
+    from test_web import yellow_pixels
+
+    page.get_by_role("tab", name="Index").click()
+    page.wait_for_selector("#pq-docs .pq-table")
+    scan = tmp_path / "lake-scan.pdf"
+    scan.write_bytes(docmaker.scan_pdf(docmaker.lake_pdf(), 150, 1.0, bilevel=True))  # 150 dpi, skewed
+    page.locator("#pq-upload input[type=file]").set_input_files(str(scan))
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('added lake-scan.pdf')")
+    page.click("#pq-rebuild")
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('indexed:')")
+
+    page.get_by_role("tab", name="Ask").click()
+    ask(page, docmaker.SCAN_QUESTION)
+    card = last_turn(page).locator(".pq-card.pq-cited").first
+    assert card.locator(".pq-source").inner_text() == "lake-scan.pdf"
+    assert card.locator(".pq-page-no").inner_text() == "page 2"
+    card.locator(".pq-open").click()
+    view = page.locator('#pq-document .pq-page[data-pq-page="2"]')
+    view.wait_for()
+    image = view.locator("img.pq-page-img")
+    png = base64.b64decode(image.get_attribute("src").split(",", 1)[1])
+    assert yellow_pixels(png) > 500  # the sentence is highlighted on the scanned image
+    assert "three hundred and forty passengers" in page.locator("#pq-document #pq-target").inner_text()
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(ARTIFACTS / "scan-page-view.png"))
+
+
 # --- issue 17: what a new user hit in the page ----------------------------------------------------
 
 RECORD_ANNOUNCEMENTS = """() => {

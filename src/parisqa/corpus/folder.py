@@ -8,7 +8,8 @@ file name, a title, file bytes) is checked here:
   hidden file would not be indexed), no Windows device names (``CON``, ``NUL``, ``COM1``...), at most
   ``MAX_NAME_BYTES`` bytes;
 - only ``.txt``/``.md`` files (UTF-8 text without NUL bytes) and ``.pdf``/``.html``/``.htm``/``.docx``
-  files whose content is what their extension says (sniffed, see :func:`parisqa.corpus.formats.check_kind`)
+  and image (``.png``/``.jpg``/``.jpeg``/``.tif``/``.tiff``) files whose content is what their
+  extension says (sniffed, see :func:`parisqa.corpus.formats.check_kind`)
   are taken, up to a size limit (``PARISQA_MAX_UPLOAD_BYTES``, default
   ``parisqa.config.DEFAULT_MAX_UPLOAD_BYTES``);
 - an existing document is never overwritten: the same name with the same bytes is reported as already

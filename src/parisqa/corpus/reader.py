@@ -1,8 +1,9 @@
 """Find and read the corpus: ``.txt`` and ``.md`` files decoded as UTF-8, PDF, HTML and Word files
-converted to their extracted text (:mod:`parisqa.corpus.formats`).
+converted to their extracted text, scans and photos (PNG, JPEG, TIFF) to their OCR text
+(:mod:`parisqa.corpus.formats`).
 
 A file that cannot be read as text (binary, not UTF-8, too large, a link leading outside the corpus,
-a PDF that is encrypted or has no text layer...) is skipped with a warning that names it and says
+a PDF that is encrypted, a scan when Tesseract is not installed...) is skipped with a warning that names it and says
 why; the others still index.
 """
 
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
+from typing import Any
 
 from ..config import CORPUS_SUFFIXES
 from ..errors import CorpusError, ExtractionError
@@ -84,7 +86,7 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
     if not corpus_dir.exists():
         raise CorpusError(
             f"corpus folder '{corpus_dir}' does not exist; create it and add documents "
-            "(.txt, .md, .pdf, .html, .docx), "
+            "(.txt, .md, .pdf, .html, .docx, or scans as .png, .jpg, .tiff), "
             "or pass --corpus DIR (or set PARISQA_CORPUS)"
         )
     if not corpus_dir.is_dir():
@@ -231,6 +233,18 @@ def read_document(file: SourceFile, stored: StoredExtraction | None = None) -> D
         except ExtractionError as exc:
             raise Unreadable(f"skipped {shown(file.source)}: {exc.reason}", exc.reason) from None
     return Document(file.source, extracted.text, digest, len(data), file.mtime_ns, extracted)
+
+
+def skipped_pages(doc: Document, warn: Callable[[str], None]) -> dict[str, Any]:
+    """The pages of ``doc`` its extraction left out (OCR below the confidence floor), as ``skipped`` entries.
+
+    Keyed ``"source#page=N"``; each entry has its ``page``, which tells them from skipped files.
+    """
+    out: dict[str, Any] = {}
+    for page, reason in doc.extracted.ocr.skipped if doc.extracted and doc.extracted.ocr else ():
+        warn(f"skipped page {page} of {shown(doc.source)}: {reason}")
+        out[f"{doc.source}#page={page}"] = {"source": doc.source, "page": page, "reason": f"page {page}: {reason}"}
+    return out
 
 
 def read_bytes(corpus_dir: Path, source: str) -> bytes:

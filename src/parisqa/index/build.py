@@ -32,6 +32,7 @@ from ..corpus.reader import (
     read_document,
     scan_corpus,
     shown,
+    skipped_pages,
 )
 from ..corpus.sentences import Sentence, SentenceTable, chunk_sentences
 from ..corpus.structure import parse
@@ -164,7 +165,8 @@ def is_stale(settings: Settings, manifest: dict[str, Any]) -> bool:
     and hashed, so an unchanged corpus costs one directory walk.
     """
     files, _ = scan_corpus(settings.corpus_dir)
-    known = {**manifest.get("skipped", {}), **manifest.get("files", {})}
+    skipped = {source: entry for source, entry in manifest.get("skipped", {}).items() if "page" not in entry}
+    known = {**skipped, **manifest.get("files", {})}
     if {f.source for f in files} != set(known):
         return True
     for f in files:
@@ -485,7 +487,7 @@ def _ranges_match(old: LoadedIndex, files: dict[str, Any], ranges: dict[str, ran
 def _require_files(settings: Settings, files: list[SourceFile]) -> None:
     if not files:
         raise CorpusError(
-            f"corpus folder '{settings.corpus_dir}' has no .txt, .md, .pdf, .html or .docx files",
+            f"corpus folder '{settings.corpus_dir}' has no .txt, .md, .pdf, .html, .docx or image files",
             remedy="add_files",
         )
 
@@ -506,6 +508,8 @@ def _read_corpus(
         except Unreadable as exc:
             warn(str(exc))
             skipped[f.source] = {"size": f.size, "mtime_ns": f.mtime_ns, "reason": exc.reason}
+            continue
+        skipped.update(skipped_pages(docs[-1], warn))
     if not docs:
         raise CorpusError(
             f"no file in corpus folder '{settings.corpus_dir}' could be read as UTF-8 text or converted; "
@@ -920,4 +924,6 @@ def file_entry(doc: Any, ids: list[str], indexed_at: Any, language: str) -> dict
             extractor_version=doc.extracted.version,
             extracted=extracted_name(doc.sha256),
         )
+        if doc.extracted.ocr is not None:
+            entry["ocr"] = doc.extracted.ocr.to_dict()
     return entry

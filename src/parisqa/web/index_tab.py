@@ -124,7 +124,7 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
         with gr.Row(equal_height=False):
             with gr.Column(min_width=300):
                 gr.Markdown(
-                    f"**Add files** · .txt or .md (UTF-8), .pdf, .html, .htm or .docx, "
+                    f"**Add files** · .txt or .md (UTF-8), .pdf, .html, .htm, .docx, or scans as .png, .jpg or .tiff, "
                     f"up to {human_size(ctx.max_upload_bytes)} each"
                 )
                 files = no_remote_example(

@@ -400,7 +400,7 @@ def documents_html(rows: Sequence[DocumentRow], warnings: Sequence[str] = ()) ->
     lines = [f'<div class="pq-docs"><div class="pq-sub">{esc(head)}</div>']
     if not rows:
         lines.append(
-            '<div class="pq-doc-note">No documents (.txt, .md, .pdf, .html, .docx) in the corpus yet; '
+            '<div class="pq-doc-note">No documents (.txt, .md, .pdf, .html, .docx, .png, .jpg) in the corpus yet; '
             "add some below.</div>"
         )
     else:

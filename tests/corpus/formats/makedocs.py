@@ -125,6 +125,26 @@ def _wrap(doc, text: str, width: float) -> list[str]:
     return lines
 
 
+def noise_pdf() -> bytes:
+    """A one-page PDF holding only a picture of noise: OCR reads a few "words", none with confidence.
+
+    Seeded: this seed's noise gives Tesseract 5.3 blobs it reads as words (most noise gives none).
+    """
+    import random
+
+    from fpdf import FPDF
+    from PIL import Image
+
+    rng = random.Random(2)
+    pixels = bytes(max(0, min(255, int(rng.gauss(128, 120)))) for _ in range(800 * 600))
+    buf = io.BytesIO()
+    Image.frombytes("L", (800, 600), pixels).save(buf, format="PNG")
+    doc = FPDF()
+    doc.add_page()
+    doc.image(io.BytesIO(buf.getvalue()), x=10, y=10, w=180)
+    return bytes(doc.output())
+
+
 def image_pdf() -> bytes:
     """A one-page PDF holding only a picture of text (a "scan"): no text layer."""
     from fpdf import FPDF

@@ -34,7 +34,7 @@ def _cases() -> list[tuple[str, bytes, str]]:
     )
     return [
         ("encrypted.pdf", makedocs.pdf(2, encrypt=True), "encrypted; decrypt it first"),
-        ("scan.pdf", makedocs.image_pdf(), "no text layer; OCR is not supported"),
+        ("noise.pdf", makedocs.noise_pdf(), "is below the floor"),
         ("half.pdf", pdf[: len(pdf) // 2], "damaged or truncated PDF"),
         ("head.pdf", pdf[:200], "damaged or truncated PDF"),
         ("half.docx", docx[: len(docx) // 2], "damaged or not a Word document"),

@@ -72,5 +72,6 @@ def test_sniff_and_suffixes():
     assert sniff(b"<!-- saved from url -->\n<html><body>x</body></html>") == "html"
     assert sniff(b"plain text") is None
     assert sniff(b"PK\x03\x04 not really a zip") is None
-    assert set(FORMATS) == {".pdf", ".html", ".htm", ".docx"}
+    assert sniff(b"\x89PNG\r\n\x1a\n....") == sniff(b"\xff\xd8\xff\xe0..") == sniff(b"II*\x00..") == "image"
+    assert set(FORMATS) == {".pdf", ".html", ".htm", ".docx", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
     assert format_of("a/B.PDF") == "pdf" and format_of("x.txt") is None

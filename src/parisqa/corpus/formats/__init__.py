@@ -1,4 +1,4 @@
-"""Text out of PDF, HTML and Word files, as the one text every citation of such a file slices.
+"""Text out of PDF, HTML, Word and image files, as the one text every citation of such a file slices.
 
 parisqa cites ``text[start:end]`` of a document. For a converted format that text is the *extracted*
 text, so the extractor decides what a citation can be: it must be deterministic for a given file and
@@ -10,7 +10,8 @@ joined by `` | ``.
 One function per format sits behind :func:`extract`; the format comes from the file's suffix and is
 checked against the content (:func:`sniff`), so a ``.pdf`` that is really a web page is refused rather
 than read as garbage. Every failure is an :class:`~parisqa.errors.ExtractionError` naming the file and
-the reason. Heavy libraries (pypdfium2, trafilatura, python-docx) are imported on first use.
+the reason. Heavy libraries (pypdfium2, trafilatura, python-docx) are imported on first use. PDF pages
+without a text layer and image files (PNG, JPEG, TIFF) are read by OCR (:mod:`.ocr`, Tesseract).
 """
 
 from __future__ import annotations
@@ -57,25 +58,37 @@ def _docx(source: str, data: bytes) -> Extracted:
     return extract_docx(source, data)
 
 
+def _image(source: str, data: bytes) -> Extracted:
+    from .image import extract_image
+
+    return extract_image(source, data)
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 FORMATS: dict[str, Callable[[str, bytes], Extracted]] = {
     ".pdf": _pdf,
     ".html": _html,
     ".htm": _html,
     ".docx": _docx,
+    **dict.fromkeys(IMAGE_SUFFIXES, _image),
 }
-_KIND = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx"}
+_KIND = {".pdf": "pdf", ".html": "html", ".htm": "html", ".docx": "docx", **dict.fromkeys(IMAGE_SUFFIXES, "image")}
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 _HTML_START = re.compile(
     rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I | re.S
 )
 
 
 def sniff(data: bytes) -> str | None:
-    """The format the bytes hold, whatever the file is called: ``"pdf"``, ``"docx"``, ``"html"`` or None.
+    """The format the bytes hold, whatever the file is called: ``"pdf"``, ``"docx"``, ``"html"``,
+    ``"image"`` or None.
 
     PDF readers accept ``%PDF-`` within the first kilobyte; a DOCX is a zip holding
     ``word/document.xml``; HTML starts (after a byte-order mark, blanks and comments) with a doctype
-    or one of the usual first tags.
+    or one of the usual first tags; PNG, JPEG and TIFF files start with their signatures.
     """
+    if data.startswith(_IMAGE_MAGIC):
+        return "image"
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
@@ -92,7 +105,7 @@ def sniff(data: bytes) -> str | None:
 
 
 def format_of(path: Path | str) -> str | None:
-    """``"pdf"``, ``"html"`` or ``"docx"`` for a suffix this package converts, else None."""
+    """``"pdf"``, ``"html"``, ``"docx"`` or ``"image"`` for a suffix this package converts, else None."""
     return _KIND.get(Path(path).suffix.lower())
 
 
@@ -102,6 +115,8 @@ def _version_of(kind: str) -> str:
         from .pdf import version
     elif kind == "html":
         from .html import version
+    elif kind == "image":
+        from .image import version
     else:
         from .docx import version
     return version()
@@ -122,7 +137,7 @@ def check_kind(path: Path | str, data: bytes) -> str:
     Cheap (a look at the first bytes, or a zip directory), so an upload can be refused at once.
 
     Returns:
-        The format: ``"pdf"``, ``"html"`` or ``"docx"``.
+        The format: ``"pdf"``, ``"html"``, ``"docx"`` or ``"image"``.
 
     Raises:
         ExtractionError: not a converted suffix, an empty file, or content of another kind (the
@@ -133,7 +148,8 @@ def check_kind(path: Path | str, data: bytes) -> str:
     kind = _KIND.get(suffix)
     if kind is None:
         raise ExtractionError(
-            source, f"{suffix or 'no suffix'} is not a converted format; use .pdf, .html, .htm or .docx"
+            source,
+            f"{suffix or 'no suffix'} is not a converted format; use .pdf, .html, .htm, .docx, .png, .jpg or .tiff",
         )
     found = sniff(data)
     if kind == "html":
@@ -149,23 +165,25 @@ def check_kind(path: Path | str, data: bytes) -> str:
             raise ExtractionError(
                 source, f"the content is not {kind.upper()} (the extension lies?); convert it or rename it"
             )
-        raise ExtractionError(source, f"the content is {found.upper()}, not {kind.upper()}; rename it to .{found}")
+        real = ".png, .jpg or .tiff (by its type)" if found == "image" else f".{found}"
+        raise ExtractionError(source, f"the content is {found.upper()}, not {kind.upper()}; rename it to {real}")
     return kind
 
 
 def extract(path: Path | str, data: bytes) -> Extracted:
-    """Extract the text of a PDF, HTML or DOCX file.
+    """Extract the text of a PDF, HTML, DOCX or image file.
 
     Args:
         path: the file's path or name; its suffix chooses the format and it names the file in errors.
         data: the file's bytes.
 
     Returns:
-        The extracted text with its extractor name and version (and page spans for a PDF).
+        The extracted text with its extractor name and version (and page spans for a PDF or an image).
 
     Raises:
         ExtractionError: the suffix is not a converted format, the content is another format than the
-            suffix says, or the file cannot be read (encrypted, no text layer, damaged, zip bomb...).
+            suffix says, or the file cannot be read (encrypted, a scan without Tesseract, damaged,
+            zip bomb...).
     """
     source = str(path)
     check_kind(source, data)
@@ -180,18 +198,22 @@ def render_page(
     *,
     extracted: Extracted | None = None,
 ) -> bytes:
-    """A PNG of one PDF page, with the given spans of the extracted text highlighted on it.
+    """A PNG of one page of a PDF (or frame of an image), with the given spans of the extracted text
+    highlighted on it.
 
     Args:
-        data: the PDF's bytes.
+        data: the PDF's (or image's) bytes.
         page: the 1-based page number.
         highlight: spans ``(start, end)`` in offsets of the extracted text; parts on other pages are ignored.
         scale: pixels per PDF point (1.5 gives about 108 dpi).
-        extracted: the PDF's :class:`Extracted`, if at hand (else the PDF is extracted again).
+        extracted: the file's :class:`Extracted`, if at hand (else the file is extracted again).
 
     Raises:
-        ExtractionError: the PDF cannot be opened or has no such page.
+        ExtractionError: the file cannot be opened or has no such page.
     """
-    from .pdf import render
+    if sniff(data) == "image":
+        from .image import render
+    else:
+        from .pdf import render
 
     return render(data, page, list(highlight), scale, extracted)

@@ -18,7 +18,11 @@ baseline of its first character), not per character. Layout rules, in order:
   line pitch (measured per font size), an indent, a change of font size, a heading or a list bullet;
 - a word hyphenated at a line end is joined without its hyphen (kept when the word already holds a
   hyphen, as in "state-of-the-art");
-- a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined.
+- a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined;
+- a table (:mod:`.pdftables`) replaces its lines with its rows, cells joined by `` | ``, header first;
+  one going on from the previous page gets that page's header row again when it lacks it;
+- a page with no text but something drawn on it (a scan) is read by OCR (:mod:`.ocr`); its text keeps
+  Tesseract's layout and its words' boxes (``Extracted.boxes``) instead of pdfium character indices.
 """
 
 from __future__ import annotations
@@ -27,24 +31,31 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from parisqa.errors import ExtractionError
 
-from .base import Extracted
+from .base import CONTROL as _CONTROL
+from .base import Extracted, OcrInfo, highlighted, png, scaled_boxes
+from .pdftables import Table
 
-EXTRACTOR_VERSION = "1"
+if TYPE_CHECKING:
+    from .ocr import OcrPage
+
+# 2: pages without a text layer read by OCR (the version then names the engine: installing it re-extracts).
+EXTRACTOR_VERSION = "2"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _BULLET = re.compile(r"^(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])\s")
 _FINAL = ".!?:;\"'\u201d\u2019)]"
-_CONTROL = {c: " " for c in range(32) if c != 10}
-_CONTROL.update({0xFFFE: " ", 0xFFFF: " ", 0xFEFF: " ", 0xA0: " "})
 _UNCLEAN = re.compile("[\x00-\x09\x0b-\x1f\ufffe\uffff\ufeff\xa0]")
 
 
 def version() -> str:
     import pypdfium2.version as v
 
-    return f"pdf-{EXTRACTOR_VERSION} pypdfium2-{v.PYPDFIUM_INFO} pdfium-{v.PDFIUM_INFO.build}"
+    from .ocr import ocr_version
+
+    return f"pdf-{EXTRACTOR_VERSION} pypdfium2-{v.PYPDFIUM_INFO} pdfium-{v.PDFIUM_INFO.build} {ocr_version()}"
 
 
 @dataclass
@@ -153,20 +164,41 @@ def _outline(doc) -> dict[int, dict[str, int]]:
 
 
 def _extract(source: str, doc) -> Extracted:
+    import pypdfium2.raw as raw
+
+    from . import ocr
+    from .pdftables import find_tables
+
     pages: list[list[_Line]] = []
+    tables: dict[int, list[tuple[int, Table]]] = {}  # 0-based page -> (position among its lines, table)
     heights = []
+    scans: dict[int, ocr.OcrPage] = {}  # 0-based page -> its OCR, for pages without a text layer
+    reader: ocr.Reader | None = None
     for i in range(len(doc)):
         page = doc[i]
         textpage = page.get_textpage()
         try:
-            lines, _ = _page_lines(textpage)
+            lines, chars = _page_lines(textpage)
+            found_tables = find_tables(page, textpage, chars, lines) if len(lines) >= 2 else []
         finally:
             textpage.close()
+        if found_tables:
+            lines, tables[i] = _without_tables(lines, found_tables)
         heights.append(page.get_height())
+        if not lines and raw.FPDFPage_CountObjects(page) > 0:  # drawn but no text: a scan (a blank page has nothing)
+            reader = reader or ocr.Reader(source, len(doc))
+            found = reader.page(i + 1, ocr.page_image(page))
+            if found is not None and found.text:
+                scans[i] = found
         page.close()
         pages.append(lines)
-    if not any(pages):
-        raise ExtractionError(source, "no text layer; OCR is not supported (a scan? convert it to text first)")
+    info = reader.info() if reader else None
+    if not any(pages) and not scans:
+        if info and info.skipped:
+            raise ExtractionError(source, info.skipped[0][1])
+        if info:
+            raise ExtractionError(source, "no text layer, and OCR found no text on its pages; nothing to index")
+        raise ExtractionError(source, "no text on any page (blank pages?); nothing to index")
 
     _drop_running_lines(pages, heights)
     outline = _outline(doc)
@@ -174,7 +206,7 @@ def _extract(source: str, doc) -> Extracted:
     for lines in pages:
         for line in lines:
             sizes[line.size] += len(line.text)
-    body = sizes.most_common(1)[0][0]
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
     heading_sizes = sorted({s for s in sizes if s >= body * 1.1}, reverse=True)
     for index, lines in enumerate(pages):
         marks = outline.get(index, {})
@@ -187,7 +219,14 @@ def _extract(source: str, doc) -> Extracted:
                 line.heading = min(6, heading_sizes.index(line.size) + 1)
             elif not outline and line.bold and line.size == body and line.text.rstrip()[-1:] not in _FINAL + ",":
                 line.heading = min(6, len(heading_sizes) + 1)  # a bold line in the body font: a run-in heading
-    return _assemble(pages)
+    return _assemble(pages, scans, info, tables)
+
+
+def _without_tables(lines: list[_Line], tables: list[Table]) -> tuple[list[_Line], list[tuple[int, Table]]]:
+    """The page's lines outside its tables, and each table with the position it takes among them."""
+    inside = {n for table in tables for n in table.lines}
+    kept = [line for n, line in enumerate(lines) if n not in inside]
+    return kept, [(sum(1 for n in range(table.lines[0]) if n not in inside), table) for table in tables]
 
 
 def _drop_running_lines(pages: list[list[_Line]], heights: list[float]) -> None:
@@ -234,12 +273,21 @@ def _pitches(pages: list[list[_Line]]) -> dict[float, float]:
     return {size: sorted(steps)[len(steps) // 10] for size, steps in seen.items()}
 
 
-def _assemble(pages: list[list[_Line]]) -> Extracted:
+def _assemble(
+    pages: list[list[_Line]],
+    scans: dict[int, OcrPage] | None = None,
+    ocr_info: OcrInfo | None = None,
+    tables: dict[int, list[tuple[int, Table]]] | None = None,
+) -> Extracted:
     pitch = _pitches(pages)
     out: list[str] = []  # pieces of the text
     length = 0
     spans: list[tuple[int, int]] = []
     runs_by_page: list[tuple[tuple[int, int, int], ...]] = []
+    boxes_by_page: list[tuple[tuple[int, int, float, float, float, float], ...]] = []
+    scans = scans or {}
+    tables = tables or {}
+    header: tuple[int, list[str]] | None = None  # the last table's width and header, while it may go on
     last_block_open = False  # the text so far ends in a paragraph that may continue on the next page
 
     def put(piece: str) -> None:
@@ -247,11 +295,34 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
         out.append(piece)
         length += len(piece)
 
-    for lines in pages:
+    for number, lines in enumerate(pages):
         runs: list[tuple[int, int, int]] = []
         page_start = length
+        scan = scans.get(number)
+        if scan is not None:  # a page read by OCR: its text as laid out, its words' boxes moved along
+            if out:
+                put("\n\n")
+            boxes_by_page.append(tuple((length + o, n, *box) for o, n, *box in scan.boxes))
+            put(scan.text)
+            last_block_open = False
+            spans.append((page_start, length))
+            runs_by_page.append(())
+            continue
+        boxes_by_page.append(())
         prev: _Line | None = None
-        for line in lines:
+        placed = tables.get(number, [])
+        ended_in_table = False
+        for position, line in enumerate([*lines, None]):
+            for _, table in (t for t in placed if t[0] == position):
+                if out:
+                    put("\n\n")
+                # A table going on from the previous page without its header row gets it again.
+                continues = header if position == 0 and prev is None else None
+                header = _put_table(table, put, runs, lambda: length, continues)
+                prev, last_block_open, ended_in_table = None, False, True
+            if line is None:
+                break
+            header, ended_in_table = None, False
             text = line.text
             new_block = (
                 prev is None
@@ -277,6 +348,8 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
             _put_line(line, put, runs, lambda: length)
             prev = line
         last_block_open = prev is not None and not prev.heading and prev.text.rstrip()[-1:] not in _FINAL
+        if not ended_in_table:
+            header = None
         spans.append((page_start, length))
         runs_by_page.append(tuple(runs))
 
@@ -284,7 +357,45 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
     # The pages partition the text: a joining space or blank line belongs to the page it leads into.
     starts = [s for s, _ in spans]
     bounds = [(starts[i], starts[i + 1] if i + 1 < len(starts) else len(text)) for i in range(len(starts))]
-    return Extracted(text, "pdf", version(), tuple(bounds), tuple(runs_by_page))
+    return Extracted(
+        text,
+        "pdf",
+        version(),
+        tuple(bounds),
+        tuple(runs_by_page),
+        tuple(boxes_by_page) if scans else (),
+        ocr_info,
+    )
+
+
+def _put_table(table: Table, put, runs: list[tuple[int, int, int]], where, continues) -> tuple[int, list[str]]:
+    """Write a table as rows of cells joined by `` | ``, one row a line, and map its characters.
+
+    Args:
+        continues: ``(columns, header cells)`` of the table the previous page ended with: when this
+            table has as many columns and does not start with that header, the header is written
+            first (it is not on this page, so its characters map to nothing here).
+
+    Returns:
+        This table's ``(columns, header cells)``.
+    """
+    cells = [["".join(piece for _, piece in cell) for cell in row] for row in table.rows]
+    if continues and continues[0] == table.columns and cells[0] != continues[1]:
+        put(" | ".join(continues[1]) + "\n")
+        head = continues[1]
+    else:
+        head = cells[0]
+    for r, row in enumerate(table.rows):
+        if r:
+            put("\n")
+        for c, cell in enumerate(row):
+            if c:
+                put(" | ")
+            for first, piece in cell:
+                if first >= 0:
+                    runs.append((where(), first, len(piece)))
+                put(piece)
+    return table.columns, head
 
 
 def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where) -> None:
@@ -314,10 +425,7 @@ def render(
     data: bytes, page: int, highlight: list[tuple[int, int]], scale: float, extracted: Extracted | None
 ) -> bytes:
     """PNG of page ``page`` (1-based) with the text spans ``highlight`` painted over their characters."""
-    import io
-
     import pypdfium2.raw as raw
-    from PIL import Image, ImageDraw
 
     source = "PDF"
     if extracted is None and highlight:
@@ -329,29 +437,26 @@ def render(
         pdf_page = doc[page - 1]
         image = pdf_page.render(scale=scale).to_pil().convert("RGBA")
         height = pdf_page.get_height()
-        boxes = []
+        boxes = []  # in pixels of the image
         if highlight and extracted is not None:
             textpage = pdf_page.get_textpage()
             left, bottom, right, top = (_double() for _ in range(4))
+            pad = 1.5
             for start, end in highlight:
                 for first, count in extracted.chars_of(page, start, end):
                     for r in range(raw.FPDFText_CountRects(textpage, first, count)):
                         if raw.FPDFText_GetRect(textpage, r, left, top, right, bottom):
-                            boxes.append((left.value, top.value, right.value, bottom.value))
+                            boxes.append(
+                                (
+                                    (left.value - pad) * scale,
+                                    (height - top.value - pad) * scale,
+                                    (right.value + pad) * scale,
+                                    (height - bottom.value + pad) * scale,
+                                )
+                            )
+                boxes += scaled_boxes(extracted.boxes_of(page, start, end), image.size)
             textpage.close()
         pdf_page.close()
     finally:
         doc.close()
-    if boxes:
-        layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
-        draw = ImageDraw.Draw(layer)
-        for x0, y0, x1, y1 in boxes:
-            pad = 1.5
-            draw.rectangle(
-                ((x0 - pad) * scale, (height - y0 - pad) * scale, (x1 + pad) * scale, (height - y1 + pad) * scale),
-                fill=(255, 214, 0, 110),
-            )
-        image = Image.alpha_composite(image, layer)
-    buf = io.BytesIO()
-    image.convert("RGB").save(buf, format="PNG")
-    return buf.getvalue()
+    return png(highlighted(image, boxes))
