@@ -251,9 +251,18 @@ def format_answer(answer: Any, out: TextIO) -> None:
             print("Closest passages (related reading, not an answer):", file=out)
     for c in passages:
         where = shown(c.source) + (f" > {shown(c.heading)}" if c.heading else "")
-        print(f"[{c.n}] {where}  (chars {c.start}-{c.end})", file=out)
+        print(f"[{c.n}] {where}  ({_place(c)}chars {c.start}-{c.end})", file=out)
         body = shown(" ".join(c.text.split()))
         print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
+
+
+def _place(citation: Any) -> str:
+    """A PDF citation's page(s) as the plain output names them ("page 2, ", "pages 2-3, "), else nothing."""
+    pages = getattr(citation, "pages", None)
+    if pages and pages[0] != pages[1]:
+        return f"pages {pages[0]}-{pages[1]}, "
+    page = getattr(citation, "page", None)
+    return f"page {page}, " if page is not None else ""
 
 
 def _responder(args: argparse.Namespace, settings: Any) -> Any:
