@@ -430,6 +430,27 @@ def error_text(exc: ParisqaError) -> str:
     return f"{exc}; {remedy}" if remedy else str(exc)
 
 
+def _index_exists(args: argparse.Namespace) -> bool | None:
+    """Whether the command's index folder holds an index (a manifest) now; None when it cannot tell."""
+    from .index.layout import MANIFEST
+
+    try:
+        return (_settings(args).index_dir / MANIFEST).is_file()
+    except (ParisqaError, OSError):
+        return None
+
+
+def _interrupted_index(args: argparse.Namespace, had_index: bool | None) -> str:
+    """What an interrupt left of the index, for the Ctrl-C message: only what is true of this folder."""
+    if had_index:
+        return "the index in place before this command is intact"
+    if had_index is None:
+        return "an index in place before this command is intact"
+    if _index_exists(args):
+        return "the new index was complete before the interrupt"
+    return "no index was built (there was none before); run `parisqa index` to build it"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -439,7 +460,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     _show_progress()
+    had_index = None
     try:
+        had_index = _index_exists(args)
         return commands[args.command](args)
     except StoreError as exc:
         print(f"error: {error_text(exc)}", file=sys.stderr)
@@ -451,7 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("interrupted; the index in place before this command is intact", file=sys.stderr)
+        print(f"interrupted; {_interrupted_index(args, had_index)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
