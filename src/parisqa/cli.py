@@ -32,7 +32,9 @@ REMEDY_TEXT = {
 
 def _add_location(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--corpus", metavar="DIR", help="corpus folder of .txt/.md files (env PARISQA_CORPUS; default: corpus/)"
+        "--corpus",
+        metavar="DIR",
+        help="corpus folder of documents: .txt, .md, .pdf, .html/.htm, .docx (env PARISQA_CORPUS; default: corpus/)",
     )
     parser.add_argument("--index", metavar="DIR", help="index folder (env PARISQA_INDEX; default: index/)")
     parser.add_argument(
