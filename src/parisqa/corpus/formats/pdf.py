@@ -321,9 +321,7 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
     return Extracted(text, "pdf", version(), tuple(bounds), tuple(runs_by_page))
 
 
-def _put_line(
-    line: _Line, put, runs: list[tuple[int, int, int]], where, vocabulary: tuple[set[str], set[str]]
-) -> None:
+def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where, vocabulary: tuple[set[str], set[str]]) -> None:
     """Write one line's characters, dropping pdfium's end-of-line hyphens inside words, and map them."""
     text = line.text
     base = line.start
