@@ -493,6 +493,7 @@ def test_a_question_with_no_content_word_gets_a_message_not_passages(page):
     turn = last_turn(page)
     assert "no words to search for" in turn.inner_text()
     assert turn.locator(".pq-card").count() == 0  # no arbitrary "related" passages
+    page.screenshot(path=str(ARTIFACTS / "web-no-content-word.png"))
 
 
 def _recipes_docx() -> bytes:
