@@ -64,6 +64,30 @@ def require_llm() -> Path:
     return model  # type: ignore[return-value]
 
 
+# ``python -m llama_cpp.server`` with llama.cpp's weight repacking ("extra buffer types") off. On a CPU
+# with AMX (Sapphire Rapids and later), llama-cpp-python 0.3.36 repacks SmolLM2's Q4_1 weights for AMX
+# and the server dies of a segmentation fault on its first chat completion (measured on this machine:
+# exit code 139; with repacking off the same request answers). The server has no option for it.
+WITHOUT_REPACKING = """
+import sys
+import llama_cpp.llama_cpp as native
+from llama_cpp.server.__main__ import main
+
+default_params = native.llama_model_default_params
+
+
+def params():
+    chosen = default_params()
+    chosen.use_extra_bufts = False
+    return chosen
+
+
+native.llama_model_default_params = params
+sys.argv[0] = "llama_cpp.server"
+main()
+"""
+
+
 class LlamaServer:
     """``python -m llama_cpp.server`` with SmolLM2 on a loopback port, as a subprocess."""
 
@@ -73,7 +97,7 @@ class LlamaServer:
         # One thread: on a busy 2-core machine two llama.cpp threads contend for the cores and a token
         # took 2.9 s (measured), against 46 ms with one.
         self.command = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", "smollm2",
+            sys.executable, "-c", WITHOUT_REPACKING, "--model", str(model), "--model_alias", "smollm2",
             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "1",
             "--verbose", "False",
         ]  # fmt: skip

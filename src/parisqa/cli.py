@@ -32,7 +32,9 @@ REMEDY_TEXT = {
 
 def _add_location(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--corpus", metavar="DIR", help="corpus folder of .txt/.md files (env PARISQA_CORPUS; default: corpus/)"
+        "--corpus",
+        metavar="DIR",
+        help="corpus folder of documents: .txt, .md, .pdf, .html/.htm, .docx (env PARISQA_CORPUS; default: corpus/)",
     )
     parser.add_argument("--index", metavar="DIR", help="index folder (env PARISQA_INDEX; default: index/)")
     parser.add_argument(
@@ -252,9 +254,18 @@ def format_answer(answer: Any, out: TextIO) -> None:
             print("Closest passages (related reading, not an answer):", file=out)
     for c in passages:
         where = shown(c.source) + (f" > {shown(c.heading)}" if c.heading else "")
-        print(f"[{c.n}] {where}  (chars {c.start}-{c.end})", file=out)
+        print(f"[{c.n}] {where}  ({_place(c)}chars {c.start}-{c.end})", file=out)
         body = shown(" ".join(c.text.split()))
         print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
+
+
+def _place(citation: Any) -> str:
+    """A PDF citation's page(s) as the plain output names them ("page 2, ", "pages 2-3, "), else nothing."""
+    pages = getattr(citation, "pages", None)
+    if pages and pages[0] != pages[1]:
+        return f"pages {pages[0]}-{pages[1]}, "
+    page = getattr(citation, "page", None)
+    return f"page {page}, " if page is not None else ""
 
 
 def _responder(args: argparse.Namespace, settings: Any) -> Any:
@@ -422,6 +433,27 @@ def error_text(exc: ParisqaError) -> str:
     return f"{exc}; {remedy}" if remedy else str(exc)
 
 
+def _index_exists(args: argparse.Namespace) -> bool | None:
+    """Whether the command's index folder holds an index (a manifest) now; None when it cannot tell."""
+    from .index.layout import MANIFEST
+
+    try:
+        return (_settings(args).index_dir / MANIFEST).is_file()
+    except (ParisqaError, OSError):
+        return None
+
+
+def _interrupted_index(args: argparse.Namespace, had_index: bool | None) -> str:
+    """What an interrupt left of the index, for the Ctrl-C message: only what is true of this folder."""
+    if had_index:
+        return "the index in place before this command is intact"
+    if had_index is None:
+        return "an index in place before this command is intact"
+    if _index_exists(args):
+        return "the new index was complete before the interrupt"
+    return "no index was built (there was none before); run `parisqa index` to build it"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -431,7 +463,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     _show_progress()
+    had_index = None
     try:
+        had_index = _index_exists(args)
         return commands[args.command](args)
     except StoreError as exc:
         print(f"error: {error_text(exc)}", file=sys.stderr)
@@ -443,7 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error_text(exc)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("interrupted; the index in place before this command is intact", file=sys.stderr)
+        print(f"interrupted; {_interrupted_index(args, had_index)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK

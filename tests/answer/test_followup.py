@@ -171,3 +171,27 @@ def test_chat_flow_on_the_bees_corpus(bees_engine):
     assert "honey" in mead["answer"] and "Langstroth" not in mead["answer"]
     assert age["query"] == "how long must it age? mead honey"
     assert "six months" in age["answer"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much does it cost to deliver?",
+        "How long does it take to bake a loaf?",
+        "Is it safe to eat raw honey?",
+        "How hard is it to hire AI researchers in Paris?",
+        "Is it true that the Louvre is closed on Tuesdays?",
+    ],
+)
+def test_an_it_that_names_nothing_does_not_make_a_follow_up(question):
+    """ "it" as the dummy subject of a cost, a duration or a judgement ("it costs X to deliver") names nothing."""
+    previous = PreviousTurn("And on Sundays?", "And on Sundays? time bakery open saturdays")
+    assert resolve(question, previous).query is None
+
+
+@pytest.mark.parametrize(
+    "question", ["How much does it cost?", "How long does it take?", "How long does it take to visit it?"]
+)
+def test_an_it_that_names_the_previous_topic_still_does(question):
+    previous = PreviousTurn("What is a Langstroth hive?")
+    assert resolve(question, previous).added[:2] == ("langstroth", "hive")

@@ -41,7 +41,8 @@ def test_config_endpoint_and_refusals():
 def test_prompt_numbers_the_passages():
     passages = [Passage(1, "a.txt", 0, 5, "Alpha"), Passage(2, "b.txt", 0, 4, "Beta", heading="Intro")]
     messages = build_messages("What?", passages)
-    assert "[1] (a.txt)\nAlpha" in messages[1]["content"] and "[2] (b.txt > Intro)\nBeta" in messages[1]["content"]
+    assert "[1] Alpha" in messages[1]["content"] and "[2] Beta" in messages[1]["content"]
+    assert "Intro" not in messages[1]["content"]  # a small model copies a "(file > heading)" line as text
     assert messages[1]["content"].endswith("Question: What?") and "[n]" not in messages[0]["content"]
 
 
@@ -229,3 +230,40 @@ def test_failing_server_falls_back_through_the_api(seed_engine):
     ]
     assert "mode" not in off.json()
     assert isinstance(ReplySentence("a [1]", (1,)).claim, str)
+
+
+def test_the_model_reads_only_the_quoted_sentences_and_is_asked_to_copy_them(seed_engine):
+    """Fewer, shorter passages for the model: the quoted ones, cut to their highlighted sentences."""
+    from parisqa.answer.generate import SYSTEM_PROMPT
+    from parisqa.answer.grounded import MAX_PASSAGES, _passages, _prompt_passages
+
+    answer = seed_engine.ask("How much did the French government invest in AI?")
+    passages = _passages(answer, MAX_PASSAGES)
+    shown = _prompt_passages(answer, passages)
+    quoted = [c for c in answer.citations[:MAX_PASSAGES] if c.highlights]
+    assert quoted and len(shown) == len(quoted) < len(passages)
+    source = (seed_engine.settings.corpus_dir / answer.citations[0].source).read_text(encoding="utf-8")
+    for p, c in zip(shown, quoted, strict=True):
+        assert p.n == c.n  # the numbers the reply cites are the citations' numbers
+        assert p.text == " ".join(" ".join(source[h.start : h.end].split()) for h in c.highlights)
+        assert len(p.text) < len(c.text)
+    assert "word for word" in SYSTEM_PROMPT
+
+
+@pytest.mark.slow
+def test_the_small_model_gets_a_verified_sentence_for_most_questions(llama_server, seed_engine, embedder):
+    """SmolLM2-135M, asked to reuse the passages' sentences: at least half the answers keep one."""
+    from parisqa.answer.grounded import grounded_answer
+    from parisqa.answer.verify import Checker
+
+    questions = [
+        "How much did the French government invest in AI?",
+        "Which startup builds voice technology?",
+        "What is Viva Tech?",
+        "Why is ethical AI important?",
+    ]
+    config = LLMConfig(llama_server, model="smollm2", timeout=900, max_tokens=96)
+    checker = Checker(embedder)
+    results = [grounded_answer(seed_engine.ask(q), config, checker) for q in questions]
+    assert not any("generation failed" in w for r in results for w in r.warnings)
+    assert sum(r.mode == "generated" for r in results) >= len(questions) / 2, [r.text for r in results]

@@ -55,3 +55,27 @@ def test_generate_needs_a_server(capsys, corpus, embedder, monkeypatch):
     assert code != 0 and "must start with http:// or https://" in err
     code, _, err = run(capsys, "ask", "--generate", "--llm-url", "http://127.0.0.1:1", "--llm-timeout", "-3", QUESTION)
     assert code != 0 and "timeout must be a positive number" in err
+
+
+def test_a_silent_llm_is_reported_once_and_its_wait_counts_in_the_timings(capsys, corpus, embedder):
+    """In a real process (logging as a user's shell has it): one warning line; total includes the wait."""
+    import os
+    import subprocess
+    import sys
+
+    run(capsys, "index")
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+        argv = ["ask", "--json", "--generate", "--llm-url", url, "--llm-timeout", "1.5", QUESTION]
+        result = subprocess.run(
+            [sys.executable, "-m", "parisqa", *argv], capture_output=True, text=True, env=env, timeout=300
+        )
+    assert result.returncode == 0, result.stderr
+    obj = json.loads(result.stdout)
+    assert result.stderr.count("did not answer within 1.5 s") == 1, result.stderr
+    timings = obj["timings_ms"]
+    # The 1.5 s spent waiting for the server is part of answering: it is in the total, as "generate".
+    assert timings["generate"] >= 1400 and timings["total"] >= timings["generate"] + timings["embed"]

@@ -492,3 +492,101 @@ def test_upload_and_paste_are_announced_as_sentences_not_keys(page, tmp_path):
     assert any("added bee-notes.txt" in a for a in announced), announced
     assert any("added Wax notes" in a for a in announced), announced
     assert "Done." in announced, announced
+
+
+def test_the_document_pane_is_cleared_by_a_new_question_and_by_new_chat(page):
+    placeholder = "#pq-document .pq-doc-empty"
+    ask(page, "Why is ethical AI important?")
+    last_turn(page).locator(".pq-open").first.click()
+    page.locator("#pq-document #pq-target").wait_for()
+    ask(page, "What challenges does Paris face in becoming an AI leader?")
+    page.wait_for_selector(placeholder)  # the previous answer's document is no longer shown
+    assert page.locator("#pq-document #pq-target").count() == 0
+    last_turn(page).locator(".pq-open").first.click()
+    page.locator("#pq-document #pq-target").wait_for()
+    page.click("#pq-clear")
+    page.wait_for_selector(".pq-chat.pq-empty")
+    page.wait_for_selector(placeholder)
+    assert page.locator("#pq-document #pq-target").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "web-new-chat-clears-document.png"))
+
+
+def test_cancelling_the_delete_confirmation_says_the_delete_was_cancelled(page, site):
+    _, settings = site
+    page.get_by_role("tab", name="Index").click()
+    page.wait_for_selector("#pq-docs .pq-table")
+    page.locator("#pq-delete-choice input").click()
+    page.get_by_role("option", name="paris-ai-city.txt", exact=True).click()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#pq-delete")
+    page.wait_for_function("document.querySelector('#pq-outcome').innerText.includes('cancelled')")
+    outcome = page.locator("#pq-outcome").inner_text()
+    assert "Delete cancelled: paris-ai-city.txt was not deleted." in outcome, outcome
+    assert "choose a document first" not in outcome
+    assert (settings.corpus_dir / "paris-ai-city.txt").exists()
+    page.screenshot(path=str(ARTIFACTS / "web-delete-cancelled.png"))
+
+
+def test_a_question_with_no_content_word_gets_a_message_not_passages(page):
+    ask(page, "???")
+    turn = last_turn(page)
+    assert "no words to search for" in turn.inner_text()
+    assert turn.locator(".pq-card").count() == 0  # no arbitrary "related" passages
+    page.screenshot(path=str(ARTIFACTS / "web-no-content-word.png"))
+
+
+def _recipes_docx() -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Focaccia", level=1)
+    document.add_paragraph("A flat Ligurian bread baked in a well-oiled tray.")
+    document.add_heading("Ingredients", level=2)
+    document.add_paragraph("The dough for one tray takes these ingredients, weighed in grams:")
+    table = document.add_table(rows=5, cols=2)
+    rows = (("Ingredient", "Grams"), ("Flour", "500"), ("Water", "400"), ("Salt", "12"), ("Olive oil", "50"))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_heading("Method", level=2)
+    for step in ("Mix the flour and the water.", "Rest the dough for an hour.", "Bake for 25 minutes."):
+        document.add_paragraph(step, style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def recipes_site(tmp_path_factory, serve_web):
+    """The app over a Word recipe with headings and an ingredient table."""
+    from parisqa.config import Settings
+
+    base = tmp_path_factory.mktemp("recipes")
+    (base / "corpus").mkdir()
+    (base / "corpus" / "focaccia.docx").write_bytes(_recipes_docx())
+    app, url = serve_web(Settings(corpus_dir=base / "corpus", index_dir=base / "index"))
+    yield url
+    app.close()
+
+
+def test_table_rows_render_as_tables_and_headings_as_headings(browser, recipes_site):
+    page = browser.new_page()
+    page.goto(recipes_site)
+    page.wait_for_selector("#pq-status .pq-state-ready")
+    ask(page, "How many grams of salt go into the focaccia dough?")
+    turn = last_turn(page)
+    card = turn.locator(".pq-card", has=page.locator("table")).first
+    card.wait_for()
+    cells = card.locator("table td").all_inner_texts()
+    assert cells[cells.index("Salt") : cells.index("Salt") + 2] == ["Salt", "12"], cells
+    assert " | " not in turn.inner_text()  # no literal pipes anywhere in the answer or its passages
+    card.locator(".pq-open").click()
+    page.locator("#pq-document #pq-target").wait_for()
+    body = page.locator("#pq-document .pq-doc-body")
+    assert body.locator("[role=heading][aria-level='1']").inner_text().strip() == "Focaccia"
+    assert body.locator("[role=heading][aria-level='2']", has_text="Ingredients").count() == 1
+    assert "## " not in body.inner_text() and "# Focaccia" not in body.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "web-table-and-headings.png"))
+    page.close()

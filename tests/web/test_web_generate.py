@@ -33,11 +33,11 @@ def test_toggle_is_hidden_without_an_llm(seed_index, embedder):
 def test_unreachable_llm_gives_the_quoted_answer_with_a_notice(seed_index, embedder):
     app = _app(seed_index, embedder, llm_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout=5)
     assert _toggle(app).visible is True
-    *_, (html, _, history) = list(_chat_turn(app)("Why is ethical AI important?", [], True))
+    *_, (html, _, history, _) = list(_chat_turn(app)("Why is ethical AI important?", [], True))
     answer = history[-1]["answer"]
     assert answer["mode"] == "extractive" and "cannot reach the LLM server" in answer["warnings"][0]
     assert 'class="pq-notice"' in html and "cannot reach the LLM server" in html
-    *_, (_, _, off) = list(_chat_turn(app)("Why is ethical AI important?", [], False))
+    *_, (_, _, off, _) = list(_chat_turn(app)("Why is ethical AI important?", [], False))
     assert "mode" not in off[-1]["answer"]  # toggle off: the quoted answer as before
 
 
@@ -46,5 +46,5 @@ def test_silent_llm_costs_the_timeout(seed_index, embedder):
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         app = _app(seed_index, embedder, llm_url=f"http://127.0.0.1:{silent.getsockname()[1]}", llm_timeout=1.5)
-        *_, (html, _, history) = list(_chat_turn(app)("Why is ethical AI important?", [], True))
+        *_, (html, _, history, _) = list(_chat_turn(app)("Why is ethical AI important?", [], True))
     assert "did not answer within 1.5 s" in html and history[-1]["answer"]["citations"]

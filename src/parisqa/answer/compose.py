@@ -326,8 +326,8 @@ def compose(
     per_model = model_settings(str((data.manifest.get("model") or {}).get("choice", "minilm")), model)
     scale = cosine_rescaler(per_model["cosine_scale"])
     if not query_terms:
-        related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
-        return Composed(NO_TERMS_TEXT, True, 0.0, [], related)
+        # No word to search for ("???"): a message, not passages picked by the embedding of punctuation.
+        return Composed(NO_TERMS_TEXT, True, 0.0, [], [])
     if not hits:
         return Composed(ABSTAIN_TEXT, True, 0.0, [], [])
     data = data.for_hits(hits)

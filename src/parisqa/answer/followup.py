@@ -16,7 +16,9 @@ the rules are general, not tuned to particular questions. A question depends on 
 - a pronoun or demonstrative stands for something not named in the question: before any content
   word ("how much does it cost?", "what are its challenges?", but not "how do startups fund their
   research?"), as the subject after an auxiliary ("how many eggs does she lay?"), or as the object
-  or place that closes a short question ("who founded it?", "could humans live there?");
+  or place that closes a short question ("who founded it?", "could humans live there?"); an "it"
+  that names nothing, the dummy subject of a cost, duration or judgement followed by what it is
+  about ("how much does it cost to deliver a cake?", "is it safe to eat raw honey?"), does not count;
 - it is elliptical: no content word at all ("why?", "how so?"), a fragment with no question word or
   verb and no name ("tax incentives?", "in winter?"), or one definite noun with nothing to tell which
   ("what is the price?"; but "what is propolis?" and "what is INRIA?" stand alone).
@@ -94,6 +96,16 @@ AUXILIARIES = frozenset(
     "is are was were do does did can could will would should shall has have had may might must".split()
 )
 SUBJECT_ANAPHORS = frozenset("it they he she".split())
+# "it" names nothing when it is the dummy subject of a cost, a duration or a judgement whose real
+# subject follows as "to ..." or "that ...": "how much does it cost to deliver?", "how long does it
+# take to bake a loaf?", "is it safe to eat raw honey?", "how hard is it to hire ...?", "is it true
+# that ...?". Such a question stands alone (unless another pronoun in it refers back).
+EXTRAPOSING = frozenset(
+    "cost costs take takes took possible impossible safe unsafe hard harder easy easier difficult worth "
+    "necessary important better best wise ok okay allowed legal illegal usual common normal true likely "
+    "advisable expensive cheap cheaper".split()
+)
+EXTRAPOSED = frozenset("to that whether".split())
 MAX_ADDED_WORDS = 8
 # French: the same kind of rules with French words. Articles "le/la/les" are left out of the anaphors
 # (they are far more often articles); "y" and "en" count only before a verb ("en a-t-elle",
@@ -280,20 +292,32 @@ def leans_on_context(question: str, language: str = "en") -> bool:
     return _depends(tokens, question)
 
 
+def _dummy_it(tokens: list[str], i: int) -> bool:
+    """Whether ``tokens[i]`` is an "it" that names nothing (see :data:`EXTRAPOSING`)."""
+    if tokens[i] != "it" or not any(w in EXTRAPOSING for w in tokens[max(0, i - 3) : i + 4]):
+        return False
+    after = tokens[i + 1 : i + 7]
+    return any(w in EXTRAPOSED for w in after[:-1])  # "to"/"that" with something after it
+
+
 def _depends(tokens: list[str], question: str) -> bool:
     if any(_starts_with(tokens, c) for c in CONTINUATIONS):
         return True
     content = [w for w in tokens if content_words(w)]
     # A pronoun before any content word has no referent in the question ("how much does it cost?").
-    for w in tokens:
-        if w in ANAPHORS:
+    for i, w in enumerate(tokens):
+        if w in ANAPHORS and not _dummy_it(tokens, i):
             return True
         if content_words(w):
             break
-    if any(a in AUXILIARIES and b in SUBJECT_ANAPHORS for a, b in zip(tokens, tokens[1:])):
-        return True
-    # A pronoun closing a short question is its object ("who founded it?", "when did they open it?").
+    for i in range(1, len(tokens)):
+        if tokens[i - 1] in AUXILIARIES and tokens[i] in SUBJECT_ANAPHORS and not _dummy_it(tokens, i):
+            return True
+    # A pronoun closing a short question is its object ("who founded it?", "when did they open it?"),
+    # as is one closing the "to ..." of a dummy "it" ("how long does it take to build one?").
     if tokens[-1] in OBJECT_ANAPHORS and len(content) <= 2:
+        return True
+    if tokens[-1] in OBJECT_ANAPHORS | {"one", "ones"} and any(_dummy_it(tokens, i) for i in range(len(tokens))):
         return True
     if _has_name(question):
         return False  # it names its own topic ("What is INRIA?", "Langstroth hive?")

@@ -20,16 +20,17 @@ from ..errors import ParisqaError
 
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_MAX_TOKENS = 160
-# Passages longer than this are cut in the prompt (small models have small context windows).
-MAX_PASSAGE_CHARS = 1500
+# Passages longer than this are cut in the prompt: small models have small windows and copy better
+# from short text (the checker still reads each passage whole).
+MAX_PASSAGE_CHARS = 700
 
+# The model is asked to reuse the passages' own sentences: a copied sentence is what the checker can
+# verify, and what a small model (SmolLM2-135M) can write without drifting. The prompt is short and
+# holds no sample sentence and no stock reply: a small model repeats the instructions' own sentences.
+# (A question the passages do not answer never gets here: it is declined before generation.)
 SYSTEM_PROMPT = (
-    "You answer questions using only the numbered passages you are given. "
-    "Write a short answer: one to three sentences. "
-    "End every sentence with the number of the passage it comes from in square brackets, "
-    "for example: Paris hosts a large tech conference [2]. "
-    "Do not add facts that are not in the passages. "
-    "If the passages do not answer the question, reply exactly: The passages do not answer this question."
+    "Answer the question by copying the sentence of the passages that answers it, word for word. "
+    "End the sentence with the passage number in square brackets, like [1]. Write nothing else."
 )
 
 _MARKERS = re.compile(r"\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]")
@@ -160,9 +161,9 @@ def build_messages(question: str, passages: Sequence[Passage]) -> list[dict[str,
     """The chat messages asking for a short answer to ``question`` that cites ``passages`` as ``[n]``."""
     blocks = []
     for p in passages:
-        where = p.source + (f" > {p.heading}" if p.heading else "")
         text = p.text if len(p.text) <= MAX_PASSAGE_CHARS else p.text[:MAX_PASSAGE_CHARS] + " ..."
-        blocks.append(f"[{p.n}] ({where})\n{text.strip()}")
+        # No "(file > heading)" line: a small model copies it into its answer as if it were text.
+        blocks.append(f"[{p.n}] {' '.join(text.split())}")
     user = "Passages:\n\n" + "\n\n".join(blocks) + f"\n\nQuestion: {question}"
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]
 

@@ -11,8 +11,9 @@ extractive answer back, with a one-line warning; nothing here raises for a bad s
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..records import Answer
@@ -31,7 +32,7 @@ from .verify import CheckedSentence, Checker
 
 log = logging.getLogger(__name__)
 
-# Passages given to the model: the answer's citations, best first (small models have small windows).
+# Passages a reply may cite and is checked against: the answer's citations, best first.
 MAX_PASSAGES = 4
 
 
@@ -44,12 +45,16 @@ class GroundedAnswer:
         mode: ``"generated"`` when verified generated sentences are the answer, else ``"extractive"``.
         sentences: every sentence the model wrote, with its verdict (empty when nothing was generated).
         warnings: one line each: the server failed, sentences were removed, a citation was credited.
+        timings_ms: time spent writing (``generate``: waiting for the server, a failed wait included)
+            and checking (``check``) the reply, in ms; ``to_dict`` adds them to the answer's timings
+            and its ``total``.
     """
 
     answer: Answer
     mode: str
     sentences: tuple[CheckedSentence, ...] = ()
     warnings: tuple[str, ...] = ()
+    timings_ms: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
@@ -66,6 +71,11 @@ class GroundedAnswer:
         if self.sentences:
             data["sentences"] = [s.to_dict() for s in self.sentences]
         data["warnings"] = list(self.warnings)
+        if self.timings_ms:
+            timings = dict(data.get("timings_ms") or {})
+            timings.update(self.timings_ms)
+            timings["total"] = timings.get("total", 0.0) + sum(self.timings_ms.values())
+            data["timings_ms"] = timings
         return data
 
 
@@ -81,7 +91,30 @@ def _passages(answer: Answer, limit: int) -> list[Passage]:
     return passages_from(answer.citations[:limit])
 
 
-def _verdict(answer: Answer, checked: Sequence[CheckedSentence], warnings: list[str]) -> GroundedAnswer:
+def _prompt_passages(answer: Answer, passages: list[Passage]) -> list[Passage]:
+    """What the model reads: fewer and shorter passages than it may cite.
+
+    Only the passages the quoted answer draws on (those with highlighted sentences), each cut to
+    those sentences, keeping their numbers; the checker still reads every passage whole. A small
+    model copies the right sentence far more often from two short passages than from four long ones.
+    Falls back to the first passage when the answer highlights none.
+    """
+    spans = {c.n: c.highlights for c in answer.citations}
+    out = []
+    for p in passages:
+        pieces = [p.text[h.start - p.start : h.end - p.start] for h in spans.get(p.n, ()) if p.start <= h.start]
+        if any(piece.strip() for piece in pieces):
+            out.append(replace(p, text=" ".join(" ".join(piece.split()) for piece in pieces)))
+    return out or passages[:1]
+
+
+def _verdict(
+    answer: Answer,
+    checked: Sequence[CheckedSentence],
+    warnings: list[str],
+    timings: Mapping[str, float] | None = None,
+) -> GroundedAnswer:
+    timings = timings or {}
     for s in checked:
         if not s.supported:
             warnings.append(f"removed an unsupported sentence: {s.text!r} ({s.reason})")
@@ -90,13 +123,19 @@ def _verdict(answer: Answer, checked: Sequence[CheckedSentence], warnings: list[
             warnings.append(f"a sentence had no citation; the checker found it in {cited}: {s.text!r}")
     if not any(s.supported for s in checked):
         warnings.append("no generated sentence was supported by the passages; showing the quoted answer")
-        return GroundedAnswer(answer, "extractive", tuple(checked), tuple(warnings))
-    return GroundedAnswer(answer, "generated", tuple(checked), tuple(warnings))
+        return GroundedAnswer(answer, "extractive", tuple(checked), tuple(warnings), timings)
+    return GroundedAnswer(answer, "generated", tuple(checked), tuple(warnings), timings)
 
 
-def _fallback(answer: Answer, exc: LLMError) -> GroundedAnswer:
-    log.warning("%s", exc)
-    return GroundedAnswer(answer, "extractive", (), (f"generation failed, showing the quoted answer: {exc}",))
+def _fallback(answer: Answer, exc: LLMError, timings: Mapping[str, float]) -> GroundedAnswer:
+    # Not logged as a warning: the warning travels in the answer, and each front end shows it once.
+    log.debug("%s", exc)
+    warning = f"generation failed, showing the quoted answer: {exc}"
+    return GroundedAnswer(answer, "extractive", (), (warning,), timings)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
 
 
 def grounded_answer(
@@ -109,11 +148,15 @@ def grounded_answer(
     if answer.abstained or not answer.citations:
         return GroundedAnswer(answer, "extractive")
     passages = _passages(answer, max_passages)
+    started = time.perf_counter()
     try:
-        reply = complete(config, build_messages(answer.question, passages))
+        reply = complete(config, build_messages(answer.question, _prompt_passages(answer, passages)))
     except LLMError as exc:
-        return _fallback(answer, exc)
-    return _verdict(answer, checker.check(split_reply(reply), passages), [])
+        return _fallback(answer, exc, {"generate": _ms(time.perf_counter() - started)})
+    written = time.perf_counter()
+    checked = checker.check(split_reply(reply), passages)
+    timings = {"generate": _ms(written - started), "check": _ms(time.perf_counter() - written)}
+    return _verdict(answer, checked, [], timings)
 
 
 def stream_grounded(
@@ -133,17 +176,25 @@ def stream_grounded(
     checked: list[CheckedSentence] = []
     sent_any = False
     buffer = ""
+    started = time.perf_counter()
+    checking = 0.0  # seconds spent checking; the rest of the time is the model writing
+
+    def timings() -> dict[str, float]:
+        return {"generate": _ms(time.perf_counter() - started - checking), "check": _ms(checking)}
 
     def check(sentences: list[ReplySentence]) -> Iterator[str]:
-        nonlocal sent_any
-        for verdict in checker.check(sentences, passages):
+        nonlocal sent_any, checking
+        begun = time.perf_counter()
+        verdicts = checker.check(sentences, passages)
+        checking += time.perf_counter() - begun
+        for verdict in verdicts:
             checked.append(verdict)
             if verdict.supported:
                 yield (" " if sent_any else "") + _with_markers(verdict)
                 sent_any = True
 
     try:
-        for piece in stream(config, build_messages(answer.question, passages)):
+        for piece in stream(config, build_messages(answer.question, _prompt_passages(answer, passages))):
             buffer += piece
             sentences = split_reply(buffer)
             # The last sentence may be unfinished, or still waiting for its "[n]" after the full stop.
@@ -154,12 +205,16 @@ def stream_grounded(
                 yield from check(sentences[len(checked) : ready])
         yield from check(split_reply(buffer)[len(checked) :])
     except LLMError as exc:
-        result = _fallback(answer, exc) if not sent_any else _verdict(answer, checked, [f"generation stopped: {exc}"])
+        result = (
+            _fallback(answer, exc, timings())
+            if not sent_any
+            else _verdict(answer, checked, [f"generation stopped: {exc}"], timings())
+        )
         if result.mode == "extractive":
             yield answer.answer
         yield result
         return
-    result = _verdict(answer, checked, [])
+    result = _verdict(answer, checked, [], timings())
     if result.mode == "extractive":
         yield answer.answer
     yield result

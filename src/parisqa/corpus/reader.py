@@ -222,9 +222,12 @@ def read_document(file: SourceFile, stored: StoredExtraction | None = None) -> D
         raise Unreadable(
             f"skipped {shown(file.source)}: it is over the {MAX_FILE_BYTES:,}-byte limit; split it into smaller files"
         )
+    if not data:
+        raise Unreadable(f"skipped {shown(file.source)}: {EMPTY}", EMPTY)
     digest = hashlib.sha256(data).hexdigest()
     if format_of(file.source) is None:
         text = decode(data, file.source)
+        _require_words(file.source, text)
         return Document(file.source, text, digest, len(data), file.mtime_ns)
     extracted = stored(file.source, digest) if stored else None
     if extracted is None:
@@ -232,6 +235,7 @@ def read_document(file: SourceFile, stored: StoredExtraction | None = None) -> D
             extracted = extract(file.source, data)
         except ExtractionError as exc:
             raise Unreadable(f"skipped {shown(file.source)}: {exc.reason}", exc.reason) from None
+    _require_words(file.source, extracted.text)
     return Document(file.source, extracted.text, digest, len(data), file.mtime_ns, extracted)
 
 
@@ -245,6 +249,18 @@ def skipped_pages(doc: Document, warn: Callable[[str], None]) -> dict[str, Any]:
         warn(f"skipped page {page} of {shown(doc.source)}: {reason}")
         out[f"{doc.source}#page={page}"] = {"source": doc.source, "page": page, "reason": f"page {page}: {reason}"}
     return out
+
+
+# A file with nothing to index is skipped with one of these reasons, whatever its format.
+EMPTY = "the file is empty; add text to it or remove it"
+NO_TEXT = "the file holds no text (only blanks or marks); add text to it or remove it"
+_WORD = re.compile(r"[^\W_]")
+
+
+def _require_words(source: str, text: str) -> None:
+    """Refuse a text with no letter or digit: it would index as nothing, or as an empty chunk."""
+    if not _WORD.search(text):
+        raise Unreadable(f"skipped {shown(source)}: {NO_TEXT}", NO_TEXT)
 
 
 def read_bytes(corpus_dir: Path, source: str) -> bytes:

@@ -62,6 +62,12 @@ def conversation(messages: list[dict[str, Any]]) -> tuple[str, str | None]:
     return question, rewrite_query(question, previous)
 
 
+def error_body(message: str, status: int = 400) -> dict[str, Any]:
+    """OpenAI's error shape, so OpenAI clients show the message."""
+    kind = "invalid_request_error" if status < 500 else "server_error"
+    return {"error": {"message": message, "type": kind, "code": None, "param": None}}
+
+
 def _envelope(kind: str, ident: str, created: int) -> dict[str, Any]:
     return {"id": ident, "object": kind, "created": created, "model": MODEL_ID}
 
@@ -106,9 +112,7 @@ def router(service: Service) -> Any:
         except ParisqaError as exc:
             # OpenAI's error shape, so OpenAI clients show the message.
             error = http_error(exc)
-            kind = "invalid_request_error" if error.status_code < 500 else "server_error"
-            content = {"error": {"message": error.detail, "type": kind, "code": None, "param": None}}
-            return JSONResponse(status_code=error.status_code, content=content)
+            return JSONResponse(status_code=error.status_code, content=error_body(error.detail, error.status_code))
         return {
             **_envelope("chat.completion", ident, created),
             "choices": [

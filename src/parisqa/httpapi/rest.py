@@ -117,7 +117,10 @@ def router(service: Service) -> Any:
 
     @api.post("/documents", status_code=201)
     def upload(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008 - FastAPI's idiom
-        """Add a ``.txt``/``.md`` file to the corpus (never overwriting one); rebuild to answer from it."""
+        """Add a document to the corpus: .txt, .md, .pdf, .html, .htm or .docx (never overwriting one).
+
+        The content is checked against the extension; rebuild (``POST /api/index``) to answer from it.
+        """
         limit = service.settings.upload_limit()
         name = file.filename or "upload.txt"
         with tempfile.TemporaryDirectory(prefix="parisqa-upload-") as tmp:

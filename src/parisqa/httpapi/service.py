@@ -8,7 +8,7 @@ and ``warnings`` when an LLM writes the answer (:mod:`parisqa.answer.grounded`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,25 @@ def http_error(exc: ParisqaError) -> Any:
     if isinstance(exc, IndexMissingError):
         message += "; add documents, then POST /api/index"
     return HTTPException(status_code=status_of(exc), detail=message)
+
+
+def validation_message(errors: Sequence[Mapping[str, Any]]) -> str:
+    """FastAPI's list of request validation errors as one sentence naming each bad field.
+
+    Example: ``[{"loc": ("body", "question"), "msg": "Field required"}]`` gives
+    ``"invalid request: 'question': field required"``.
+    """
+    parts = []
+    for error in errors:
+        if error.get("type") == "json_invalid":
+            reason = (error.get("ctx") or {}).get("error")
+            parts.append("the body is not valid JSON" + (f" ({reason})" if reason else "") + "; send a JSON object")
+            continue
+        where = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        message = message[:1].lower() + message[1:]
+        parts.append(f"'{'.'.join(where)}': {message}" if where else message)
+    return "invalid request: " + "; ".join(parts or ["the request does not match the documented form"])
 
 
 @dataclass

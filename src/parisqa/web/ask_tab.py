@@ -6,6 +6,7 @@ the tab's scripts are files in ``static/``.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 from typing import Any
@@ -183,8 +184,17 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         else:
             page = page_view(source, data, extracted, citation)
         label = f"passage {citation['n']} · "
+        markdown = extracted is not None or source.lower().endswith((".md", ".markdown"))
         return document_html(
-            source, text, start, end, citation.get("highlights"), label=label, note=note, page_view=page
+            source,
+            text,
+            start,
+            end,
+            citation.get("highlights"),
+            label=label,
+            note=note,
+            page_view=page,
+            markdown=markdown,
         )
 
     # Gradio finds the event-data parameter by its type; with postponed annotations it cannot resolve
@@ -195,6 +205,19 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
     def new_chat() -> tuple[str, list, str, str]:
         return transcript_html([]), [], document_placeholder(), ""
 
+    def clearing_document(events):
+        """``events`` with the document pane as a last output: emptied at once, then left alone, so a
+        new question never shows the previous answer's document beside it."""
+
+        @functools.wraps(events)  # Gradio reads the signature (its event-data parameter) through it
+        def run(*args):
+            first = True
+            for item in events(*args):
+                yield (*item, document_placeholder() if first else gr.skip())
+                first = False
+
+        return run
+
     # The transcript shows its own "searching" turn, so Gradio's progress overlay is not needed.
     answer_events = {
         "concurrency_limit": 4,
@@ -202,17 +225,18 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         "api_visibility": "private",
         "show_progress": "hidden",
     }
-    box.submit(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
-    send.click(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
+    ask_turn = clearing_document(chat_turn)
+    box.submit(ask_turn, [box, turns, generate], [chat, box, turns, document], **answer_events)
+    send.click(ask_turn, [box, turns, generate], [chat, box, turns, document], **answer_events)
 
     def pick(evt: gr.EventData) -> str:
         return str((getattr(evt, "_data", None) or {}).get("question", ""))
 
     pick.__annotations__["evt"] = gr.EventData
     examples.pick(pick, None, box, api_visibility="private", show_progress="hidden").then(
-        chat_turn, [box, turns, generate], [chat, box, turns], **answer_events
+        ask_turn, [box, turns, generate], [chat, box, turns, document], **answer_events
     )
     chat.cite(open_citation, [turns], document, api_visibility="private")
-    chat.undo(search_as_new, [turns], [chat, box, turns], **answer_events)
+    chat.undo(clearing_document(search_as_new), [turns], [chat, box, turns, document], **answer_events)
     clear.click(new_chat, None, [chat, turns, document, box], api_visibility="private")
     return {"examples": examples}

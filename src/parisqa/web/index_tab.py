@@ -71,12 +71,14 @@ class IndexActions:
             return [("error", web_message(exc))], False
         return [("ok", saved.message()), _REBUILD_HINT], True
 
-    def delete(self, source: str | None) -> list[Message]:
-        """Delete one document from the corpus folder."""
+    def delete(self, source: str | None, confirmed: bool = True) -> list[Message]:
+        """Delete one document from the corpus folder (``confirmed``: the user said yes to the prompt)."""
         from ..corpus.folder import delete_document
 
         if not source:
             return [("info", "Nothing deleted; choose a document first.")]
+        if not confirmed:
+            return [("info", f"Delete cancelled: {source} was not deleted.")]
         try:
             delete_document(self.corpus_dir, source)
         except ParisqaError as exc:
@@ -141,6 +143,8 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
         with gr.Row(equal_height=True):
             doomed = gr.Dropdown(show_label=False, choices=[], scale=3, elem_id="pq-delete-choice")
             delete = gr.Button("Delete", variant="stop", size="md", scale=0, min_width=110, elem_id="pq-delete")
+            # The confirmation prompt's answer ("yes"/"no"), set by confirm-delete.js before the click is sent.
+            confirmed = gr.Textbox(visible=False, elem_id="pq-delete-confirmed")
 
     def on_upload(paths: list[str] | None):
         return messages_html(actions.upload(paths or [])), None, *table()
@@ -149,8 +153,8 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
         messages, added = actions.add_text(title_value, text)
         return messages_html(messages), *(("", "") if added else (title_value, text)), *table()
 
-    def on_delete(source: str | None):
-        return messages_html(actions.delete(source)), *table()
+    def on_delete(source: str | None, answer: str | None):
+        return messages_html(actions.delete(source, confirmed=answer != "no")), *table()
 
     def on_rebuild(progress=gr.Progress(track_tqdm=True)):  # noqa: B008 - Gradio's injection idiom
         progress(0, desc="Reading the corpus…")
@@ -167,7 +171,13 @@ def build_index_tab(ctx: WebContext, ask_parts: dict[str, Any], status: Any) -> 
     quiet = {"api_visibility": "private", "show_progress": "hidden"}
     files.upload(on_upload, files, [outcome, files, *listing], **quiet)
     add.click(on_add_text, [title, body], [outcome, title, body, *listing], **quiet)
-    delete.click(on_delete, doomed, [outcome, *listing], js=static_text("confirm-delete.js"), api_visibility="private")
+    delete.click(
+        on_delete,
+        [doomed, confirmed],
+        [outcome, *listing],
+        js=static_text("confirm-delete.js"),
+        api_visibility="private",
+    )
     rebuild.click(
         on_rebuild,
         None,

@@ -18,6 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from ..answer.compose import NO_TERMS_TEXT
 from ..corpus.folder import DocumentRow, human_size
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ def _spans(spans: Iterable[Mapping[str, Any]] | None, lo: int, hi: int) -> list[
     return merged
 
 
-def highlighted(text: str, base: int, spans: Iterable[Mapping[str, Any]] | None, cls: str = "pq-hl") -> str:
+def highlighted(
+    text: str, base: int, spans: Iterable[Mapping[str, Any]] | None, cls: str = "pq-hl", title: str = ""
+) -> str:
     """``text`` (which starts at offset ``base`` of its source) as HTML, the spans in ``<mark>``.
 
     Spans are absolute offsets, as in ``citation["highlights"]``; parts outside ``text`` are ignored.
@@ -67,9 +70,61 @@ def highlighted(text: str, base: int, spans: Iterable[Mapping[str, Any]] | None,
     out, pos = [], base
     for start, end in _spans(spans, base, base + len(text)):
         out.append(esc(text[pos - base : start - base]))
-        out.append(f'<mark class="{cls}">{esc(text[start - base : end - base])}</mark>')
+        hint = f' title="{esc(title)}"' if title else ""
+        out.append(f'<mark class="{cls}"{hint}>{esc(text[start - base : end - base])}</mark>')
         pos = end
     out.append(esc(text[pos - base :]))
+    return "".join(out)
+
+
+# A table row of extracted text: cells joined by " | " (DOCX, PDF tables) or Markdown's "| a | b |"
+# (HTML pages); a Markdown separator row ("|---|:--|") is layout, not text.
+_ROW = re.compile(r"^[ \t]*(?:\|.*\|[ \t]*|.*\S[ \t]+\|[ \t]+\S.*)$")
+_RULE = re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?$")
+_CELL = re.compile(r"[^|]+")
+
+
+def _row_html(line: str, base: int, spans: Iterable[Mapping[str, Any]] | None, **mark: str) -> str:
+    cells = []
+    for match in _CELL.finditer(line):
+        raw = match.group()
+        if not raw.strip():
+            if match.start() > 0 and match.end() < len(line):  # an empty cell between two pipes
+                cells.append("<td></td>")
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        cell = raw.strip()
+        cells.append(f"<td>{highlighted(cell, base + match.start() + lead, spans, **mark)}</td>")
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def text_with_tables(text: str, base: int = 0, spans: Iterable[Mapping[str, Any]] | None = None, **mark: str) -> str:
+    """``text`` as HTML (highlights as in :func:`highlighted`), its table rows as a ``<table>``.
+
+    Consecutive rows (cells joined by `` | ``, or Markdown ``| a | b |``) become one table, so a
+    quoted row reads as a table, not as pipes; Markdown separator rows are dropped. Everything else is
+    :func:`highlighted` text. Any front end showing extracted text (a chat turn, a passage card) can
+    call it; ``base`` is ``text``'s offset in its source, ``spans`` absolute offsets; ``mark`` (``cls``,
+    ``title``) styles the highlights as :func:`highlighted` does.
+    """
+    spans = list(spans or ())
+    out: list[str] = []
+    rows: list[str] = []
+    offset = base
+    for line in text.splitlines(keepends=True):
+        bare = line.rstrip("\r\n")
+        if _RULE.match(bare) and (rows or _ROW.match(bare)):
+            pass  # layout only
+        elif _ROW.match(bare):
+            rows.append(_row_html(bare, offset, spans, **mark))
+        else:
+            if rows:
+                out.append('<table class="pq-rows">' + "".join(rows) + "</table>")
+                rows = []
+            out.append(highlighted(line, offset, spans, **mark))
+        offset += len(line)
+    if rows:
+        out.append('<table class="pq-rows">' + "".join(rows) + "</table>")
     return "".join(out)
 
 
@@ -94,13 +149,9 @@ def answer_html(text: str, turn: int, known: Iterable[int], short: Mapping[str, 
     fact = str(short.get("text") or "") if isinstance(short, Mapping) else ""
     at = text.find(fact) if fact.strip() else -1
     if at < 0:
-        return _MARKER.sub(marker, esc(text))
-    before, after = text[:at], text[at + len(fact) :]
-    return (
-        _MARKER.sub(marker, esc(before))
-        + f'<mark class="short" title="the short answer">{esc(fact)}</mark>'
-        + _MARKER.sub(marker, esc(after))
-    )
+        return _MARKER.sub(marker, text_with_tables(text))
+    span = [{"start": at, "end": at + len(fact)}]
+    return _MARKER.sub(marker, text_with_tables(text, 0, span, cls="short", title="the short answer"))
 
 
 def _scores(citation: Mapping[str, Any]) -> str:
@@ -135,7 +186,7 @@ def citation_html(citation: Mapping[str, Any], turn: int, *, related: bool = Fal
     return (
         f'<div class="pq-card pq-{kind}" id="pq-t{turn}-{"r" if related else "c"}{n}">'
         f'<div class="pq-card-head"><span class="pq-n">{n}</span>{where}</div>'
-        f'<div class="pq-passage">{highlighted(text, start, citation.get("highlights"))}</div>'
+        f'<div class="pq-passage">{text_with_tables(text, start, citation.get("highlights"))}</div>'
         f'<div class="pq-card-foot"><span class="pq-meta">characters {start:,}–{end:,}'
         f"{' · ' + _scores(citation) if _scores(citation) else ''}</span>"
         f'<button type="button" class="pq-open" data-pq-open="1" data-turn="{turn}" data-n="{n}" '
@@ -253,7 +304,8 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
     elif answer.get("abstained"):
         related = related_passages(answer)
         parts.append('<div class="pq-a pq-abstained">')
-        parts.append('<div class="pq-label">Not in the corpus</div>')
+        nothing = answer.get("answer") == NO_TERMS_TEXT
+        parts.append(f'<div class="pq-label">{"Nothing to search for" if nothing else "Not in the corpus"}</div>')
         parts.append(f'<div class="pq-text">{esc(answer.get("answer", ""))}</div>')
         parts.append(_searched(answer, turn))
         if related:
@@ -329,20 +381,21 @@ def document_html(
     label: str = "",
     note: str = "",
     page_view: str = "",
+    markdown: bool = False,
 ) -> str:
     """A whole source document with the span ``[start, end)`` marked (``id="pq-target"``).
 
     Documents longer than :data:`DOC_WINDOW_CHARS` are shown around the span only, with a note.
     ``page_view`` (see :func:`page_html`) goes above the text: a PDF's page with the passage on it.
+    ``markdown`` (a converted file's extracted text, or a ``.md`` file): ``#`` heading lines are shown
+    as headings, their marks hidden (the text itself, and so every offset, is unchanged).
     """
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     lo, hi = 0, len(text)
     if len(text) > DOC_WINDOW_CHARS:
         lo = max(0, start - DOC_WINDOW_CHARS // 2)
         hi = min(len(text), max(end, lo + DOC_WINDOW_CHARS))
-    body = [esc(text[lo:start])]
-    body.append(f'<mark class="pq-span" id="pq-target">{highlighted(text[start:end], start, highlights)}</mark>')
-    body.append(esc(text[end:hi]))
+    body = _document_body(text, lo, hi, start, end, highlights, markdown)
     cut = []
     if lo > 0:
         cut.append(f"the first {lo:,} characters")
@@ -358,8 +411,57 @@ def document_html(
         f'<span class="pq-meta">{esc(label)}characters {start:,}–{end:,} of {len(text):,}</span></div>'
         + "".join(f'<div class="pq-doc-note">{esc(n)}</div>' for n in notes)
         + page_view
-        + f'<div class="pq-doc-body">{"".join(body)}</div></div>'
+        + f'<div class="pq-doc-body">{body}</div></div>'
     )
+
+
+_HEADING_LINE = re.compile(r"^(#{1,6})[ \t]+(?=\S)[^\n]*", re.M)
+
+
+def _document_body(
+    text: str,
+    lo: int,
+    hi: int,
+    start: int,
+    end: int,
+    highlights: Iterable[Mapping[str, Any]] | None,
+    markdown: bool,
+) -> str:
+    """``text[lo:hi]`` as HTML: the target span marked, highlights inside it, headings as headings.
+
+    The text is cut at every boundary (target, heading line, heading mark) so each piece sits in at
+    most one heading and one mark: the tags always nest, and only the first target piece has the id.
+    """
+    headings = []  # (line start, end of its "## " mark, line end, level)
+    if markdown:
+        for m in _HEADING_LINE.finditer(text, lo, hi):
+            mark_end = m.start() + len(m.group(1))
+            while mark_end < m.end() and text[mark_end] in " \t":
+                mark_end += 1
+            headings.append((m.start(), mark_end, m.end(), len(m.group(1))))
+    cuts = sorted({lo, hi, start, end, *(x for h in headings for x in h[:3])} & set(range(lo, hi + 1)))
+    out, first_target, h = [], True, 0
+    for a, b in zip(cuts, cuts[1:]):
+        if start == end == a and first_target:
+            out.append('<mark class="pq-span" id="pq-target"></mark>')
+            first_target = False
+        while h < len(headings) and headings[h][2] <= a:
+            h += 1
+        heading = headings[h] if h < len(headings) and headings[h][0] <= a < headings[h][2] else None
+        if heading and a == heading[0]:
+            out.append(f'<span class="pq-h pq-h{heading[3]}" role="heading" aria-level="{heading[3]}">')
+        piece = highlighted(text[a:b], a, highlights) if start <= a < end else esc(text[a:b])
+        if heading and a < heading[1]:
+            piece = f'<span class="pq-hmark" aria-hidden="true">{piece}</span>'
+        if start <= a < end:
+            ident = ' id="pq-target"' if first_target else ""
+            piece, first_target = f'<mark class="pq-span"{ident}>{piece}</mark>', False
+        out.append(piece)
+        if heading and b == heading[2]:
+            out.append("</span>")
+    if first_target:  # an empty span (or one at the very end): still a place to scroll to
+        out.append('<mark class="pq-span" id="pq-target"></mark>')
+    return "".join(out)
 
 
 def page_html(source: str, page: int, pages: int, png: bytes, *, highlighted: bool = True) -> str:

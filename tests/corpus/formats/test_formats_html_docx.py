@@ -56,7 +56,7 @@ def test_docx_headings_lists_and_table_rows():
     assert blocks[0] == "# Harbours of the Atlantic Coast"
     assert "## Harbour traffic" in blocks
     assert "### Freight and customs" in blocks
-    assert "- Brest\n- Lorient\n- Saint-Nazaire\n- Second step" in blocks
+    assert "- Brest\n- Lorient\n- Saint-Nazaire\n1. Second step" in blocks
     assert "Port | Ships\nBrest | 47" in blocks
     assert makedocs.PAGE2_SENTENCE in blocks
     parsed = parse(ex.text, markdown=True)

@@ -8,7 +8,8 @@ the usual way to make Word fetch a remote file) makes the file refused; hyperlin
 fetches, are fine. python-docx itself parses with entity resolution off and never follows a link.
 
 Output: paragraphs in body order, heading styles (``Heading N``, ``Title``) as ``#`` lines, list
-paragraphs (a list style or numbering) as ``- `` items, each table row as its cells joined by `` | ``.
+paragraphs (a list style or numbering) as items: ``1. ``, ``2. `` (or ``a. ``, ``i. ``) for a numbered
+list as Word counts it, ``- `` for bullets; each table row as its cells joined by `` | ``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from parisqa.errors import ExtractionError
 
 from .base import ZIP_ERRORS, Extracted
 
-EXTRACTOR_VERSION = "1"
+# 2: numbered lists keep their numbers ("1.", "2." were written as "-").
+EXTRACTOR_VERSION = "2"
 MAX_ENTRIES = 5000
 MAX_UNCOMPRESSED = 256 * 1024 * 1024
 MAX_RATIO = 200  # a real DOCX part compresses about 5-20 times; a bomb thousands of times
@@ -115,6 +117,7 @@ def _text(data: bytes) -> str:
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(io.BytesIO(data))
+    numbering = _Numbering(document)
     blocks: list[str] = []
     in_list = False  # the last block is a list: the next item joins it, one item per line
     body = document.element.body
@@ -129,10 +132,11 @@ def _text(data: bytes) -> str:
             if level:
                 blocks.append("#" * level + " " + text)
             elif "list" in style.lower() or child.find(qn("w:pPr") + "/" + qn("w:numPr")) is not None:
+                item = numbering.label(child, paragraph.style) + " " + text
                 if in_list:
-                    blocks[-1] += "\n- " + text
+                    blocks[-1] += "\n" + item
                 else:
-                    blocks.append("- " + text)
+                    blocks.append(item)
                 in_list = True
                 continue
             else:
@@ -152,6 +156,86 @@ def _text(data: bytes) -> str:
                 blocks.append("\n".join(rows))
                 in_list = False
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
+          (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))  # fmt: skip
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _letters(n: int) -> str:
+    return "" if n <= 0 else _letters((n - 1) // 26) + chr(ord("a") + (n - 1) % 26)
+
+
+class _Numbering:
+    """The label of each list paragraph, counted as Word counts it: per list (numId), per level."""
+
+    def __init__(self, document) -> None:
+        from docx.oxml.ns import qn
+
+        self._qn = qn
+        self.formats: dict[str, dict[int, str]] = {}  # numId -> level -> numFmt ("decimal", "bullet"...)
+        self.counts: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):  # no numbering part: bullets only
+            return
+        abstract: dict[str | None, dict[int, str]] = {}
+        for definition in root.findall(qn("w:abstractNum")):
+            levels = {}
+            for level in definition.findall(qn("w:lvl")):
+                fmt = level.find(qn("w:numFmt"))
+                levels[int(level.get(qn("w:ilvl"), "0"))] = fmt.get(qn("w:val"), "decimal") if fmt is not None else ""
+            abstract[definition.get(qn("w:abstractNumId"))] = levels
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.formats[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def _num_pr(self, element, style):
+        """The paragraph's numbering (numId, level), from its own properties or its style's."""
+        qn = self._qn
+        num_pr = element.find(qn("w:pPr") + "/" + qn("w:numPr"))
+        while num_pr is None and style is not None:
+            num_pr = style.element.find(qn("w:pPr") + "/" + qn("w:numPr"))
+            style = style.base_style
+        if num_pr is None:
+            return None, 0
+        num_id = num_pr.find(qn("w:numId"))
+        level = num_pr.find(qn("w:ilvl"))
+        return (
+            num_id.get(qn("w:val")) if num_id is not None else None,
+            int(level.get(qn("w:val"), "0")) if level is not None else 0,
+        )
+
+    def label(self, element, style) -> str:
+        """``"1."``, ``"b."``, ``"iv."`` for an item of a numbered list, ``"-"`` for any other item."""
+        num_id, level = self._num_pr(element, style)
+        fmt = self.formats.get(num_id or "", {}).get(level, "")
+        if num_id is None or num_id == "0" or fmt not in _FORMATS:
+            return "-"
+        counts = self.counts.setdefault(num_id, [0] * 9)
+        level = min(level, len(counts) - 1)
+        counts[level] += 1
+        counts[level + 1 :] = [0] * (len(counts) - level - 1)
+        return _FORMATS[fmt](counts[level]) + "."
+
+
+_FORMATS = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "lowerLetter": _letters,
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerRoman": _roman,
+    "upperRoman": lambda n: _roman(n).upper(),
+}
 
 
 def _heading_level(style: str) -> int:

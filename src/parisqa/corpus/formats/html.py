@@ -18,7 +18,9 @@ from .base import Extracted
 
 # 2: script and style contents dropped before parsing (a text node over 10,000,000 bytes stopped
 # libxml2, so a page with 10 MiB of inline script lost its article).
-EXTRACTOR_VERSION = "2"
+# 3: navigation (<nav>, role="navigation") dropped before extraction: a page holding only its menu
+# was indexed as the menu's words.
+EXTRACTOR_VERSION = "3"
 _INLINE = (
     "b",
     "strong",
@@ -51,6 +53,20 @@ def version() -> str:
 _SCRIPT = re.compile(rb"(<(script|style)\b[^>]*>).*?(</\2\s*>)", re.I | re.S)
 
 
+def _drop(element) -> None:
+    """Remove ``element`` and its content from the tree, keeping the text that follows it (its tail)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        before = element.getprevious()
+        if before is not None:
+            before.tail = (before.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
+
+
 def extract_html(source: str, data: bytes) -> Extracted:
     """Extract the main text of an HTML page as Markdown-like text.
 
@@ -71,6 +87,10 @@ def extract_html(source: str, data: bytes) -> Extracted:
         # Markdown headings come only with trafilatura's "formatting", which also writes **bold** and
         # *italic* marks into the text: unwrap inline emphasis first so the citable text stays plain.
         etree.strip_tags(tree, *_INLINE)
+        # Navigation is never main text; trafilatura's recall fallback would return it on a page
+        # that has nothing else.
+        for menu in tree.xpath("//nav | //*[@role='navigation']"):
+            _drop(menu)
         text = trafilatura.extract(
             tree,
             output_format="markdown",

@@ -16,8 +16,10 @@ baseline of its first character), not per character. Layout rules, in order:
   short bold line in the body font without final punctuation is a heading below those;
 - lines are joined into paragraphs with spaces; a new paragraph starts at a gap wider than the usual
   line pitch (measured per font size), an indent, a change of font size, a heading or a list bullet;
-- a word hyphenated at a line end is joined without its hyphen (kept when the word already holds a
-  hyphen, as in "state-of-the-art");
+- a word hyphenated at a line end is joined without its hyphen, unless the hyphen belongs to the
+  word: the word already holds a hyphen ("state-of-the-art"), the document writes it hyphenated
+  elsewhere, or the joined form is no word of the document while the part after the hyphen is one
+  ("pre-shape" when "shape" occurs and "preshape" does not; "infor-mation" is joined);
 - a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined;
 - a table (:mod:`.pdftables`) replaces its lines with its rows, cells joined by `` | ``, header first;
   one going on from the previous page gets that page's header row again when it lacks it;
@@ -43,7 +45,8 @@ if TYPE_CHECKING:
     from .ocr import OcrPage
 
 # 2: pages without a text layer read by OCR (the version then names the engine: installing it re-extracts).
-EXTRACTOR_VERSION = "2"
+# 3: a line-end hyphen that belongs to the word is kept ("pre-shape" had become "preshape").
+EXTRACTOR_VERSION = "3"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _BULLET = re.compile(r"^(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])\s")
 _FINAL = ".!?:;\"'\u201d\u2019)]"
@@ -273,6 +276,36 @@ def _pitches(pages: list[list[_Line]]) -> dict[float, float]:
     return {size: sorted(steps)[len(steps) // 10] for size, steps in seen.items()}
 
 
+_BROKEN = re.compile(r"[\w-]*\ufffe\w*")
+_VOCABULARY_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def _vocabulary(pages: list[list[_Line]]) -> tuple[set[str], set[str]]:
+    """The document's words (lower case) outside line-end breaks: plain words, and hyphenated ones."""
+    plain: set[str] = set()
+    hyphenated: set[str] = set()
+    for lines in pages:
+        for line in lines:
+            for word in _VOCABULARY_WORD.findall(_BROKEN.sub(" ", line.text).lower()):
+                if "-" in word:
+                    hyphenated.add(word)
+                    plain.update(word.split("-"))
+                else:
+                    plain.add(word)
+    return plain, hyphenated
+
+
+def _joins(head: str, tail: str, vocabulary: tuple[set[str], set[str]]) -> bool:
+    """Whether a word broken at a line end as ``head-`` / ``tail`` is one word without the hyphen."""
+    plain, hyphenated = vocabulary
+    head, tail = head.lower(), tail.lower()
+    if head + tail in plain:
+        return True
+    if f"{head}-{tail}" in hyphenated:
+        return False
+    return tail not in plain  # "infor-mation": no word "mation", a word cut in two; "pre-shape": kept
+
+
 def _assemble(
     pages: list[list[_Line]],
     scans: dict[int, OcrPage] | None = None,
@@ -280,6 +313,7 @@ def _assemble(
     tables: dict[int, list[tuple[int, Table]]] | None = None,
 ) -> Extracted:
     pitch = _pitches(pages)
+    vocabulary = _vocabulary(pages)
     out: list[str] = []  # pieces of the text
     length = 0
     spans: list[tuple[int, int]] = []
@@ -345,7 +379,7 @@ def _assemble(
                 put(" ")
             if line.heading:
                 put("#" * line.heading + " ")
-            _put_line(line, put, runs, lambda: length)
+            _put_line(line, put, runs, lambda: length, vocabulary)
             prev = line
         last_block_open = prev is not None and not prev.heading and prev.text.rstrip()[-1:] not in _FINAL
         if not ended_in_table:
@@ -398,7 +432,7 @@ def _put_table(table: Table, put, runs: list[tuple[int, int, int]], where, conti
     return table.columns, head
 
 
-def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where) -> None:
+def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where, vocabulary: tuple[set[str], set[str]]) -> None:
     """Write one line's characters, dropping pdfium's end-of-line hyphens inside words, and map them."""
     text = line.text
     base = line.start
@@ -415,7 +449,9 @@ def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where) -> None
         if j < n:
             left, right = text[j - 1 : j], text[j + 1 : j + 2]
             word = re.search(r"[\w-]*$", text[:j]).group(0)
-            if not (left.isalpha() and right.islower() and "-" not in word):
+            tail = re.match(r"\w*", text[j + 1 :]).group(0)
+            inside = left.isalpha() and right.islower() and "-" not in word
+            if not (inside and _joins(word, tail, vocabulary)):
                 runs.append((where(), base + j, 1))
                 put("-")
         i = j + 1

@@ -1,1 +1,1 @@
-(name) => (name && window.confirm('Delete ' + name + ' from the corpus folder? The file is removed.')) ? name : null
+(name) => [name, name ? (window.confirm('Delete ' + name + ' from the corpus folder? The file is removed.') ? 'yes' : 'no') : '']
