@@ -34,7 +34,10 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus",
         metavar="DIR",
-        help="corpus folder of documents: .txt, .md, .pdf, .html/.htm, .docx (env PARISQA_CORPUS; default: corpus/)",
+        help=(
+            "corpus folder of documents: .txt, .md, .pdf, .html/.htm, .docx, scans as .png/.jpg/.tiff "
+            "(env PARISQA_CORPUS; default: corpus/)"
+        ),
     )
     parser.add_argument("--index", metavar="DIR", help="index folder (env PARISQA_INDEX; default: index/)")
     parser.add_argument(

@@ -117,7 +117,9 @@ def router(service: Service) -> Any:
 
     @api.post("/documents", status_code=201)
     def upload(file: UploadFile = File(...)) -> dict[str, Any]:  # noqa: B008 - FastAPI's idiom
-        """Add a document to the corpus: .txt, .md, .pdf, .html, .htm or .docx (never overwriting one).
+        """Add a document to the corpus (never overwriting one).
+
+        .txt, .md, .pdf, .html, .htm, .docx, or a scan as .png, .jpg, .jpeg, .tif or .tiff.
 
         The content is checked against the extension; rebuild (``POST /api/index``) to answer from it.
         """
