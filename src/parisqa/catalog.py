@@ -274,9 +274,57 @@ def catalog(
         if name in found:
             raise ConfigError(f"collection {name!r} is given twice; give each collection one name")
         found[name] = settings.with_(corpus_dir=folder, index_dir=settings.index_dir / name)
-    keys = list(parse_keys(api_keys, os.environ.get("PARISQA_API_KEYS")))
-    single = settings.api_key or os.environ.get("PARISQA_API_KEY")
-    if not keys and single:
-        keys = [Grant(single)]
     named = bool(found)
-    return Catalog(found or {DEFAULT_COLLECTION: settings}, tuple(keys + grants), named)
+    return Catalog(found or {DEFAULT_COLLECTION: settings}, grants_of(settings, api_keys) + tuple(grants), named)
+
+
+def grants_of(settings: Settings, api_keys: Sequence[str] = ()) -> tuple[Grant, ...]:
+    """The keys of ``--api-key`` values, else ``PARISQA_API_KEYS``, else ``settings.api_key`` or
+    ``PARISQA_API_KEY`` (one key for everything, as before collections existed).
+
+    Raises:
+        ConfigError: a bad key form.
+    """
+    keys = parse_keys(api_keys, os.environ.get("PARISQA_API_KEYS"))
+    single = settings.api_key or os.environ.get("PARISQA_API_KEY")
+    return keys or ((Grant(single),) if single else ())
+
+
+def collection_settings(settings: Settings, value: str | None, config: str | None = None) -> Settings:
+    """The settings of one collection for ``parisqa ask``/``index --collection``: ``NAME=DIR`` (its
+    index in ``INDEX/NAME``), or ``NAME`` from the toml; ``settings`` itself when ``value`` is empty.
+
+    Raises:
+        ConfigError: a bad value, or a name the toml does not hold.
+    """
+    if not value:
+        return settings
+    if "=" in value:
+        name, folder = parse_collection(value)
+        return settings.with_(corpus_dir=folder, index_dir=settings.index_dir / name)
+    name = parse_name(value)
+    path = config_path(config)
+    found = read_toml(path, settings)[0] if path is not None else {}
+    if name not in found:
+        where = f"'{path}'" if path is not None else f"no {CONFIG_FILE} here (nor PARISQA_CONFIG)"
+        known = f"; it holds: {', '.join(found)}" if found else ""
+        raise ConfigError(
+            f"collection {name!r} is not in {where}{known}; pass --collection {name}=DIR or add [collections.{name}]"
+        )
+    return found[name]
+
+
+def watch_flag(value: bool | None) -> bool:
+    """``--watch``, else ``PARISQA_WATCH`` (1/true/yes/on or 0/false/no/off), else off.
+
+    Raises:
+        ConfigError: any other PARISQA_WATCH value.
+    """
+    if value:
+        return True
+    env = (os.environ.get("PARISQA_WATCH") or "").strip().lower()
+    if env in ("", "0", "false", "no", "off"):
+        return False
+    if env in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"PARISQA_WATCH must be 1 or 0 (true/false, yes/no, on/off), got {env!r}")
