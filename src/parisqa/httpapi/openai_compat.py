@@ -78,7 +78,7 @@ def router(service: Service, *, choose: Any = None) -> Any:
         choose: a :class:`parisqa.httpapi.collections.Registry` when the server holds collections:
             it checks the key and the request's ``model`` chooses the collection (``parisqa/NAME``).
     """
-    from fastapi import APIRouter, Body, Depends, Request
+    from fastapi import APIRouter, Body, Depends, HTTPException, Request
     from fastapi.responses import JSONResponse, StreamingResponse
 
     from .auth import bearer_auth
@@ -107,8 +107,13 @@ def router(service: Service, *, choose: Any = None) -> Any:
         chunk when streamed).
         """
         model, chosen = MODEL_ID, service
-        if choose is not None:  # the model names the collection; 404/401/403 as HTTP errors
-            model, chosen = choose.service_for_model(body.get("model"), request.headers)
+        if choose is not None:  # the model names the collection: 404 unknown, 403 another collection's key
+            try:
+                model, chosen = choose.service_for_model(body.get("model"), request.headers)
+            except HTTPException as exc:
+                codes = {404: "model_not_found", 403: "permission_denied", 401: "invalid_api_key"}
+                error = {"message": exc.detail, "type": "invalid_request_error", "code": codes.get(exc.status_code)}
+                return JSONResponse(status_code=exc.status_code, content={"error": {**error, "param": "model"}})
         messages = body.get("messages")
         options = body.get("parisqa") if isinstance(body.get("parisqa"), dict) else {}
         generate = options.get("generate")
