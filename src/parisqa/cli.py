@@ -434,6 +434,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .catalog import watch_flag
     from .web import serve
 
     llm = {
@@ -442,8 +443,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "llm_key": args.llm_key,
         "llm_timeout": args.llm_timeout,
     }
-    from .catalog import watch_flag
-
     serve(
         _base_settings(args, **llm),
         host=args.host,

@@ -133,7 +133,7 @@ class PageGate:
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         path = scope.get("path", "")
-        if scope.get("type") not in ("http", "websocket") or path.startswith(API_PATHS):
+        if scope.get("type") not in ("http", "websocket") or _is_api(path):
             await self.app(scope, receive, send)
             return
         name = self.collection_of(path)
@@ -177,6 +177,11 @@ def write_events(page: Any) -> tuple[set[int], set[str]]:
             if block_fn.api_name:
                 names.add(str(block_fn.api_name))
     return ids, names
+
+
+def _is_api(path: str) -> bool:
+    """Whether ``path`` is one of the API's own routes (``/api/...``, not ``/apiary``)."""
+    return any(path == p or path.startswith(p + "/") for p in API_PATHS)
 
 
 def _runs_event(path: str) -> bool:
