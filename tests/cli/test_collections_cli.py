@@ -54,6 +54,8 @@ def test_bad_keys_and_watch_values_are_refused_in_one_line(capsys, monkeypatch):
     assert code == 2 and "'nope'" in err and err.count("\n") == 1
     code, _, err = run(capsys, "serve", "--api-key", "k:*:admin")
     assert code == 2 and "access must be one of read, write" in err
+    code, _, err = run(capsys, "serve", "--auth", "alice:pw", "--api-key", "k:default:read")
+    assert code == 2 and "drop --auth" in err and err.count("\n") == 1
     monkeypatch.setenv("PARISQA_WATCH", "maybe")
     code, _, err = run(capsys, "index")
     assert code == 2 and "PARISQA_WATCH" in err and "'maybe'" in err

@@ -144,6 +144,32 @@ def test_changes_wait_for_another_build_holding_the_index(watched):
     assert len(recorder.calls) == 1 and watch.last()["events"]["added"] == ["a.txt"]
 
 
+def test_a_file_written_in_pieces_is_synced_once_when_complete(watched):
+    recorder = Recorder()
+    folder, watch = watched(recorder, quiet=0.6)
+    with open(folder / "report.txt", "w", encoding="utf-8") as fh:
+        for n in range(6):  # pauses shorter than the quiet period: one write in progress
+            fh.write(f"Paragraph {n} of a report still being written.\n")
+            fh.flush()
+            time.sleep(0.15)
+    finished = time.monotonic()
+    assert watch.wait_idle(10)
+    assert len(recorder.calls) == 1 and recorder.calls[0] >= finished
+
+
+def test_a_folder_that_never_goes_quiet_is_still_synced(watched):
+    recorder = Recorder()
+    folder, watch = watched(recorder, quiet=0.5, max_delay=1.0)
+    deadline = time.monotonic() + 3.5
+    n = 0
+    while time.monotonic() < deadline:  # a write every 0.1 s: never quiet for 0.5 s
+        (folder / f"log-{n}.txt").write_text("tick\n", encoding="utf-8")
+        n += 1
+        time.sleep(0.1)
+    assert len(recorder.calls) >= 2  # synced every max_delay meanwhile
+    assert watch.wait_idle(10)
+
+
 def test_relevance_of_names(tmp_path):
     (tmp_path / "sub").mkdir()
     assert relevant(tmp_path, tmp_path / "a.txt") and relevant(tmp_path, tmp_path / "sub" / "b.PDF")
