@@ -453,3 +453,68 @@ def test_upload_and_paste_are_announced_as_sentences_not_keys(page, tmp_path):
     assert any("added bee-notes.txt" in a for a in announced), announced
     assert any("added Wax notes" in a for a in announced), announced
     assert "Done." in announced, announced
+
+
+@pytest.fixture(scope="module")
+def keyed_collections(tmp_path_factory, seed_index, bees_index, embedder):
+    """Two collections (paris, bees) behind keys: ``(url, {"all": key, "paris": key})``."""
+    from conftest import free_port
+    from parisqa.api import Engine
+    from parisqa.catalog import Catalog, parse_key
+    from parisqa.config import Settings
+    from parisqa.web import launch
+    from parisqa.web.collections import open_collections
+
+    base = tmp_path_factory.mktemp("keyed")
+    folders = {}
+    for name, source in (("paris", seed_index), ("bees", bees_index)):
+        shutil.copytree(source / "corpus", base / name / "corpus")
+        shutil.copytree(source / "index", base / name / "index")
+        folders[name] = Settings(corpus_dir=base / name / "corpus", index_dir=base / name / "index")
+    keys = {"all": "browser-all-key", "paris": "browser-paris-key"}
+    grants = (parse_key(keys["all"]), parse_key(f"{keys['paris']}:paris"))
+    registry, pages = open_collections(
+        Catalog(folders, grants, named=True), engine_for=lambda s: Engine(s, embedder=embedder)
+    )
+    port = free_port()
+    app = launch(pages["paris"], host="127.0.0.1", port=port, block=False, quiet=True, registry=registry, pages=pages)
+    yield f"http://127.0.0.1:{port}", keys
+    app.close()
+
+
+def test_the_collection_picker_and_the_key_sign_in(browser, keyed_collections):
+    import base64
+
+    url, keys = keyed_collections
+    from playwright.sync_api import Error as BrowserError
+
+    stranger = browser.new_page()
+    with pytest.raises(BrowserError, match="ERR_INVALID_AUTH_CREDENTIALS"):  # headless: no sign-in box to fill
+        stranger.goto(url + "/c/bees/")
+    assert stranger.request.get(url + "/c/bees/").status == 401
+    stranger.close()
+
+    def signed_in(key: str):
+        page = browser.new_page()
+        token = base64.b64encode(f"me:{key}".encode()).decode()
+        page.set_extra_http_headers({"Authorization": f"Basic {token}"})  # what the sign-in box sends
+        return page
+
+    other = signed_in(keys["paris"])
+    assert other.goto(url + "/c/bees/").status == 403
+    other.close()
+
+    page = signed_in(keys["all"])
+    page.goto(url + "/c/bees/")
+    page.wait_for_selector("#pq-status .pq-state-ready")
+    current = page.locator(".pq-collections [aria-current=page]")
+    assert current.inner_text() == "bees"
+    ask(page, "How long does a queen bee live?")
+    sources = last_turn(page).locator(".pq-card.pq-cited .pq-source").all_inner_texts()
+    assert sources and "paris-ai-city.txt" not in sources
+    page.screenshot(path=str(ARTIFACTS / "web-collections-bees.png"))
+    page.locator(".pq-collections a", has_text="paris").click()
+    page.wait_for_url(url + "/")
+    page.wait_for_selector("#pq-status .pq-state-ready")
+    assert page.locator(".pq-collections [aria-current=page]").inner_text() == "paris"
+    page.close()
