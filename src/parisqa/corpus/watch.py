@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import CORPUS_SUFFIXES
-from ..errors import IndexBusyError, MissingDependencyError, ParisqaError
+from ..errors import ConfigError, IndexBusyError, MissingDependencyError, ParisqaError
 from ..records import BuildSummary
 from .reader import indexable_name
 
@@ -153,8 +153,6 @@ class FolderWatch:
         on_sync: Callable[[dict[str, Any]], None] | None = None,
         force_polling: bool | None = None,
     ) -> None:
-        from ..errors import ConfigError
-
         if not quiet > 0 or not max_delay >= quiet:
             raise ConfigError(f"quiet must be > 0 and max_delay >= quiet, got quiet={quiet}, max_delay={max_delay}")
         self.folder = Path(folder)

@@ -17,13 +17,12 @@ before collections existed; ``/api/collections/{name}/...`` and ``model`` ``pari
 ``GET /api/collections`` lists those the key may read.
 """
 
-import base64
-import binascii
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Catalog, Grant
+from .auth import key_of
 from .openai_compat import MODEL_ID
 from .service import Service
 
@@ -52,21 +51,6 @@ class Collection:
     @property
     def settings(self) -> Any:
         return self.service.settings
-
-
-def key_of(headers: Mapping[str, str]) -> str | None:
-    """The key a request sends: ``Authorization: Bearer KEY``, or the password of ``Basic`` auth."""
-    scheme, _, value = (headers.get("authorization") or "").strip().partition(" ")
-    scheme, value = scheme.lower(), value.strip()
-    if scheme == "bearer" and value:
-        return value
-    if scheme == "basic" and value:
-        try:
-            decoded = base64.b64decode(value, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return decoded.partition(":")[2] or None
-    return None
 
 
 def is_write(method: str, path: str) -> bool:
