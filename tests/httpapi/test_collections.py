@@ -8,12 +8,11 @@ The server is the one ``parisqa serve`` runs (pages, Gradio API, /v1, /api on on
 from __future__ import annotations
 
 import json
-import shutil
 
 import httpx
 import pytest
 
-from conftest import SEED, free_port
+from conftest import SEED
 
 ALL = "key-all-7d1e"  # every collection, read and write
 PARIS = "key-paris-42aa"  # paris only
@@ -27,28 +26,10 @@ def bearer(key: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def served(seed_index, bees_index, embedder, tmp_path_factory):
-    from parisqa.api import Engine
-    from parisqa.catalog import Catalog, parse_key
-    from parisqa.config import Settings
-    from parisqa.web import launch
-    from parisqa.web.collections import open_collections
-
-    base = tmp_path_factory.mktemp("collections")
-    folders = {}
-    for name, source in (("paris", seed_index), ("bees", bees_index)):
-        shutil.copytree(source / "corpus", base / name / "corpus")
-        shutil.copytree(source / "index", base / name / "index")
-        folders[name] = Settings(corpus_dir=base / name / "corpus", index_dir=base / name / "index")
-    grants = tuple(parse_key(k) for k in (ALL, f"{PARIS}:paris", f"{BEES_READ}:bees:read"))
-    catalog = Catalog(folders, grants, named=True)
-    registry, pages = open_collections(catalog, engine_for=lambda s: Engine(s, embedder=embedder))
-    port = free_port()
-    app = launch(pages["paris"], host="127.0.0.1", port=port, block=False, quiet=True, registry=registry, pages=pages)
-    for page in pages.values():
-        assert page.parisqa.warmup.done.wait(300)
-    yield f"http://127.0.0.1:{port}", base
-    app.close()
+def served(seed_index, bees_index, serve_collections):
+    keys = (ALL, f"{PARIS}:paris", f"{BEES_READ}:bees:read")
+    url, folders, _ = serve_collections({"paris": seed_index, "bees": bees_index}, keys=keys)
+    return url, folders["paris"].corpus_dir.parents[1]
 
 
 def openai_client(url: str, key: str):

@@ -6,14 +6,13 @@ of writes coalesces into a few rebuilds, and answers never fail while the index 
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 
 import httpx
 import pytest
 
-from conftest import SEED, free_port
+from conftest import SEED
 
 GUILD = (
     "The Montreuil beekeepers' guild\n\n"
@@ -25,26 +24,11 @@ SEED_Q = "Why is ethical AI important?"
 
 
 @pytest.fixture
-def watched(seed_index, embedder, tmp_path):
+def watched(seed_index, serve_collections):
     """A served, watched copy of the seed corpus and index: ``(url, corpus folder, page)``."""
-    from parisqa.api import Engine
-    from parisqa.catalog import Catalog
-    from parisqa.config import Settings
-    from parisqa.web import launch
-    from parisqa.web.collections import open_collections
-
-    shutil.copytree(seed_index / "corpus", tmp_path / "corpus")
-    shutil.copytree(seed_index / "index", tmp_path / "index")
-    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
-    registry, pages = open_collections(
-        Catalog({"default": settings}), engine_for=lambda s: Engine(s, embedder=embedder), watch=True
-    )
-    page = pages["default"]
-    port = free_port()
-    launch(page, host="127.0.0.1", port=port, block=False, quiet=True, registry=registry, pages=pages)
-    assert page.parisqa.warmup.done.wait(300)
-    yield f"http://127.0.0.1:{port}", tmp_path / "corpus", page
-    page.close()
+    url, folders, pages = serve_collections({"default": seed_index}, watch=True, named=False)
+    yield url, folders["default"].corpus_dir, pages["default"]
+    pages["default"].close()
 
 
 def ask(url: str, question: str) -> dict:

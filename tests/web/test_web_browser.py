@@ -456,30 +456,12 @@ def test_upload_and_paste_are_announced_as_sentences_not_keys(page, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def keyed_collections(tmp_path_factory, seed_index, bees_index, embedder):
+def keyed_collections(seed_index, bees_index, serve_collections):
     """Two collections (paris, bees) behind keys: ``(url, {"all": key, "paris": key})``."""
-    from conftest import free_port
-    from parisqa.api import Engine
-    from parisqa.catalog import Catalog, parse_key
-    from parisqa.config import Settings
-    from parisqa.web import launch
-    from parisqa.web.collections import open_collections
-
-    base = tmp_path_factory.mktemp("keyed")
-    folders = {}
-    for name, source in (("paris", seed_index), ("bees", bees_index)):
-        shutil.copytree(source / "corpus", base / name / "corpus")
-        shutil.copytree(source / "index", base / name / "index")
-        folders[name] = Settings(corpus_dir=base / name / "corpus", index_dir=base / name / "index")
     keys = {"all": "browser-all-key", "paris": "browser-paris-key"}
-    grants = (parse_key(keys["all"]), parse_key(f"{keys['paris']}:paris"))
-    registry, pages = open_collections(
-        Catalog(folders, grants, named=True), engine_for=lambda s: Engine(s, embedder=embedder)
-    )
-    port = free_port()
-    app = launch(pages["paris"], host="127.0.0.1", port=port, block=False, quiet=True, registry=registry, pages=pages)
-    yield f"http://127.0.0.1:{port}", keys
-    app.close()
+    sources = {"paris": seed_index, "bees": bees_index}
+    url, _, _ = serve_collections(sources, keys=(keys["all"], f"{keys['paris']}:paris"))
+    return url, keys
 
 
 def test_the_collection_picker_and_the_key_sign_in(browser, keyed_collections):
