@@ -12,6 +12,7 @@ editors save), then wait until the watcher has reported every final name. Measur
 
 Prints one JSON object with the median, min and max of each figure. Not a test: nothing is asserted.
 
+    .venv/bin/pip install -c constraints.txt watchdog   # the library compared against; parisqa uses watchfiles
     .venv/bin/python benchmarks/watch_burst.py --files 1000 --runs 5
 """
 
