@@ -170,6 +170,24 @@ def test_a_folder_that_never_goes_quiet_is_still_synced(watched):
     assert watch.wait_idle(10)
 
 
+def test_a_folder_removed_and_made_again_is_watched_and_synced_whole(watched):
+    import shutil
+
+    recorder = Recorder()
+    folder, watch = watched(recorder)
+    (folder / "a.txt").write_text("a\n", encoding="utf-8")
+    assert watch.wait_idle(10)
+    shutil.rmtree(folder)
+    deadline = time.monotonic() + 10
+    while watch.state()["error"] is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "removed" in watch.state()["error"] or "cannot watch" in watch.state()["error"]
+    folder.mkdir()
+    (folder / "b.txt").write_text("b\n", encoding="utf-8")  # written before the watch is back
+    assert watch.wait_idle(20)
+    assert watch.state()["error"] is None and watch.last()["events"]["rescan"] is True
+
+
 def test_relevance_of_names(tmp_path):
     (tmp_path / "sub").mkdir()
     assert relevant(tmp_path, tmp_path / "a.txt") and relevant(tmp_path, tmp_path / "sub" / "b.PDF")

@@ -79,6 +79,7 @@ class Pending:
     ignored_names: list[str] = field(default_factory=list)
     first: float | None = None
     last: float | None = None
+    rescan: bool = False  # the folder was unwatched for a while: everything may have changed
 
     def note(self, kind: str, name: str, now: float) -> None:
         before = self.kinds.get(name)
@@ -104,6 +105,7 @@ class Pending:
         self.kinds = dict(older.kinds)
         for name, kind in newer.items():
             self.note(kind, name, self.last if self.last is not None else time.monotonic())
+        self.rescan = self.rescan or older.rescan
         self.ignored += older.ignored
         self.ignored_names = (older.ignored_names + self.ignored_names)[:LISTED]
         self.first = older.first if older.first is not None else self.first
@@ -120,6 +122,7 @@ class Pending:
             out[f"{kind}_count"] = len(names)
         out["ignored"] = list(self.ignored_names)
         out["ignored_count"] = self.ignored
+        out["rescan"] = self.rescan
         return out
 
 
@@ -204,11 +207,14 @@ class FolderWatch:
             thread.join(30)
 
     def _watch(self) -> None:
+        """Hand the folder's events over until stopped; a folder deleted (or never there) is watched
+        again once it is back, and then synced whole, since what happened meanwhile was not seen."""
         import watchfiles
 
         folder = self.folder.absolute()
         change = watchfiles.Change
         kinds = {change.added: ADDED, change.modified: CHANGED, change.deleted: DELETED}
+        lost = False
         while not self._stop.is_set():
             try:
                 for changes in watchfiles.watch(
@@ -224,17 +230,30 @@ class FolderWatch:
                 ):
                     if changes:
                         self.note((kinds[c], Path(p)) for c, p in changes)
+                    if lost:
+                        self._rescan()
+                        lost, self.error = False, None
                     with self._cond:
                         self._heard += 1  # every event up to now is noted (see wait_idle)
                         self._cond.notify_all()
                     self._ready.set()
+                    if not folder.is_dir():  # the folder itself is gone: the kernel's watch with it
+                        raise FileNotFoundError(f"'{self.folder}' was removed")
             except Exception as exc:  # noqa: BLE001 - the folder vanished or the watch failed: retry, said in state()
-                self.error = f"cannot watch '{self.folder}' ({exc}); retrying"
+                lost = True
+                self.error = f"cannot watch '{self.folder}' ({exc}); watching again once it is there"
                 log.warning(self.error)
                 self._ready.set()
-                self._stop.wait(2.0)
-            else:
-                self.error = None
+                self._stop.wait(1.0)
+
+    def _rescan(self) -> None:
+        """Sync the whole folder: it came back after a time unwatched."""
+        with self._cond:
+            self._pending.rescan = True
+            now = time.monotonic()
+            self._pending.first = self._pending.first if self._pending.first is not None else now
+            self._pending.last = now
+            self._cond.notify_all()
 
     # -- changes and syncs ----------------------------------------------------------------------
 
