@@ -78,6 +78,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _model_cache: Pat
         "PARISQA_LLM_KEY",
         "PARISQA_LLM_TIMEOUT",
         "PARISQA_API_KEY",
+        "PARISQA_API_KEYS",
+        "PARISQA_WATCH",
+        "PARISQA_CONFIG",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -183,6 +186,43 @@ def serve_web(embedder):
         started.append(app)
         assert app.parisqa.warmup.done.wait(300), "the web app did not finish loading its index"
         return app, f"http://127.0.0.1:{port}/"
+
+    yield start
+    for app in started:
+        app.close()
+
+
+@pytest.fixture(scope="session")
+def serve_collections(embedder, tmp_path_factory):
+    """Start the real server over copies of built corpora and indexes, one collection each:
+    ``serve_collections({"name": folder with corpus/ and index/}, keys=("KEY:name",...), watch=False)``
+    returns ``(url, {name: settings}, {name: page})``; the first collection is the default one.
+    """
+    from parisqa.api import Engine
+    from parisqa.catalog import Catalog, parse_key
+    from parisqa.config import Settings
+    from parisqa.web import launch
+    from parisqa.web.collections import open_collections
+
+    started = []
+
+    def start(sources, *, keys=(), watch=False, named=True):
+        base = tmp_path_factory.mktemp("collections")
+        folders = {}
+        for name, source in sources.items():
+            shutil.copytree(source / "corpus", base / name / "corpus")
+            shutil.copytree(source / "index", base / name / "index")
+            folders[name] = Settings(corpus_dir=base / name / "corpus", index_dir=base / name / "index")
+        catalog = Catalog(folders, tuple(parse_key(k) for k in keys), named=named)
+        registry, pages = open_collections(catalog, engine_for=lambda s: Engine(s, embedder=embedder), watch=watch)
+        port = free_port()
+        app = launch(
+            pages[catalog.default], host="127.0.0.1", port=port, block=False, quiet=True, registry=registry, pages=pages
+        )
+        started.append(app)
+        for page in pages.values():
+            assert page.parisqa.warmup.done.wait(300), "a collection's page did not finish loading its index"
+        return f"http://127.0.0.1:{port}", folders, pages
 
     yield start
     for app in started:

@@ -27,6 +27,7 @@ LAYERS = {
     "records": 0,
     "config": 0,
     "errors": 0,
+    "catalog": 0,  # collections and keys read from flags and parisqa.toml: settings, like config
     "corpus": 1,
     "embed": 2,
     "index": 3,

@@ -63,6 +63,39 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_collection(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    if many:
+        parser.add_argument(
+            "--collection",
+            action="append",
+            default=[],
+            metavar="NAME=DIR",
+            help="serve the corpus folder DIR as collection NAME, its index in INDEX/NAME (repeatable; "
+            "the first is the default; more in parisqa.toml)",
+        )
+    else:
+        parser.add_argument(
+            "--collection",
+            metavar="NAME",
+            help="use collection NAME of parisqa.toml, or NAME=DIR (corpus DIR, index in INDEX/NAME)",
+        )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="collections and keys file (env PARISQA_CONFIG; default ./parisqa.toml when there is one)",
+    )
+
+
+def _add_watch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        default=None,
+        help="keep the index in step with the corpus folder: rebuild what changed as files are added, "
+        "changed, deleted or moved (env PARISQA_WATCH=1)",
+    )
+
+
 def _add_llm(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--llm-url",
@@ -99,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="wait this long for another running build (default: refuse at once)",
     )
+    _add_collection(p_index)
+    _add_watch(p_index)
 
     p_ask = sub.add_parser("ask", help="answer a question from the corpus, with citations")
     p_ask.add_argument("question", nargs="?", help="the question (omit with --questions)")
@@ -111,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer every line of FILE ('-' for stdin), one JSON object per line with --json",
     )
     p_ask.add_argument("--no-build", action="store_true", help="never build or update the index; use it as it is")
+    _add_collection(p_ask)
     p_ask.add_argument(
         "--generate",
         action="store_true",
@@ -135,9 +171,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_serve.add_argument("--auth", metavar="USER:PASSWORD", help="require basic auth (env PARISQA_AUTH)")
     p_serve.add_argument(
         "--api-key",
-        metavar="KEY",
-        help="require 'Authorization: Bearer KEY' on the /v1 and /api routes (env PARISQA_API_KEY)",
+        action="append",
+        default=[],
+        metavar="KEY[:NAME,...][:read]",
+        help="require 'Authorization: Bearer KEY' on every route (the page: any user name, KEY as password); "
+        "KEY:NAME,NAME limits it to those collections, :read to asking (repeatable; env PARISQA_API_KEYS, "
+        "or one key in PARISQA_API_KEY)",
     )
+    _add_collection(p_serve, many=True)
+    _add_watch(p_serve)
     _add_llm(p_serve)
 
     p_eval = sub.add_parser("eval", help="measure answer quality on the corpus's FAQ or your own questions")
@@ -166,6 +208,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Any:
+    from .catalog import collection_settings
+
+    settings = _base_settings(args, **extra)
+    chosen = getattr(args, "collection", None)
+    return collection_settings(settings, chosen, args.config) if isinstance(chosen, str) else settings
+
+
+def _base_settings(args: argparse.Namespace, **extra: Any) -> Any:
     from .config import Settings
 
     return Settings.from_env(
@@ -185,10 +235,48 @@ def _warn(message: str) -> None:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from .api import Engine
+    from .catalog import watch_flag
 
+    watch = watch_flag(args.watch)
     engine = Engine(_settings(args), auto_build=False, on_warning=_warn)
-    summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
-    print(json.dumps(summary.to_dict()) if args.json else summary.line())
+    try:
+        summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
+    except ParisqaError as exc:
+        if not watch or isinstance(exc, ConfigError | StoreError):
+            raise
+        print(f"error: {error_text(exc)}", file=sys.stderr)  # an empty folder may be filled while watched
+    else:
+        print(json.dumps(summary.to_dict()) if args.json else summary.line(), flush=True)
+    return _watch_index(engine, args.json) if watch else EXIT_OK
+
+
+def _watch_index(engine: Any, as_json: bool) -> int:
+    """``parisqa index --watch``: print each sync until interrupted (one JSON object per sync with --json)."""
+    import threading
+
+    from .corpus.watch import FolderWatch
+
+    def synced(record: dict[str, Any]) -> None:
+        if as_json:
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+        elif record["error"]:
+            print(f"error: {record['error']}", file=sys.stderr, flush=True)
+        else:
+            changed = ", ".join(
+                f"{k} {', '.join(shown(n) for n in record['events'][k])}"
+                for k in ("added", "changed", "deleted")
+                if record["events"][k]
+            )
+            print(f"{record['finished']} {changed or 'synced'}: {record['line']}", flush=True)
+
+    watch = FolderWatch(engine.settings.corpus_dir, lambda: engine.build(lock_wait=0), on_sync=synced).start()
+    print(f"watching '{engine.settings.corpus_dir}' (Ctrl-C stops)", file=sys.stderr, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        print("stopped watching; the index is as of the last sync", file=sys.stderr)
+    finally:
+        watch.stop()
     return EXIT_OK
 
 
@@ -361,6 +449,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .catalog import watch_flag
     from .web import serve
 
     llm = {
@@ -369,7 +458,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "llm_key": args.llm_key,
         "llm_timeout": args.llm_timeout,
     }
-    serve(_settings(args, **llm), host=args.host, port=args.port, auth=args.auth, api_key=args.api_key)
+    serve(
+        _base_settings(args, **llm),
+        host=args.host,
+        port=args.port,
+        auth=args.auth,
+        api_keys=args.api_key,
+        collections=args.collection,
+        config=args.config,
+        watch=watch_flag(args.watch),
+    )
     return EXIT_OK
 
 

@@ -14,8 +14,11 @@ def served(seed_index, serve_web):
     app.close()
 
 
+KEY = {"Authorization": "Bearer s3cret"}
+
+
 def test_page_and_api_share_one_port(served):
-    page = httpx.get(served + "/", timeout=60)
+    page = httpx.get(served + "/", headers=KEY, timeout=60)
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert "og:" not in page.text  # the HTML filter still applies to the mounted page
     schema = httpx.get(served + "/openapi.json", timeout=60).json()
@@ -23,7 +26,20 @@ def test_page_and_api_share_one_port(served):
     assert httpx.get(served + "/docs", timeout=60).status_code == 200
 
 
-def test_api_key_is_required_on_the_api_only(served):
+def test_api_key_is_required_on_the_page_and_its_api_too(served):
+    """With a key and no --auth, the page and the Gradio API ask for the key (browser: the key as password)."""
+    from gradio_client import Client
+
+    refused = httpx.get(served + "/", timeout=60)
+    assert refused.status_code == 401 and refused.headers["www-authenticate"].startswith("Basic")
+    assert "s3cret" not in refused.text
+    assert httpx.get(served + "/", auth=("anyone", "s3cret"), timeout=60).status_code == 200
+    assert httpx.get(served + "/gradio_api/info", auth=("anyone", "nope"), timeout=60).status_code == 401
+    answer = Client(served, headers=KEY, verbose=False).predict("Why is ethical AI important?", api_name="/ask")
+    assert answer["citations"]
+
+
+def test_api_key_is_required_on_the_api(served):
     assert httpx.get(served + "/v1/models", timeout=60).status_code == 401
     wrong = httpx.get(served + "/v1/models", headers={"Authorization": "Bearer nope"}, timeout=60)
     assert wrong.status_code == 401

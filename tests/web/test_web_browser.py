@@ -590,3 +590,50 @@ def test_table_rows_render_as_tables_and_headings_as_headings(browser, recipes_s
     assert "## " not in body.inner_text() and "# Focaccia" not in body.inner_text()
     page.screenshot(path=str(ARTIFACTS / "web-table-and-headings.png"))
     page.close()
+
+
+@pytest.fixture(scope="module")
+def keyed_collections(seed_index, bees_index, serve_collections):
+    """Two collections (paris, bees) behind keys: ``(url, {"all": key, "paris": key})``."""
+    keys = {"all": "browser-all-key", "paris": "browser-paris-key"}
+    sources = {"paris": seed_index, "bees": bees_index}
+    url, _, _ = serve_collections(sources, keys=(keys["all"], f"{keys['paris']}:paris"))
+    return url, keys
+
+
+def test_the_collection_picker_and_the_key_sign_in(browser, keyed_collections):
+    import base64
+
+    url, keys = keyed_collections
+    from playwright.sync_api import Error as BrowserError
+
+    stranger = browser.new_page()
+    with pytest.raises(BrowserError, match="ERR_INVALID_AUTH_CREDENTIALS"):  # headless: no sign-in box to fill
+        stranger.goto(url + "/c/bees/")
+    assert stranger.request.get(url + "/c/bees/").status == 401
+    stranger.close()
+
+    def signed_in(key: str):
+        page = browser.new_page()
+        token = base64.b64encode(f"me:{key}".encode()).decode()
+        page.set_extra_http_headers({"Authorization": f"Basic {token}"})  # what the sign-in box sends
+        return page
+
+    other = signed_in(keys["paris"])
+    assert other.goto(url + "/c/bees/").status == 403
+    other.close()
+
+    page = signed_in(keys["all"])
+    page.goto(url + "/c/bees/")
+    page.wait_for_selector("#pq-status .pq-state-ready")
+    current = page.locator(".pq-collections [aria-current=page]")
+    assert current.inner_text() == "bees"
+    ask(page, "How long does a queen bee live?")
+    sources = last_turn(page).locator(".pq-card.pq-cited .pq-source").all_inner_texts()
+    assert sources and "paris-ai-city.txt" not in sources
+    page.screenshot(path=str(ARTIFACTS / "web-collections-bees.png"))
+    page.locator(".pq-collections a", has_text="paris").click()
+    page.wait_for_url(url + "/")
+    page.wait_for_selector("#pq-status .pq-state-ready")
+    assert page.locator(".pq-collections [aria-current=page]").inner_text() == "paris"
+    page.close()

@@ -70,6 +70,16 @@ class Unreadable(Exception):
         self.reason = reason if reason is not None else message.partition(": ")[2] or message
 
 
+def indexable_name(name: str) -> bool:
+    """Whether a file named ``name`` is read into the index: a corpus suffix, not hidden, not an office lock.
+
+    Hidden names cover editors' swap and lock files (``.notes.md.swp``, ``.#notes.md``) and the hidden
+    temporary names files are saved under before being renamed into place; ``~$report.docx`` is the
+    lock file Word and LibreOffice keep beside an open document.
+    """
+    return not name.startswith((".", "~$")) and name.lower().endswith(CORPUS_SUFFIXES)
+
+
 def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
     """List the indexable files under ``corpus_dir``.
 
@@ -108,7 +118,7 @@ def scan_corpus(corpus_dir: Path) -> tuple[list[SourceFile], list[str]]:
                     "are not followed; copy the files into the corpus instead"
                 )
         for name in sorted(filenames):
-            if name.startswith(".") or not name.lower().endswith(CORPUS_SUFFIXES):
+            if not indexable_name(name):
                 continue
             path = Path(dirpath) / name
             source = _rel(corpus_dir, path)

@@ -2,7 +2,8 @@
 
 ``parisqa serve`` mounts them on the FastAPI app that also serves the web chat (one process, one
 port); :func:`create_app` makes a FastAPI app with only them (tests, embedding in another server).
-OpenAPI docs come with FastAPI at ``/docs``.
+OpenAPI docs come with FastAPI at ``/docs``. Several collections and keys scoped to them go through
+:mod:`parisqa.httpapi.collections` (``include_collections``).
 
     from parisqa.httpapi import Service, include
     include(app, Service(engine=lambda: engine, settings=settings, api_key="s3cret"))

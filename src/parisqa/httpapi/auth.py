@@ -1,13 +1,33 @@
-"""Bearer-key authentication for the ``/v1`` and ``/api`` routes.
+"""Reading the API key a request sends, and the one-key check of ``Service(api_key=...)``.
 
-With a key set, every request must send ``Authorization: Bearer <key>``; the comparison takes the same
-time whatever the key sent (``hmac.compare_digest``), so a wrong key reveals nothing about the right
-one. Without a key the routes are open, which is why ``parisqa serve`` binds to 127.0.0.1 by default.
+The key travels as ``Authorization: Bearer <key>``, or as the password of HTTP basic authentication
+(what a browser's sign-in box sends). It is compared in constant time (``hmac.compare_digest``, in
+:meth:`parisqa.catalog.Grant.matches`), so a wrong key reveals nothing about the right one. Without a
+key the routes are open, which is why ``parisqa serve`` binds to 127.0.0.1 by default. Several keys
+scoped to collections are checked by :class:`parisqa.httpapi.collections.Registry`.
 """
 
-import hmac
-from collections.abc import Callable
+import base64
+import binascii
+from collections.abc import Callable, Mapping
 from typing import Any
+
+from ..catalog import Grant
+
+
+def key_of(headers: Mapping[str, str]) -> str | None:
+    """The key a request sends: ``Authorization: Bearer KEY``, or the password of ``Basic`` auth."""
+    scheme, _, value = (headers.get("authorization") or "").strip().partition(" ")
+    scheme, value = scheme.lower(), value.strip()
+    if scheme == "bearer" and value:
+        return value
+    if scheme == "basic" and value:
+        try:
+            decoded = base64.b64decode(value, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return decoded.partition(":")[2] or None
+    return None
 
 
 def bearer_auth(api_key: str | None) -> Callable[..., Any]:
@@ -18,13 +38,13 @@ def bearer_auth(api_key: str | None) -> Callable[..., Any]:
     """
     from fastapi import HTTPException, Request
 
-    expected = (api_key or "").encode("utf-8")
+    grant = Grant(api_key) if api_key else None
 
     def check(request: Request) -> None:
-        if not expected:
+        if grant is None:
             return
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode("utf-8"), expected):
+        given = key_of(request.headers)
+        if given is None or not grant.matches(given):
             raise HTTPException(
                 status_code=401,
                 detail="missing or wrong API key; send the header 'Authorization: Bearer <key>'",

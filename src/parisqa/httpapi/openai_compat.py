@@ -1,7 +1,8 @@
 """The OpenAI chat-completions protocol, so chat front-ends, notebooks and agents can ask parisqa.
 
 ``POST /v1/chat/completions`` (streamed as server-sent events with ``"stream": true``) and
-``GET /v1/models`` (one model, ``parisqa``). The last user message is the question; the earlier
+``GET /v1/models`` (one model, ``parisqa``; with named collections ``parisqa/NAME`` each, the
+request's ``model`` choosing the collection). The last user message is the question; the earlier
 turns feed the follow-up handling of :mod:`parisqa.answer.followup` (a short "and its tax incentives?" is
 searched with the words of the turn before). The reply's ``content`` is the answer text with its
 ``[n]`` markers; the full ``ask --json`` object (citations, ``abstained``, ``confidence``, and
@@ -68,35 +69,57 @@ def error_body(message: str, status: int = 400) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "code": None, "param": None}}
 
 
-def _envelope(kind: str, ident: str, created: int) -> dict[str, Any]:
-    return {"id": ident, "object": kind, "created": created, "model": MODEL_ID}
+def _envelope(kind: str, ident: str, created: int, model: str = MODEL_ID) -> dict[str, Any]:
+    return {"id": ident, "object": kind, "created": created, "model": model}
 
 
 def _sse(data: dict[str, Any] | str) -> str:
     return f"data: {data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def router(service: Service) -> Any:
-    """The ``/v1`` routes over ``service`` (authenticated when it has an API key)."""
-    from fastapi import APIRouter, Body, Depends
+def router(service: Service, *, choose: Any = None) -> Any:
+    """The ``/v1`` routes over ``service`` (authenticated when it has an API key).
+
+    Args:
+        choose: a :class:`parisqa.httpapi.collections.Registry` when the server holds collections:
+            it checks the key and the request's ``model`` chooses the collection (``parisqa/NAME``).
+    """
+    from fastapi import APIRouter, Body, Depends, HTTPException, Request
     from fastapi.responses import JSONResponse, StreamingResponse
 
     from .auth import bearer_auth
 
-    api = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], dependencies=[Depends(bearer_auth(service.api_key))])
+    checks = [Depends(choose.signed_in())] if choose is not None else [Depends(bearer_auth(service.api_key))]
+    api = APIRouter(prefix="/v1", tags=["OpenAI-compatible"], dependencies=checks)
 
     @api.get("/models")
-    def models() -> dict[str, Any]:
-        """The one model this server offers: ``parisqa``."""
-        return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "parisqa"}]}
+    def models(request: Request) -> dict[str, Any]:
+        """The models this server offers: ``parisqa``, or ``parisqa/NAME`` per collection the key may read."""
+        ids = choose.model_ids(choose.readable(request.headers)) if choose is not None else [MODEL_ID]
+        return {
+            "object": "list",
+            "data": [{"id": i, "object": "model", "created": 0, "owned_by": "parisqa"} for i in ids],
+        }
+
+    # The module postpones annotations and imports FastAPI lazily: FastAPI finds the request
+    # parameter by its type, so the annotation is given as the class itself.
+    models.__annotations__["request"] = Request
 
     @api.post("/chat/completions")
-    def chat_completions(body: dict[str, Any] = Body(...)) -> Any:  # noqa: B008 - FastAPI's idiom
+    def chat_completions(request: Request, body: dict[str, Any] = Body(...)) -> Any:  # noqa: B008 - FastAPI's idiom
         """Answer the last user message from the corpus, OpenAI style (``stream`` true for SSE).
 
         The response carries the ``ask --json`` object in the extra field ``parisqa`` (in the last
         chunk when streamed).
         """
+        model, chosen = MODEL_ID, service
+        if choose is not None:  # the model names the collection: 404 unknown, 403 another collection's key
+            try:
+                model, chosen = choose.service_for_model(body.get("model"), request.headers)
+            except HTTPException as exc:
+                codes = {404: "model_not_found", 403: "permission_denied", 401: "invalid_api_key"}
+                error = {"message": exc.detail, "type": "invalid_request_error", "code": codes.get(exc.status_code)}
+                return JSONResponse(status_code=exc.status_code, content={"error": {**error, "param": "model"}})
         messages = body.get("messages")
         options = body.get("parisqa") if isinstance(body.get("parisqa"), dict) else {}
         generate = options.get("generate")
@@ -106,15 +129,15 @@ def router(service: Service) -> Any:
             question, query = conversation(messages)
             ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
             if body.get("stream"):
-                pieces = service.stream(question, query=query, generate=generate)
-                return StreamingResponse(_chunks(pieces, ident, created), media_type="text/event-stream")
-            result = service.ask(question, query=query, generate=generate)
+                pieces = chosen.stream(question, query=query, generate=generate)
+                return StreamingResponse(_chunks(pieces, ident, created, model), media_type="text/event-stream")
+            result = chosen.ask(question, query=query, generate=generate)
         except ParisqaError as exc:
             # OpenAI's error shape, so OpenAI clients show the message.
             error = http_error(exc)
             return JSONResponse(status_code=error.status_code, content=error_body(error.detail, error.status_code))
         return {
-            **_envelope("chat.completion", ident, created),
+            **_envelope("chat.completion", ident, created, model),
             "choices": [
                 {"index": 0, "message": {"role": "assistant", "content": result["answer"]}, "finish_reason": "stop"}
             ],
@@ -122,12 +145,13 @@ def router(service: Service) -> Any:
             "parisqa": result,
         }
 
+    chat_completions.__annotations__["request"] = Request
     return api
 
 
-def _chunks(pieces: Iterator[str | dict[str, Any]], ident: str, created: int) -> Iterator[str]:
+def _chunks(pieces: Iterator[str | dict[str, Any]], ident: str, created: int, model: str = MODEL_ID) -> Iterator[str]:
     """Server-sent events in OpenAI's chunk format, the ``parisqa`` object on the last one, then ``[DONE]``."""
-    head = _envelope("chat.completion.chunk", ident, created)
+    head = _envelope("chat.completion.chunk", ident, created, model)
     yield _sse(
         {**head, "choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": None}]}
     )

@@ -75,8 +75,13 @@ class Rebuild:
             }
 
 
-def router(service: Service) -> Any:
-    """The ``/api`` routes over ``service`` (authenticated when it has an API key)."""
+def router(service: Service, *, prefix: str = "/api", dependencies: list[Any] | None = None) -> Any:
+    """The ``/api`` routes over ``service`` (authenticated when it has an API key).
+
+    Args:
+        prefix: where the routes go (``/api/collections/NAME`` for a named collection).
+        dependencies: the access checks (default: ``service.api_key`` as a bearer key).
+    """
     from fastapi import APIRouter, Depends, File, UploadFile
     from fastapi.responses import JSONResponse
     from pydantic import BaseModel, Field
@@ -85,8 +90,11 @@ def router(service: Service) -> Any:
     from ..index.store import read_manifest
     from .auth import bearer_auth
 
-    api = APIRouter(prefix="/api", tags=["parisqa"], dependencies=[Depends(bearer_auth(service.api_key))])
-    rebuild = Rebuild(service)
+    checks = dependencies if dependencies is not None else [Depends(bearer_auth(service.api_key))]
+    api = APIRouter(prefix=prefix, tags=["parisqa"], dependencies=checks)
+    if service.rebuild is None:  # one per collection, however many prefixes serve it
+        service.rebuild = Rebuild(service)
+    rebuild = service.rebuild
 
     class AskRequest(BaseModel):
         question: str = Field(description="what to ask")
@@ -162,13 +170,16 @@ def router(service: Service) -> Any:
 
     @api.get("/index")
     def index_state() -> dict[str, Any]:
-        """The last rebuild's state (idle, running, done, failed) and the index's documents count."""
+        """The last rebuild's state (idle, running, done, failed), the index's documents count and, when
+        the folder is watched, ``sync``: the last sync (when, what changed, what was skipped)."""
         state = rebuild.to_dict()
         try:
             manifest = read_manifest(service.settings.index_dir)
         except ParisqaError as exc:
             manifest, state["index_error"] = None, str(exc)
         state["indexed_documents"] = len((manifest or {}).get("files", {}))
+        if service.watch is not None:  # the folder is watched: its last sync (when, what changed, skipped)
+            state["sync"] = service.watch.state()
         return state
 
     return api

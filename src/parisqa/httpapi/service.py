@@ -79,12 +79,15 @@ class Service:
         settings: corpus and index folders.
         llm: the OpenAI-compatible server that writes generated answers; ``None``: quoted answers only.
         api_key: required as a bearer token on every route when set.
+        watch: the folder watch keeping the index in step with the corpus, when there is one.
     """
 
     engine: Callable[[], Any]
     settings: Settings
     llm: LLMConfig | None = None
     api_key: str | None = None
+    watch: Any = None  # the corpus folder's FolderWatch when it is watched (parisqa.corpus.watch)
+    rebuild: Any = None  # the REST routes' background Rebuild, shared by every prefix serving this service
     _checker: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -1,7 +1,8 @@
 """The web chat (Gradio): the last stage, a front end over :mod:`parisqa.api` and :mod:`parisqa.evaluation`.
 
 ``context`` holds what the tabs share; ``ask_tab``, ``index_tab`` and ``eval_tab`` build one tab each;
-``app`` assembles the page; ``server`` reads host, port and password and serves it; ``render`` makes
+``app`` assembles the page; ``server`` reads host, port and password and serves it; ``collections``
+makes one page per collection, links them and puts the API keys in front of them; ``render`` makes
 the HTML; ``static/`` holds the stylesheet and scripts. Nothing in parisqa imports this package.
 """
 

@@ -36,6 +36,7 @@ def build_app(
     engine: Any = None,
     max_upload_bytes: int | None = None,
     extra_tabs: Sequence[TabBuilder] | None = None,
+    header: str = "",
 ) -> Any:
     """Build the page over the corpus and index of ``settings``; the model loads in the background.
 
@@ -46,6 +47,8 @@ def build_app(
             ``PARISQA_MAX_UPLOAD_BYTES``, else 5 MB).
         extra_tabs: functions that each add one ``gr.Tab`` after "Ask" and "Index", given a
             :class:`WebContext` (default: :func:`default_tabs`, the "Evaluate" tab; ``()`` for none).
+        header: HTML shown in the header, after the title (the collection picker of a server holding
+            several: :mod:`parisqa.web.collections`).
 
     Returns:
         The ``gr.Blocks`` app; start it with :func:`launch`.
@@ -72,7 +75,9 @@ def build_app(
         state, text = status_text(ctx)
         loading = state == "loading"
         examples = gr.skip() if loading else faq_html(indexed_faq_questions(ctx))
-        return status_html(state, text), gr.Timer(active=loading), examples
+        # A watched folder changes by itself: keep the status line (and its last sync) fresh.
+        timer = gr.Timer(0.5 if loading else 2.0, active=loading or ctx.watch is not None)
+        return status_html(state, text), timer, examples
 
     with gr.Blocks(title="parisqa", analytics_enabled=False, delete_cache=(3600, 3600)) as app:
         with gr.Row(elem_id="pq-header"):
@@ -80,6 +85,8 @@ def build_app(
                 '<div class="pq-title"><span class="pq-logo">parisqa</span>'
                 '<span class="pq-tagline">answers quoted from your documents, offline</span></div>'
             )
+            if header:
+                gr.HTML(header, elem_id="pq-collections")
             status = gr.HTML(status_html(*status_text(ctx)), elem_id="pq-status")
         timer = gr.Timer(0.5)
         # Registered first so that it owns the name "ask" whatever the tabs call their handlers.

@@ -84,6 +84,8 @@ class WebContext:
     llm: Any = None  # the LLMConfig writing generated answers; None: quoted answers only
     on_index_changed: list[Callable[[], None]] = field(default_factory=list)
     faq_cache: tuple[str | None, list[str]] | None = None
+    collection: str | None = None  # the collection's name when the server holds several
+    watch: Any = None  # the corpus folder's FolderWatch when it is watched (serve --watch)
 
 
 TabBuilder = Callable[[WebContext], None]
@@ -104,7 +106,26 @@ def status_text(ctx: WebContext) -> tuple[str, str]:
     built = str(index.manifest.get("created_at", "")).replace("T", " ").replace("Z", " UTC")
     docs = f"{files} document{'s' if files != 1 else ''}"
     where = f"{model_text(index.manifest)}{store_text(index.manifest)}"
-    return "ready", f"Ready · {docs}, {index.size} passages · {where} · index of {built}"
+    return "ready", f"Ready · {docs}, {index.size} passages · {where} · index of {built}{sync_text(ctx.watch)}"
+
+
+def sync_text(watch: Any) -> str:
+    """The status line's last sync of a watched folder: when, what changed, what was skipped."""
+    if watch is None:
+        return ""
+    state = watch.state()
+    last = state["last"]
+    if state["syncing"] or state["pending"]:
+        return " · syncing the folder…"
+    if last is None:
+        return " · watching the folder"
+    when = str(last["finished"]).replace("T", " ").replace("Z", " UTC")
+    if last["error"]:
+        return f" · last sync {when} failed: {last['error']}"
+    events = last["events"]
+    changed = ", ".join(f"{events[k + '_count']} {k}" for k in ("added", "changed", "deleted") if events[k + "_count"])
+    skipped = len(last["skipped"]) + events["ignored_count"]
+    return f" · synced {when}: {changed or 'no change'}" + (f", {skipped} skipped" if skipped else "")
 
 
 def store_text(manifest: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ Options come from the arguments, else ``PARISQA_HOST``/``PARISQA_PORT``/``PARISQ
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from ..config import Settings
@@ -107,55 +108,90 @@ def _bind(host: str, port: int) -> Any:
     return sock
 
 
-def server_app(app: Any, *, credentials: tuple[str, str] | None = None, api_key: str | None = None) -> Any:
+def server_app(
+    app: Any,
+    *,
+    credentials: tuple[str, str] | None = None,
+    api_key: str | None = None,
+    registry: Any = None,
+    pages: dict[str, Any] | None = None,
+) -> Any:
     """The one FastAPI app served: the HTTP API (``/v1``, ``/api``, ``/docs``) with the page mounted at ``/``.
 
     Args:
         app: the page, from :func:`build_app`.
         credentials: the page's user and password (the API asks for ``api_key`` instead).
-        api_key: bearer key every ``/v1`` and ``/api`` route requires (else ``settings.api_key``,
-            else ``PARISQA_API_KEY``; none by default).
-    """
-    import os
+        api_key: bearer key every ``/v1`` and ``/api`` route requires (else ``PARISQA_API_KEYS``, else
+            ``settings.api_key``, else ``PARISQA_API_KEY``; none by default). With a key and no
+            ``credentials``, the page and its Gradio API ask for the key too.
+        registry, pages: several collections (:func:`parisqa.web.collections.open_collections`):
+            ``app`` is then the default collection's page, and the others are mounted at ``/c/NAME/``.
 
+    Raises:
+        ConfigError: a bad key, or ``credentials`` with keys scoped to collections.
+    """
     import gradio as gr
     from fastapi import FastAPI
     from starlette.middleware import Middleware
 
     from .._version import __version__
-    from ..httpapi import Service, include
+    from ..catalog import DEFAULT_COLLECTION, Catalog, grants_of
+    from ..httpapi.collections import Collection, Registry, include_collections
+    from ..httpapi.service import Service
+    from .collections import PageGate, check_page_auth, write_events
     from .render import static_text
 
     ctx: WebContext = app.parisqa
-    key = api_key or ctx.settings.api_key or os.environ.get("PARISQA_API_KEY") or None
+    if registry is None:  # one page, one collection: today's server
+        grants = grants_of(ctx.settings, [api_key] if api_key else ())
+        catalog = Catalog({DEFAULT_COLLECTION: ctx.settings}, grants)
+        service = Service(engine=lambda: ctx.engine, settings=ctx.settings, llm=ctx.llm, watch=ctx.watch)
+        registry = Registry(catalog, {DEFAULT_COLLECTION: Collection(DEFAULT_COLLECTION, service, ctx.watch)})
+        pages = {DEFAULT_COLLECTION: app}
+    pages = pages or {registry.default.name: app}
+    check_page_auth(registry.catalog, credentials)
+    middleware = [Middleware(_StripSocialMeta)]
+    if registry.protected and not credentials:
+        gated = {name: write_events(page) for name, page in pages.items()}
+        middleware.append(Middleware(PageGate, registry=registry, write_events=gated))
     api = FastAPI(
         title="parisqa",
         version=__version__,
         description="Answers quoted from your documents: an OpenAI-compatible /v1 and a REST /api.",
-        middleware=[Middleware(_StripSocialMeta)],
+        middleware=middleware,
     )
-    include(api, Service(engine=lambda: ctx.engine, settings=ctx.settings, llm=ctx.llm, api_key=key))
+    include_collections(api, registry)
     theme = gr.themes.Default(
         primary_hue="blue", neutral_hue="slate", font=list(SYSTEM_FONTS), font_mono=list(SYSTEM_MONO)
     )
-    app.queue(default_concurrency_limit=1)
-    return gr.mount_gradio_app(
-        api,
-        app,
-        path="",
-        auth=credentials,
-        auth_message="parisqa: sign in with the user and password given to --auth / PARISQA_AUTH",
-        theme=theme,
-        css=static_text("app.css"),
-        footer_links=["api"],
-        ssr_mode=False,
-        pwa=False,
-        mcp_server=False,
-        max_file_size=max(2 * ctx.max_upload_bytes, ctx.max_upload_bytes + 1024 * 1024),
-        show_error=True,
-        i18n=gr.I18n(en=ANNOUNCEMENTS),
-        enable_monitoring=False,
-    )
+    app.parisqa_registry = registry  # launch() stops the folder watches with the server
+
+    def mount(page: Any, path: str) -> Any:
+        page.queue(default_concurrency_limit=1)
+        limit = page.parisqa.max_upload_bytes
+        return gr.mount_gradio_app(
+            api,
+            page,
+            path=path,
+            auth=credentials,
+            auth_message="parisqa: sign in with the user and password given to --auth / PARISQA_AUTH",
+            theme=theme,
+            css=static_text("app.css"),
+            footer_links=["api"],
+            ssr_mode=False,
+            pwa=False,
+            mcp_server=False,
+            max_file_size=max(2 * limit, limit + 1024 * 1024),
+            show_error=True,
+            i18n=gr.I18n(en=ANNOUNCEMENTS),
+            enable_monitoring=False,
+        )
+
+    # The other collections' pages first: the default page, mounted at the root, matches every path.
+    for name, page in pages.items():
+        if name != registry.default.name:
+            mount(page, f"/c/{name}")
+    return mount(pages[registry.default.name], "")
 
 
 def launch(
@@ -167,6 +203,8 @@ def launch(
     block: bool = True,
     quiet: bool = False,
     api_key: str | None = None,
+    registry: Any = None,
+    pages: dict[str, Any] | None = None,
 ) -> Any:
     """Start the one web server of ``parisqa serve`` (on 127.0.0.1:7860 unless told otherwise).
 
@@ -181,7 +219,9 @@ def launch(
         block: serve until interrupted; with ``False``, return once the server is up (``app.close()``
             stops it).
         quiet: do not print the address.
-        api_key: bearer key for ``/v1`` and ``/api`` (else ``PARISQA_API_KEY``; none by default).
+        api_key: bearer key for ``/v1``, ``/api`` and, without ``auth``, the page (else
+            ``PARISQA_API_KEYS``/``PARISQA_API_KEY``; none by default).
+        registry, pages: several collections (see :func:`server_app`).
 
     Raises:
         ConfigError: a bad port or auth value, or the port is taken.
@@ -193,7 +233,7 @@ def launch(
 
     ctx: WebContext = app.parisqa
     host, port, credentials = server_options(host, port, auth, ctx.settings)
-    asgi = server_app(app, credentials=credentials, api_key=api_key)
+    asgi = server_app(app, credentials=credentials, api_key=api_key, registry=registry, pages=pages)
     sock = _bind(host, port)
     server = uvicorn.Server(uvicorn.Config(asgi, log_level="warning", access_log=False, timeout_graceful_shutdown=5))
     if not quiet:
@@ -217,10 +257,13 @@ def launch(
     close_page = app.close
 
     def close(verbose: bool = False) -> None:
-        """Stop the server and free the port."""
+        """Stop the server and the folder watches, and free the port."""
         server.should_exit = True
         thread.join(15)
         sock.close()
+        for collection in app.parisqa_registry:
+            if collection.watch is not None:
+                collection.watch.stop()
         try:
             close_page(verbose=False)
         except Exception:  # noqa: BLE001 - the page was never launched on its own; nothing else to free
@@ -237,18 +280,36 @@ def serve(
     port: int | None = None,
     auth: str | None = None,
     api_key: str | None = None,
+    api_keys: Sequence[str] = (),
+    collections: Sequence[str] = (),
+    config: str | None = None,
+    watch: bool = False,
 ) -> None:
-    """Build the page and the API and serve them until interrupted (bad options are refused before anything loads)."""
+    """Build the pages and the API and serve them until interrupted (bad options are refused before anything loads).
+
+    Args:
+        api_keys: ``--api-key`` values, ``KEY`` or ``KEY:NAME[,NAME...][:read|:write]`` (see
+            :mod:`parisqa.catalog`); ``api_key`` is one more.
+        collections: ``--collection NAME=DIR`` values; with ``config`` (else ``PARISQA_CONFIG``, else
+            ``./parisqa.toml``), the collections served. None: the one collection of ``settings``.
+        watch: keep each index in step with its corpus folder.
+    """
     from ..answer.generate import LLMConfig
-    from .app import build_app
+    from ..catalog import catalog as read_catalog
+    from .collections import check_page_auth, open_collections
 
     host, port, credentials = server_options(host, port, auth, settings)
     LLMConfig.from_settings(settings)  # a bad PARISQA_LLM_URL or timeout is refused now
+    keys = [*([api_key] if api_key else []), *api_keys]
+    chosen = read_catalog(settings, collections=collections, api_keys=keys, config=config)
+    check_page_auth(chosen, credentials)  # refused in one line before anything loads
+    registry, pages = open_collections(chosen, watch=watch)
     launch(
-        build_app(settings),
+        pages[chosen.default],
         host=host,
         port=port,
         auth=":".join(credentials) if credentials else "",
         block=True,
-        api_key=api_key,
+        registry=registry,
+        pages=pages,
     )
