@@ -24,6 +24,7 @@ from .index.backend import load as load_index
 from .index.build import build_index as _build_index
 from .index.build import expected_manifest, is_stale
 from .index.layout import MANIFEST
+from .index.recorded import adopt
 from .index.store import known_model, mismatches, read_manifest
 from .records import Answer, BuildSummary
 
@@ -84,8 +85,11 @@ class Engine:
         embedder: Embedder | None = None,
         auto_build: bool = True,
         on_warning: Callable[[str], None] | None = None,
+        rebuild: bool = False,
     ) -> None:
-        self.settings = settings or Settings.from_env()
+        # An index setting not given is the one the index was built with (never a silent rebuild).
+        self.settings = adopt(settings or Settings.from_env())
+        self.rebuild = rebuild
         self.embedder = embedder or embedder_for(self.settings.model)
         # Queries run on the user's cached ONNX export, once there is one (no torch import).
         self.embedder.offer_cache_dir(model_cache_dir(), lambda: known_model(self.settings.index_dir))
@@ -109,7 +113,12 @@ class Engine:
     def build(self, *, progress: bool = False, lock_wait: float = 0.0) -> BuildSummary:
         """Build or update the index now, then serve the new one."""
         summary = _build_index(
-            self.settings, embedder=self.embedder, progress=progress, on_warning=self.on_warning, lock_wait=lock_wait
+            self.settings,
+            embedder=self.embedder,
+            progress=progress,
+            on_warning=self.on_warning,
+            lock_wait=lock_wait,
+            rebuild=self.rebuild,
         )
         with self._lock:
             self._index = None
@@ -159,6 +168,7 @@ class Engine:
                 embedder=self.embedder,
                 on_warning=self.on_warning,
                 lock_wait=0.0 if usable else FIRST_BUILD_WAIT_SECONDS,
+                rebuild=self.rebuild,
             )
         except IndexBusyError as exc:
             if not usable:
@@ -278,7 +288,7 @@ def source_document(settings: Settings, source: str) -> tuple[bytes, str, Extrac
         CorpusError: the file cannot be read or its text extracted; the message says why.
     """
     from .corpus.reader import Unreadable
-    from .index.build import indexed_document
+    from .index.sources import indexed_document
 
     try:
         return indexed_document(settings, source)

@@ -27,12 +27,15 @@ REMEDY_TEXT = {
     "build": "run `parisqa index` to build it",
     "add_files": "add some and run `parisqa index` again",
     "wait": "wait for it to finish and try again",
+    "confirm": "pass --rebuild to confirm, or leave the option out to use the index's own",
 }
 
 
 def _add_location(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--corpus", metavar="DIR", help="corpus folder of .txt/.md files (env PARISQA_CORPUS; default: corpus/)"
+        "--corpus",
+        metavar="DIR",
+        help="corpus folder of .txt, .md, .pdf, .html and .docx files (env PARISQA_CORPUS; default: corpus/)",
     )
     parser.add_argument("--index", metavar="DIR", help="index folder (env PARISQA_INDEX; default: index/)")
     parser.add_argument(

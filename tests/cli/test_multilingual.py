@@ -122,7 +122,11 @@ def test_switching_model_reembeds_and_keeps_chunks(tmp_path, embedder, e5_embedd
     chunks_before = [(c.id, c.source, c.start, c.end) for c in before.chunks]
 
     warnings: list[str] = []
-    switched = build_index(minilm.with_(model="multilingual"), embedder=e5_embedder, on_warning=warnings.append)
+    with pytest.raises(ConfigError, match="built with the minilm model; re-embedding it with multilingual"):
+        build_index(minilm.with_(model="multilingual"), embedder=e5_embedder)  # not without --rebuild
+    switched = build_index(
+        minilm.with_(model="multilingual"), embedder=e5_embedder, on_warning=warnings.append, rebuild=True
+    )
     after = load_index(minilm.index_dir)
     assert [(c.id, c.source, c.start, c.end) for c in after.chunks] == chunks_before
     assert switched.unchanged == 2 and switched.added == switched.changed == 0
@@ -137,13 +141,13 @@ def test_switching_model_reembeds_and_keeps_chunks(tmp_path, embedder, e5_embedd
 
     from parisqa.index import vectors as vector_index
 
-    back = build_index(minilm, embedder=embedder)
+    back = build_index(minilm, embedder=embedder, rebuild=True)
     assert back.unchanged == 2 and back.embedded == first.chunks
     again = load_index(minilm.index_dir)
     assert np.allclose(vector_index.all_vectors(again.vectors), vector_index.all_vectors(before.vectors), atol=1e-5)
     # And a build with the other model's embedder is refused with a message naming the model.
     with pytest.raises(ConfigError, match="multilingual"):
-        build_index(minilm.with_(model="multilingual"), embedder=embedder)
+        build_index(minilm.with_(model="multilingual"), embedder=embedder, rebuild=True)
 
 
 def test_french_document_is_recorded_as_french(tmp_path, capsys, e5_embedder):

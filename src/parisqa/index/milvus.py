@@ -54,7 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 # Bumped when the collections' fields change; a collection of another version is refused.
-SCHEMA_VERSION = 1
+# 2: a chunk row's meta carries its PDF pages, and the index folder keeps null score statistics.
+SCHEMA_VERSION = 2
 # Reciprocal rank fusion constant, as in parisqa.answer.search.RRF_K (kept equal by a test).
 RRF_K = 60
 # BM25 parameters of parisqa.index.lexical (bm25s, "lucene" variant). Milvus multiplies each term's weight
@@ -216,6 +217,8 @@ def _chunk_row(chunk: Chunk, vector: Any, language: str = "en") -> dict[str, Any
         meta["question_span"] = list(chunk.question_span)
     if chunk.answer_span is not None:
         meta["answer_span"] = list(chunk.answer_span)
+    if chunk.pages is not None:
+        meta["pages"] = list(chunk.pages)
     row = {
         "id": chunk.id,
         "source": chunk.source,
