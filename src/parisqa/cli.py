@@ -61,6 +61,15 @@ def _add_location(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_rebuild(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="confirm rebuilding the index with another --model, --store or chunking than it was built with "
+        "(without those options the index's own are used)",
+    )
+
+
 def _add_llm(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--llm-url",
@@ -90,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_index = sub.add_parser("index", help="build or update the index from the corpus")
     _add_location(p_index)
     p_index.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _add_rebuild(p_index)
     p_index.add_argument(
         "--wait",
         type=float,
@@ -109,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="answer every line of FILE ('-' for stdin), one JSON object per line with --json",
     )
     p_ask.add_argument("--no-build", action="store_true", help="never build or update the index; use it as it is")
+    _add_rebuild(p_ask)
     p_ask.add_argument(
         "--generate",
         action="store_true",
@@ -163,16 +174,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Any:
+    """The settings of the options and ``PARISQA_*`` variables; an index setting given by neither is
+    the one the index was built with (:func:`parisqa.index.recorded.adopt`)."""
     from .config import Settings
+    from .index.recorded import adopt
 
-    return Settings.from_env(
-        corpus_dir=args.corpus,
-        index_dir=args.index,
-        chunk_tokens=args.chunk_tokens,
-        chunk_overlap=args.chunk_overlap,
-        model=args.model,
-        store=args.store,
-        **extra,
+    return adopt(
+        Settings.from_env(
+            corpus_dir=args.corpus,
+            index_dir=args.index,
+            chunk_tokens=args.chunk_tokens,
+            chunk_overlap=args.chunk_overlap,
+            model=args.model,
+            store=args.store,
+            **extra,
+        )
     )
 
 
@@ -183,7 +199,7 @@ def _warn(message: str) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     from .api import Engine
 
-    engine = Engine(_settings(args), auto_build=False, on_warning=_warn)
+    engine = Engine(_settings(args), auto_build=False, on_warning=_warn, rebuild=args.rebuild)
     summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
     print(json.dumps(summary.to_dict()) if args.json else summary.line())
     return EXIT_OK
@@ -307,7 +323,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         extra.update(llm_url=args.llm_url, llm_model=args.llm_model, llm_key=args.llm_key, llm_timeout=args.llm_timeout)
     settings = _settings(args, **extra)
     respond = _responder(args, settings) if args.generate else None
-    engine = Engine(settings, auto_build=not args.no_build, on_warning=_warn)
+    engine = Engine(settings, auto_build=not args.no_build, on_warning=_warn, rebuild=args.rebuild)
     limit = engine.settings.max_question_chars
 
     def answer_of(question: str) -> Any:

@@ -199,3 +199,26 @@ def test_bad_model_names_value_and_choices(monkeypatch, capsys):
     assert Settings.from_env().model == "multilingual"
     assert main(["index", "--model", "nope"]) != 0
     assert "nope" in capsys.readouterr().err
+
+
+def test_ask_without_model_on_a_multilingual_index_uses_it_and_leaves_the_manifest(capsys, seed_index):
+    """Issue 21: an index built with ``--model multilingual`` and asked without ``--model`` was
+    silently re-embedded with MiniLM. The recorded model is used; another one given is refused."""
+    corpus, index = seed_index
+    manifest = (index / "manifest.json").read_bytes()
+    question = "Quels défis Paris doit-il relever ?"
+    with_model = ask_json(capsys, corpus, index, question)
+    code = main(["ask", "--json", "--corpus", str(corpus), "--index", str(index), question])  # may build
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    without = json.loads(out)
+    assert [c["start"] for c in without["citations"]] == [c["start"] for c in with_model["citations"]]
+    assert without["confidence"] == with_model["confidence"]
+    assert (index / "manifest.json").read_bytes() == manifest
+
+    code = main(["ask", "--json", "--corpus", str(corpus), "--index", str(index), "--model", "minilm", question])
+    out, err = capsys.readouterr()
+    assert code == 2 and not out
+    (line,) = err.strip().splitlines()
+    assert "built with the multilingual model; re-embedding it with minilm" in line and "--rebuild" in line
+    assert (index / "manifest.json").read_bytes() == manifest

@@ -141,6 +141,22 @@ def test_cli_index_and_ask_with_a_milvus_lite_file_then_add_change_delete(tmp_pa
     assert not answer["abstained"] and "talent retention" in answer["answer"]
     assert len(answer["citations"]) == 5
 
+    # Issue 21: forgetting --store once rebuilt a Milvus index as a local one. Without it, the
+    # recorded store is used; another store given is refused in one line until --rebuild.
+    manifest = (index / "manifest.json").read_bytes()
+    plain = ["--corpus", str(corpus), "--index", str(index)]
+    code, out, err = _run(capsys, "index", "--json", *plain)
+    assert code == 0 and json.loads(out)["embedded"] == 0 and json.loads(out)["unchanged"] == 1, err
+    assert (index / "manifest.json").read_bytes() == manifest  # nothing changed: not even rewritten
+    code, out, err = _run(capsys, "ask", "--json", *plain, "What challenges does Paris face in becoming an AI leader?")
+    assert code == 0 and json.loads(out)["citations"] == answer["citations"], err
+    code, out, err = _run(capsys, "index", *plain, "--store", "local")
+    assert code == 2 and not out
+    (line,) = err.strip().splitlines()
+    assert f"its chunks are in the Milvus store '{db}'; rebuilding it in the index folder" in line
+    assert "--rebuild" in line
+    assert (index / "manifest.json").read_bytes() == manifest
+
     def stored_ids() -> list[str]:
         manifest = read_manifest(index)
         served = load_milvus_index(index, manifest)
