@@ -15,8 +15,8 @@ from .config import Settings
 from .corpus.formats import Extracted
 from .corpus.language import analysed, detect_language
 from .corpus.terms import terms, terms_any
+from .embed.base import Embedder
 from .embed.choice import embedder_for
-from .embed.encoder import Embedder
 from .embed.model import model_cache_dir
 from .errors import ConfigError, CorpusError, IndexBusyError, IndexMissingError, QuestionError
 from .index.backend import ServedIndex

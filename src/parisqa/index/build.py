@@ -25,8 +25,8 @@ from ..corpus.language import analysed, detect_language
 from ..corpus.reader import Document, scan_corpus
 from ..corpus.sentences import Sentence, SentenceTable, chunk_sentences
 from ..corpus.structure import parse
+from ..embed.base import Embedder
 from ..embed.choice import embedder_for, info_for, is_embedder_for, token_counter
-from ..embed.encoder import Embedder
 from ..errors import ConfigError, IndexCorruptError
 from ..records import BuildSummary, Chunk, content_id
 from .layout import CHUNKER_VERSION, SCHEMA_VERSION, extracted_name
