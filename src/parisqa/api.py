@@ -1,4 +1,9 @@
-"""The Python API: an :class:`Engine` that keeps the model and index loaded, and one-shot helpers."""
+"""The Python API: an :class:`Engine` that keeps the model and index loaded, and one-shot helpers.
+
+The engine owns the ask pipeline (:meth:`Engine.answer`: follow-up resolution, retrieval, the quoted
+answer, optional generation with its checker); the CLI, the web chat, the HTTP API and the
+evaluation call it and none re-assembles it, so a fix lands everywhere at once.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,9 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .answer.compose import READ_DEPTH, compose
 from .answer.search import MODES, search
@@ -27,6 +33,12 @@ from .index.layout import MANIFEST
 from .index.recorded import adopt
 from .index.store import known_model, mismatches, read_manifest
 from .records import Answer, BuildSummary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .answer.followup import PreviousTurn
+    from .answer.generate import LLMConfig
+    from .answer.grounded import GroundedAnswer
+    from .answer.verify import Checker
 
 RETRIEVAL_MODES = MODES
 _CONTROL = {c: " " for c in range(32) if c not in (9, 10)} | {0x7F: " "}
@@ -98,6 +110,7 @@ class Engine:
         self._index: ServedIndex | None = None
         self._manifest_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
+        self._checker: Checker | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -235,6 +248,65 @@ class Engine:
                 "answer": (done - searched) * 1000,
             },
         )
+
+    def answer(
+        self,
+        question: str,
+        *,
+        query: str | None = None,
+        previous: PreviousTurn | None = None,
+        llm: LLMConfig | None = None,
+        k: int | None = None,
+        mode: str = "hybrid",
+    ) -> Answer | GroundedAnswer:
+        """The whole ask pipeline, the one every front end calls: follow-up, retrieval, answer, generation.
+
+        Args:
+            question: what the user asked.
+            query: the text to search with, when the caller already resolved it (see :meth:`ask`).
+            previous: the conversation's last turn: a question that leans on it (``"and in winter?"``)
+                is searched with the topic it leans on (:func:`parisqa.answer.followup.resolve`).
+            llm: the server that writes the answer from the cited passages; each of its sentences is
+                checked against them and only supported ones kept (:meth:`generate`). None: quoted.
+            k, mode: as for :meth:`ask`.
+
+        Returns:
+            The quoted :class:`Answer`, or with ``llm`` the :class:`GroundedAnswer` around it.
+
+        Raises:
+            QuestionError: the question is empty or too long.
+            IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
+        """
+        if query is None and previous is not None:
+            from .answer.followup import resolve
+
+            query = resolve(question, previous).query
+        answer = self.ask(question, query=query, k=k, mode=mode)
+        return self.generate(answer, llm) if llm is not None else answer
+
+    def checker(self) -> Checker:
+        """The checker of generated sentences, made once with the engine's embedding model."""
+        from .answer.verify import Checker
+
+        with self._lock:
+            if self._checker is None:
+                self._checker = Checker(self.embedder)
+            return self._checker
+
+    def generate(self, answer: Answer, llm: LLMConfig) -> GroundedAnswer:
+        """Have ``llm`` write ``answer`` from its cited passages, keeping only supported sentences.
+
+        Never raises for the server: a failure gives the quoted answer with a warning.
+        """
+        from .answer.grounded import grounded_answer
+
+        return grounded_answer(answer, llm, self.checker())
+
+    def generate_stream(self, answer: Answer, llm: LLMConfig) -> Iterator[str | GroundedAnswer]:
+        """As :meth:`generate`, streamed: verified text pieces, then the :class:`GroundedAnswer` last."""
+        from .answer.grounded import stream_grounded
+
+        return stream_grounded(answer, llm, self.checker())
 
     def search_data(self, index: ServedIndex | None = None) -> ServedIndex:
         """The served index with its query-time parts (BM25, sentences) read, once per generation."""

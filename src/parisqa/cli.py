@@ -275,34 +275,18 @@ def format_answer(answer: Any, out: TextIO) -> None:
         print(textwrap.indent(textwrap.fill(body[:600] + ("..." if len(body) > 600 else ""), 96), "    "), file=out)
 
 
-def _responder(args: argparse.Namespace, settings: Any) -> Any:
-    """For ``--generate``: a function turning the retrieval answer into the verified generated one.
-
-    Its warnings (a failed server, removed sentences) are printed on stderr, one line each.
+def _llm(settings: Any) -> Any:
+    """For ``--generate``: the LLM server that writes the answer.
 
     Raises:
         ConfigError: no LLM server given, or a bad URL or timeout.
     """
     from .answer.generate import LLMConfig
-    from .errors import ConfigError
 
     config = LLMConfig.from_settings(settings)
     if config is None:
         raise ConfigError("--generate needs an LLM server: pass --llm-url URL (or set PARISQA_LLM_URL)")
-    checker: list[Any] = []
-
-    def respond(engine: Any, answer: Any) -> Any:
-        from .answer.grounded import grounded_answer
-        from .answer.verify import Checker
-
-        if not checker:
-            checker.append(Checker(engine.embedder))
-        grounded = grounded_answer(answer, config, checker[0])
-        for warning in grounded.warnings:
-            _warn(" ".join(shown(warning).split()))
-        return grounded
-
-    return respond
+    return config
 
 
 def _say_if_building(engine: Any) -> None:
@@ -322,15 +306,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.generate:
         extra.update(llm_url=args.llm_url, llm_model=args.llm_model, llm_key=args.llm_key, llm_timeout=args.llm_timeout)
     settings = _settings(args, **extra)
-    respond = _responder(args, settings) if args.generate else None
+    llm = _llm(settings) if args.generate else None
     engine = Engine(settings, auto_build=not args.no_build, on_warning=_warn, rebuild=args.rebuild)
     limit = engine.settings.max_question_chars
 
     def answer_of(question: str) -> Any:
         clean_question(question, limit)  # a bad question is refused before any build
         _say_if_building(engine)
-        answer = engine.ask(question)
-        return respond(engine, answer) if respond else answer
+        answer = engine.answer(question, llm=llm)
+        for warning in getattr(answer, "warnings", ()):  # a failed server, removed sentences
+            _warn(" ".join(shown(warning).split()))
+        return answer
 
     if args.questions is None:
         if args.question is None:
