@@ -12,11 +12,12 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .answer.compose import READ_DEPTH, compose
-from .answer.search import MODES, search
+from .answer.compose import READ_DEPTH, Composed, compose
+from .answer.search import MODES, Fusion, Hit, search
 from .config import Settings
 from .corpus.formats import Extracted
 from .corpus.language import analysed, detect_language
@@ -49,6 +50,34 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 FIRST_BUILD_WAIT_SECONDS = 600.0
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """One question retrieved, as :meth:`Engine.retrieve` leaves it for :meth:`Engine.compose`.
+
+    Attributes:
+        text: what was searched (the question, or its follow-up rewrite).
+        query_vector: its embedding as a question.
+        terms: its content terms, analysed in its language and the index's.
+        language: the question's language (``en``/``fr``).
+        hits: the passages found, best first (at least the answer step's reading depth).
+        data: the served index.
+        k: how many citations the answer gives at most.
+        mode: the retrieval mode.
+        load_ms, embed_ms: milliseconds spent loading the index and embedding the question.
+    """
+
+    text: str
+    query_vector: Any
+    terms: list[str]
+    language: str
+    hits: list[Hit]
+    data: Any
+    k: int
+    mode: str
+    load_ms: float = 0.0
+    embed_ms: float = 0.0
 
 
 def _encodable(text: str) -> str:
@@ -209,10 +238,53 @@ class Engine:
             QuestionError: the question is empty or too long.
             IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
         """
+        started = time.perf_counter()
+        found = self.retrieve(question, k=k, query=query, mode=mode)
+        searched = time.perf_counter()
+        composed = self.compose(found)
+        done = time.perf_counter()
+        return Answer(
+            question=_encodable(question),
+            answer=composed.answer,
+            abstained=composed.abstained,
+            confidence=composed.confidence,
+            citations=tuple(composed.citations),
+            related=tuple(composed.related),
+            short=composed.short,
+            query=found.text if query else None,
+            timings_ms={
+                "total": (done - started) * 1000 - found.load_ms,
+                "embed": found.embed_ms,
+                "search": (searched - started) * 1000 - found.load_ms - found.embed_ms,
+                "answer": (done - searched) * 1000,
+            },
+        )
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        query: str | None = None,
+        mode: str = "hybrid",
+        fusion: Fusion | None = None,
+    ) -> Retrieval:
+        """The first half of :meth:`ask`: the question embedded (as a question), analysed, and searched.
+
+        Evaluation calls this and :meth:`compose` to try variants (a fusion, an abstention model) on
+        exactly the pipeline users get. Arguments as for :meth:`ask`; ``fusion`` overrides
+        :data:`parisqa.answer.search.DEFAULT_FUSION`.
+
+        Raises:
+            ConfigError: an unknown mode.
+            QuestionError: the question is empty or too long.
+            IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
+        """
         if mode not in RETRIEVAL_MODES:
             raise ConfigError(f"mode must be one of {', '.join(RETRIEVAL_MODES)}, got {mode!r}")
         cleaned = clean_question(question, self.settings.max_question_chars)
         search_text = clean_question(query, self.settings.max_question_chars) if query else cleaned
+        loading = time.perf_counter()
         index = self.index()
         if index is None:  # pragma: no cover - index() raises instead
             raise IndexMissingError(f"no index in '{self.index_dir}'", remedy="build")
@@ -228,25 +300,35 @@ class Engine:
         )
         embedded = time.perf_counter()
         depth = k or self.settings.top_k
-        hits = search(data, query_vector, query_terms, max(depth, READ_DEPTH), mode)
-        searched = time.perf_counter()
-        composed = compose(search_text, query_vector, query_terms, hits, data, k=depth, mode=mode, language=language)
-        done = time.perf_counter()
-        return Answer(
-            question=_encodable(question),
-            answer=composed.answer,
-            abstained=composed.abstained,
-            confidence=composed.confidence,
-            citations=tuple(composed.citations),
-            related=tuple(composed.related),
-            short=composed.short,
-            query=search_text if query else None,
-            timings_ms={
-                "total": (done - started) * 1000,
-                "embed": (embedded - started) * 1000,
-                "search": (searched - embedded) * 1000,
-                "answer": (done - searched) * 1000,
-            },
+        hits = search(data, query_vector, query_terms, max(depth, READ_DEPTH), mode, fusion)
+        return Retrieval(
+            search_text,
+            query_vector,
+            query_terms,
+            language,
+            hits,
+            data,
+            depth,
+            mode,
+            load_ms=(started - loading) * 1000,
+            embed_ms=(embedded - started) * 1000,
+        )
+
+    def compose(self, found: Retrieval, *, model: dict | None = None) -> Composed:
+        """The second half of :meth:`ask`: the answer sentences, citations and decision for ``found``.
+
+        ``model`` overrides the shipped ranking and abstention model (``answer_model.json``).
+        """
+        return compose(
+            found.text,
+            found.query_vector,
+            found.terms,
+            found.hits,
+            found.data,
+            k=found.k,
+            mode=found.mode,
+            language=found.language,
+            **({"model": model} if model is not None else {}),
         )
 
     def answer(
