@@ -31,8 +31,8 @@ from .index.backend import load as load_index
 from .index.build import build_index as _build_index
 from .index.build import expected_manifest, is_stale
 from .index.layout import MANIFEST
+from .index.manifest import known_model, mismatches, read_manifest
 from .index.recorded import adopt
-from .index.store import known_model, mismatches, read_manifest
 from .records import Answer, BuildSummary
 
 if TYPE_CHECKING:  # pragma: no cover

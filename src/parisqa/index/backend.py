@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from ..errors import IndexMissingError
+from .manifest import check_compatible, read_manifest, store_of
 from .milvus_index import MilvusIndex, load_milvus_index
-from .store import LoadedIndex, check_compatible, load_index, read_manifest, store_of
+from .store import LoadedIndex, load_index
 
 
 @runtime_checkable

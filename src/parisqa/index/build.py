@@ -29,15 +29,17 @@ from ..embed.base import Embedder
 from ..embed.choice import embedder_for, info_for, is_embedder_for, token_counter
 from ..errors import ConfigError, IndexCorruptError
 from ..records import BuildSummary, Chunk, content_id
+from .generations import remove_stale
 from .layout import CHUNKER_VERSION, SCHEMA_VERSION, extracted_name
 from .lexical import Bm25Index
+from .lock import write_lock
+from .manifest import CHECKED_MODEL_KEYS, mismatches, read_manifest
 from .previous import Previous, open_previous
 from .recorded import adopt, check_changes
 from .sinks import Computed, sink_for
 from .sources import indexed_document as indexed_document
 from .sources import is_stale as is_stale
 from .sources import read_corpus, require_files, stored_extractions
-from .store import CHECKED_MODEL_KEYS, mismatches, read_manifest, remove_stale, write_lock
 
 log = logging.getLogger(__name__)
 # Build progress for people watching a long build (the CLI shows it on stderr); see _encode.

@@ -29,10 +29,11 @@ from ..corpus.sentences import Sentence, SentenceTable
 from ..corpus.terms import terms
 from ..errors import IndexCorruptError, IndexMismatchError
 from ..records import Chunk
+from .generations import read_data_file
 from .layout import NULL_SCORES, TERM_STATS
 from .lexical import TermStats
+from .manifest import file_language, file_languages
 from .milvus import SCHEMA_VERSION, Candidates, MilvusGeneration, MilvusHit, MilvusStore, StoreMeta
-from .store import file_language, file_languages, read_data_file
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

@@ -16,8 +16,10 @@ from ..corpus.sentences import Sentence, SentenceTable
 from ..errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from ..records import Chunk
 from . import vectors as vector_index
+from .generations import read_data_file
 from .layout import SENTENCES
-from .store import LoadedIndex, load_index, read_data_file, read_manifest, store_of
+from .manifest import read_manifest, store_of
+from .store import LoadedIndex, load_index
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

@@ -16,7 +16,7 @@ from typing import Any
 from ..config import LOCAL_STORE, Settings
 from ..embed.choice import choice_of
 from ..errors import ConfigError, IndexCorruptError
-from .store import read_manifest, store_of
+from .manifest import read_manifest, store_of
 
 
 def recorded(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -16,10 +16,11 @@ from ..config import LOCAL_STORE, Settings
 from ..corpus.sentences import Sentence, SentenceTable
 from ..records import Chunk
 from . import vectors as vector_index
+from .generations import new_generation_name, write_generation
 from .layout import BM25_MATRIX, BM25_VOCAB, NULL_SCORES, SENTENCES, TERM_STATS
 from .lexical import Bm25Index, TermStats
 from .previous import LocalPrevious, Previous, StorePrevious
-from .store import new_generation_name, write_generation, write_index
+from .store import write_index
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

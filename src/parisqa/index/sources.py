@@ -27,8 +27,8 @@ from ..corpus.reader import (
     shown,
 )
 from ..errors import CorpusError, ExtractionError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from .manifest import read_manifest
 from .previous import Previous
-from .store import read_manifest
 
 
 def is_stale(settings: Settings, manifest: dict[str, Any]) -> bool:
@@ -140,7 +140,7 @@ def indexed_document(settings: Settings, source: str) -> tuple[bytes, str, Extra
     Raises:
         Unreadable: the file cannot be read or its text extracted.
     """
-    from .store import read_data_file
+    from .generations import read_data_file
 
     data = read_bytes(settings.corpus_dir, source)
     if format_of(source) is None:
