@@ -266,3 +266,25 @@ def test_a_french_file_in_a_milvus_store_is_analysed_as_french(tmp_path, embedde
     assert all(index.bm25.doc_freq.get(t, 0) > 0 for t in french)
     rows = index.store.store.client.query(index.store.name, filter=f'id == "{chunk.id}"', output_fields=["terms"])
     assert rows[0]["terms"] == bm25_text(chunk.embed_text, "fr")
+
+
+@pytest.mark.slow
+def test_a_generation_missing_rows_is_rebuilt_from_scratch(tmp_path, embedder):
+    """A collection lacking a chunk its manifest names is not reused (nor copied): the build starts over."""
+    from parisqa.api import Engine
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ROOT / "corpus", corpus)
+    settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index", store=str(tmp_path / "m" / "parisqa.db"))
+    warnings: list[str] = []
+    engine = Engine(settings, embedder=embedder, auto_build=False, on_warning=warnings.append)
+    first = engine.build()
+    served = engine.search_data()
+    victim = served.manifest["files"]["paris-ai-city.txt"]["chunks"][0]
+    served.store.store.client.delete(served.store.name, filter=f'id == "{victim}"')
+    (corpus / "lyon.md").write_text("# Lyon\n\nLyon hosts the Zorblax robotics fair.\n", encoding="utf-8")
+    summary = engine.build()
+    assert any(f"lacks chunk {victim}" in w and "from scratch" in w for w in warnings), warnings
+    assert summary.embedded == summary.chunks > first.chunks  # nothing was taken from the damaged generation
+    ids = engine.search_data().store.chunk_ids()
+    assert victim in ids and len(ids) == summary.chunks

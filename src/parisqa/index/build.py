@@ -330,7 +330,16 @@ def build_index(
             return summary(embedded=0, rebuilt=False)
 
         dimension = int(expected["model"]["dimension"])
-        chunks, vectors, per_chunk, unit_vectors, embedded = _embed(plan, previous, embedder, progress, dimension)
+        try:
+            chunks, vectors, per_chunk, unit_vectors, embedded = _embed(plan, previous, embedder, progress, dimension)
+        except IndexCorruptError as exc:
+            if previous is None:
+                raise
+            # The previous index lacks what its manifest names (a chunk, a vector): nothing of it is reused.
+            warn(f"{exc}; rebuilding it from scratch")
+            previous = None
+            plan = plan_build(docs, None, expected, settings, token_counter(settings.model, embedder), warn)
+            chunks, vectors, per_chunk, unit_vectors, embedded = _embed(plan, None, embedder, progress, dimension)
         sentences = SentenceTable.build(per_chunk, unit_vectors)
         bm25 = Bm25Index.build([c.embed_text for c in chunks], plan.languages)
         computed = Computed(
