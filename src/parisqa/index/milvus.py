@@ -810,35 +810,22 @@ class MilvusGeneration:
     def _bm25_of(self, ids: list[str], text: str) -> dict[str, float]:
         return _bm25_scores(self._ann("sparse", text, len(ids), ["id"], f"id in {_quoted(ids)}"))
 
+    def _rows(self, ids: Sequence[str], fields: list[str]) -> Iterable[dict[str, Any]]:
+        """The rows of ``ids`` in this generation (``fields`` of each), fetched a batch at a time."""
+        for batch in _batches(list(ids)):
+            yield from self.store._call(
+                "query", self.store.client.query, self.name, filter=f"id in {_quoted(batch)}", output_fields=fields
+            )
+
     def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         """The chunks of ``ids`` that are in this generation."""
-        out: dict[str, Chunk] = {}
-        for batch in _batches(list(ids)):
-            rows = self.store._call(
-                "query",
-                self.store.client.query,
-                self.name,
-                filter=f"id in {_quoted(batch)}",
-                output_fields=_CHUNK_FIELDS,
-            )
-            out.update((r["id"], _chunk_from_row(r)) for r in rows)
-        return out
+        return {r["id"]: _chunk_from_row(r) for r in self._rows(ids, _CHUNK_FIELDS)}
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored embeddings of the chunks of ``ids`` that are in this generation (float32)."""
         import numpy as np
 
-        out: dict[str, np.ndarray] = {}
-        for batch in _batches(list(ids)):
-            rows = self.store._call(
-                "query",
-                self.store.client.query,
-                self.name,
-                filter=f"id in {_quoted(batch)}",
-                output_fields=["id", "dense"],
-            )
-            out.update((r["id"], np.asarray(r["dense"], dtype=np.float32)) for r in rows)
-        return out
+        return {r["id"]: np.asarray(r["dense"], dtype=np.float32) for r in self._rows(ids, ["id", "dense"])}
 
     def chunk_ids(self) -> list[str]:
         """Every chunk id of the generation (for checks; reads the whole id column)."""
