@@ -7,8 +7,10 @@
 
 Why: the seed article alone is too small and too familiar to tell whether a retrieval or abstention
 choice generalises. Every corpus is indexed once (cached under /tmp/parisqa-collections, rebuilt
-when its files change), every question embedded once; then each system (the shipped hybrid, dense
-only, BM25 only, and the fusion candidates) retrieves and composes with abstention switched off, so
+when its files change), then each system (the shipped hybrid, dense only, BM25 only, and the fusion
+candidates) retrieves and composes through the engine's own pipeline (``Engine.retrieve`` and
+``Engine.compose``: the question embedded as a question, analysed in its language) with abstention
+switched off, so
 that the abstention decision can be made afterwards by a model fitted leave-one-corpus-out: the
 model that decides on corpus C was fitted on all the other corpora, its threshold chosen on them.
 Fusion candidates are compared on retrieval alone (nothing is fitted to a corpus: they are a fixed
@@ -34,28 +36,22 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(ROOT / "eval"))
-
-from dev_eval import choose_threshold, ece, fit_logistic  # noqa: E402
-
-from parisqa.answer.compose import (  # noqa: E402
+from parisqa.answer.compose import (
     ALL_FEATURES,
     FEATURES,
-    READ_DEPTH,
     RELATIVE_FEATURES,
     answer_model,
-    compose,
     support_probability,
 )
-from parisqa.answer.search import DEFAULT_FUSION, Fusion, search  # noqa: E402
-from parisqa.api import Engine  # noqa: E402
-from parisqa.config import Settings  # noqa: E402
-from parisqa.corpus.terms import terms  # noqa: E402
-from parisqa.evaluation import metrics as m  # noqa: E402
-from parisqa.evaluation.datasets import QUESTION_KEYS, EvalItem, load_questions  # noqa: E402
-from parisqa.evaluation.runner import RelevanceJudge  # noqa: E402
+from parisqa.answer.search import DEFAULT_FUSION, Fusion
+from parisqa.api import Engine
+from parisqa.config import Settings
+from parisqa.evaluation import metrics as m
+from parisqa.evaluation.datasets import QUESTION_KEYS, EvalItem, load_questions
+from parisqa.evaluation.fitting import choose_threshold, ece, fit_logistic, signs_for, update_answer_model
+from parisqa.evaluation.runner import RelevanceJudge
+
+ROOT = Path(__file__).resolve().parents[1]
 
 CACHE = Path("/tmp/parisqa-collections")
 DEFAULT_ROOTS = (ROOT / "eval" / "collections", Path("/work/wt/devsets/eval/collections"))
@@ -102,7 +98,6 @@ class Collection:
     corpus: Path
     items: list[EvalItem]
     engine: Engine
-    vectors: np.ndarray
     judge: RelevanceJudge
 
 
@@ -135,14 +130,13 @@ def open_collection(name: str, corpus: Path, questions: Path) -> Collection:
         encoding="utf-8",
     )
     items = list(load_questions(clean, corpus).items)
-    vectors = engine.embedder.encode([it.question for it in items])
     judge = RelevanceJudge(engine.search_data().chunks)
     print(
         f"[{name}] {len(items)} questions, {len(engine.search_data().chunks)} chunks, "
         f"ready in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
     )
-    return Collection(name, corpus, items, engine, vectors, judge)
+    return Collection(name, corpus, items, engine, judge)
 
 
 def never_abstain(model: dict) -> dict:
@@ -159,20 +153,18 @@ def gold_docs(coll: Collection, item: EvalItem) -> set[str]:
 
 def run_system(coll: Collection, mode: str, fusion: Fusion, model: dict, compose_answers: bool = True) -> list[dict]:
     """Retrieve (and compose, abstention off) every question of a collection."""
-    data = coll.engine.search_data()
     out = []
-    for item, qv in zip(coll.items, coll.vectors):
-        qt = terms(item.question)
-        hits = search(data, qv, qt, max(K, READ_DEPTH), mode, fusion)
+    for item in coll.items:
+        found = coll.engine.retrieve(item.question, k=K, mode=mode, fusion=fusion)
+        hits = found.hits
         row: dict[str, Any] = {
             "item": item,
             "passages": [(h.chunk.source, h.chunk.text) for h in hits[:K]],
             "hits": hits,
-            "qv": qv,
-            "qt": qt,
+            "found": found,
         }
         if compose_answers:
-            row["composed"] = compose(item.question, qv, qt, hits, data, k=K, mode=mode, model=never_abstain(model))
+            row["composed"] = coll.engine.compose(found, model=never_abstain(model))
         out.append(row)
     return out
 
@@ -238,14 +230,13 @@ def labels_of(rows: list[dict]) -> np.ndarray:
     return np.array([1.0 if r["item"].answerable else 0.0 for r in rows])
 
 
-SIGNS = {"type_missing": -1}
 # The threshold: the highest at which no training corpus has more than this share of its answerable
 # questions declined (the worst corpus governs, so that the choice transfers to a new one).
 MAX_FALSE_ABSTAIN = 0.03
 
 
 def fit(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, float]:
-    return fit_logistic(x, y, l2=1.0, signs=[SIGNS.get(f, 1) for f in names])
+    return fit_logistic(x, y, l2=1.0, signs=signs_for(names))
 
 
 def transfer_threshold(per_corpus: list[tuple[np.ndarray, np.ndarray]]) -> float:
@@ -320,11 +311,9 @@ def main() -> None:
         variant = never_abstain({**model, "ranker": ranker})
         per = {}
         for coll in colls:
-            data = coll.engine.search_data()
             rows = []
             for row in answers["shipped"][coll.name]:
-                c = compose(row["item"].question, row["qv"], row["qt"], row["hits"], data, k=K, model=variant)
-                rows.append({**row, "composed": c})
+                rows.append({**row, "composed": coll.engine.compose(row["found"], model=variant)})
             per[coll.name] = answer_figures(coll, rows, np.ones(len(rows)), 0.0)
         report["ranker type weight"][f"type={weight}"] = per
     for key in ("answer passage [1]", "answer contains gold", "short F1"):
@@ -440,21 +429,14 @@ def write_model(per_coll: dict[str, list[dict]], model: dict) -> None:
     threshold = transfer_threshold(
         [(1 / (1 + np.exp(-(features_of(rows, names) @ w + b))), labels_of(rows)) for rows in per_coll.values()]
     )
-    model = dict(model)
-    model["abstention"] = {
+    abstention = {
         "features": list(names),
         "weights": [round(float(v), 6) for v in w],
         "bias": round(b, 6),
         "threshold": round(threshold, 4),
     }
-    model["note"] = (
-        f"abstention fitted by eval/collections_eval.py --fit on {', '.join(per_coll)} ({len(y)} questions); "
-        "ranker by eval/dev_eval.py --fit"
-    )
-    path = ROOT / "src" / "parisqa" / "answer" / "answer_model.json"
-    path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    answer_model.cache_clear()
-    print("wrote", path, json.dumps(model["abstention"]))
+    note = f"abstention fitted by eval/collections_eval.py --fit on {', '.join(per_coll)} ({len(y)} questions)"
+    print("wrote", update_answer_model("abstention", abstention, note), json.dumps(abstention))
 
 
 def print_table(title: str, table: dict[str, dict[str, dict]], colls: list[Collection], key: str | None) -> None:

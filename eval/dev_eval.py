@@ -1,43 +1,35 @@
 """Measure answer quality on the development set and fit the abstention model.
 
     python eval/dev_eval.py                 # report the issue's four figures for hybrid, dense, bm25
-    python eval/dev_eval.py --fit           # refit src/parisqa/abstention.json, then report
+    python eval/dev_eval.py --fit           # refit the sentence ranker in answer_model.json, then report
     python eval/dev_eval.py --show-misses   # print the questions that miss
 
-The corpus is indexed into a temporary folder; the served index/ is never touched. Figures for the
-abstention decision are given twice: with the shipped model fitted on all questions, and with
-5-fold cross-validation (each question judged by a model fitted without it), which is the honest
-estimate for questions the model has not seen.
+The corpus is indexed into a temporary folder; the served index/ is never touched. Questions go
+through the engine's own pipeline (``Engine.retrieve``/``Engine.compose``: embedded as questions,
+analysed in their language). Figures for the abstention decision are given twice: with the shipped
+model, and with 5-fold cross-validation (each question judged by a model fitted without it), which
+is the honest estimate for questions the model has not seen. The abstention model itself is fitted
+by ``eval/collections_eval.py --fit`` (leave-one-corpus-out); ``--fit`` here replaces the ranker only
+(through :func:`parisqa.evaluation.fitting.update_answer_model`, the one writer of the file).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from parisqa.answer.compose import SENTENCE_FEATURES, answer_model, candidates, support_probability
+from parisqa.api import Engine
+from parisqa.config import Settings
+from parisqa.evaluation.fitting import cross_val_probs, ece, signs_for, update_answer_model
 
-from parisqa.answer.compose import (  # noqa: E402
-    READ_DEPTH,
-    SENTENCE_FEATURES,
-    answer_model,
-    candidates,
-    compose,
-    support_probability,
-)
-from parisqa.answer.search import search  # noqa: E402
-from parisqa.api import Engine  # noqa: E402
-from parisqa.config import Settings  # noqa: E402
-from parisqa.corpus.terms import terms  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def never_abstain(model: dict) -> dict:
@@ -56,23 +48,17 @@ def load_set(path: Path) -> list[dict]:
 
 def retrieve_all(engine: Engine, rows: list[dict], mode: str) -> list[dict]:
     """Retrieval and sentence candidates for every question (cached for tuning)."""
-    data = engine.search_data()
-    vectors = engine.embedder.encode([row["question"] for row in rows])
     out = []
-    for row, qv in zip(rows, vectors):
-        qt = terms(row["question"])
-        hits = search(data, qv, qt, max(5, READ_DEPTH), mode)
-        cands = candidates(row["question"], qv, qt, hits, data)
-        out.append({"row": row, "qv": qv, "qt": qt, "hits": hits, "cands": cands})
+    for row in rows:
+        found = engine.retrieve(row["question"], k=5, mode=mode)
+        cands = candidates(found.text, found.query_vector, found.terms, found.hits, found.data.for_hits(found.hits))
+        out.append({"row": row, "found": found, "hits": found.hits, "cands": cands})
     return out
 
 
-def compose_all(engine: Engine, cached: list[dict], mode: str, model: dict) -> list[dict]:
-    data = engine.search_data()
+def compose_all(engine: Engine, cached: list[dict], model: dict) -> list[dict]:
     for item in cached:
-        item["composed"] = compose(
-            item["row"]["question"], item["qv"], item["qt"], item["hits"], data, k=5, mode=mode, model=model
-        )
+        item["composed"] = engine.compose(item["found"], model=model)
     return cached
 
 
@@ -190,74 +176,8 @@ def features_matrix(results: list[dict], names: list[str] | None = None) -> tupl
     return x, y
 
 
-# Signs the abstention weights must have: more similarity or coverage can only make an answer more
-# likely to be supported, a missing answer type only less. Fitting without them on a small set learns
-# accidents of how the set was written (e.g. that unanswerable questions reuse the article's names).
-SIGNS = {"type_missing": -1}
-
-
-def fit_logistic(
-    x: np.ndarray, y: np.ndarray, l2: float = 0.1, signs: list[int] | None = None
-) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression (bias not penalised), weights optionally sign-constrained."""
-    from scipy.optimize import minimize
-
-    n_features = x.shape[1]
-
-    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
-        z = x @ w[:-1] + w[-1]
-        p = 1.0 / (1.0 + np.exp(-z))
-        eps = 1e-12
-        value = -np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)) + 0.5 * l2 * np.sum(w[:-1] ** 2)
-        grad = np.append(x.T @ (p - y) + l2 * w[:-1], np.sum(p - y))
-        return value, grad
-
-    bounds = [(0, None) if s > 0 else (None, 0) if s < 0 else (None, None) for s in (signs or [0] * n_features)]
-    result = minimize(loss, np.zeros(n_features + 1), jac=True, method="L-BFGS-B", bounds=bounds + [(None, None)])
-    return result.x[:-1], float(result.x[-1])
-
-
 def abstention_signs() -> list[int]:
-    return [SIGNS.get(f, 1) for f in answer_model()["abstention"]["features"]]
-
-
-def model_dict(weights: np.ndarray, bias: float, threshold: float, n: int) -> dict:
-    return {
-        "features": list(answer_model()["abstention"]["features"]),
-        "weights": [round(float(v), 6) for v in weights],
-        "bias": round(bias, 6),
-        "threshold": threshold,
-        "fitted_on": f"eval/dev.jsonl ({n} questions), eval/dev_eval.py --fit",
-    }
-
-
-def cross_val_probs(x: np.ndarray, y: np.ndarray, folds: int = 5, seed: int = 0) -> np.ndarray:
-    idx = list(range(len(y)))
-    random.Random(seed).shuffle(idx)
-    probs = np.zeros(len(y))
-    for f in range(folds):
-        test = idx[f::folds]
-        train = [i for i in idx if i not in set(test)]
-        w, b = fit_logistic(x[train], y[train], signs=abstention_signs())
-        probs[test] = 1.0 / (1.0 + np.exp(-(x[test] @ w + b)))
-    return probs
-
-
-def choose_threshold(probs: np.ndarray, y: np.ndarray, max_false_abstain: float = 0.04) -> float:
-    """The highest threshold that wrongly abstains on at most ``max_false_abstain`` of answerable ones."""
-    answerable = np.sort(probs[y == 1])
-    allowed = int(math.floor(max_false_abstain * len(answerable)))
-    return float(answerable[allowed]) - 1e-6 if len(answerable) else 0.5
-
-
-def ece(probs: np.ndarray, y: np.ndarray, bins: int = 5) -> float:
-    edges = np.linspace(0, 1, bins + 1)
-    total = 0.0
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        mask = (probs >= lo) & (probs < hi if hi < 1 else probs <= hi)
-        if mask.any():
-            total += mask.sum() / len(y) * abs(probs[mask].mean() - y[mask].mean())
-    return float(total)
+    return signs_for(answer_model()["abstention"]["features"])
 
 
 def main() -> None:
@@ -271,41 +191,27 @@ def main() -> None:
 
     rows = load_set(Path(args.set))
     corpus = Path(args.corpus)
-    model_path = ROOT / "src" / "parisqa" / "answer" / "answer_model.json"
     tmp = Path(tempfile.mkdtemp(prefix="parisqa-dev-"))
     try:
         engine = Engine(Settings(corpus_dir=corpus, index_dir=tmp / "index"))
         engine.build()
         cached = {mode: retrieve_all(engine, rows, mode) for mode in ("hybrid", "dense", "bm25")}
-        model = json.loads(model_path.read_text(encoding="utf-8"))
         report: dict[str, dict] = {}
         if args.fit:
             weights, ranker_cv = tune_ranker(cached["hybrid"])
-            model["ranker"] = {"features": list(SENTENCE_FEATURES), "weights": weights}
+            ranker = {"features": list(SENTENCE_FEATURES), "weights": weights}
+            note = f"ranker fitted by eval/dev_eval.py --fit on {args.set} ({len(rows)} questions)"
+            print("wrote", update_answer_model("ranker", ranker, note), json.dumps(ranker))
             report["ranker, 5-fold cross-validated"] = ranker_cv
-            results = compose_all(engine, cached["hybrid"], "hybrid", never_abstain(model))
-            x, y = features_matrix(results)
-            cv = cross_val_probs(x, y)
-            threshold = choose_threshold(cv, y)
-            w, b = fit_logistic(x, y, signs=abstention_signs())
-            model["abstention"] = {
-                "features": list(answer_model()["abstention"]["features"]),
-                "weights": [round(float(v), 6) for v in w],
-                "bias": round(b, 6),
-                "threshold": round(threshold, 4),
-            }
-            model["note"] = f"fitted by eval/dev_eval.py --fit on eval/dev.jsonl ({len(y)} questions)"
-            model_path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-            answer_model.cache_clear()
-            print("fitted:", json.dumps(model))
+        model = answer_model()
         for mode in ("hybrid", "dense", "bm25"):
-            results = compose_all(engine, cached[mode], mode, never_abstain(model))
+            results = compose_all(engine, cached[mode], never_abstain(model))
             x, _ = features_matrix(results)
             probs = [support_probability(dict(zip(model["abstention"]["features"], r)), model["abstention"]) for r in x]
             report[mode] = judge(results, probs, model["abstention"]["threshold"], corpus)
             cached[mode] = results
         x, y = features_matrix(cached["hybrid"])
-        cv = cross_val_probs(x, y)
+        cv = cross_val_probs(x, y, abstention_signs())
         report["hybrid, abstention 5-fold cross-validated"] = judge(
             cached["hybrid"], list(cv), model["abstention"]["threshold"], corpus
         )

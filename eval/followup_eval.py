@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from parisqa.answer.followup import PreviousTurn, content_words, resolve
 
-from parisqa.answer.followup import PreviousTurn, content_words, resolve  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def evaluate(rows: list[dict]) -> tuple[dict, list[str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from parisqa.records import Answer, Citation, Span
+from parisqa.records import Answer, Citation, ShortAnswer, Span
 
 
 def citation(n: int) -> Citation:
@@ -31,9 +31,11 @@ def test_an_answer_reads_back_from_its_json():
         timings_ms={"total": 1.5},
         query="What is it? paris",
         related=(citation(3),),
+        short=ShortAnswer("paris-ai-city.txt", 10, 15, "Paris"),
     )
     again = Answer.from_dict(json.loads(json.dumps(answer.to_dict())))
     assert again == answer
+    assert again.short == ShortAnswer("paris-ai-city.txt", 10, 15, "Paris")  # every field comes back
     assert again.to_dict() == answer.to_dict()
 
 

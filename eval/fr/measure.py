@@ -37,7 +37,6 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
 SETS = {
     "seed-fr": (ROOT / "corpus", HERE / "seed-fr.jsonl"),

@@ -22,17 +22,15 @@ import argparse
 import json
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "src"))
+from parisqa.answer.generate import LLMConfig, Passage, passages_from, split_reply
+from parisqa.answer.grounded import MAX_PASSAGES, grounded_answer
+from parisqa.answer.verify import Checker
 
-from parisqa.answer.generate import LLMConfig, Passage, passages_from, split_reply  # noqa: E402
-from parisqa.answer.grounded import MAX_PASSAGES, grounded_answer  # noqa: E402
-from parisqa.answer.verify import Checker  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 WRONG_KINDS = ("number", "magnitude", "name", "invented", "negated", "citation", "nonexistent")
 

@@ -1,4 +1,9 @@
-"""The Python API: an :class:`Engine` that keeps the model and index loaded, and one-shot helpers."""
+"""The Python API: an :class:`Engine` that keeps the model and index loaded, and one-shot helpers.
+
+The engine owns the ask pipeline (:meth:`Engine.answer`: follow-up resolution, retrieval, the quoted
+answer, optional generation with its checker); the CLI, the web chat, the HTTP API and the
+evaluation call it and none re-assembles it, so a fix lands everywhere at once.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,19 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .answer.compose import READ_DEPTH, compose
-from .answer.search import MODES, search
+from .answer.compose import READ_DEPTH, Composed, compose
+from .answer.search import MODES, Fusion, Hit, search
 from .config import Settings
 from .corpus.formats import Extracted
 from .corpus.language import analysed, detect_language
 from .corpus.terms import terms, terms_any
+from .embed.base import Embedder
 from .embed.choice import embedder_for
-from .embed.encoder import Embedder
 from .embed.model import model_cache_dir
 from .errors import ConfigError, CorpusError, IndexBusyError, IndexMissingError, QuestionError
 from .index.backend import ServedIndex
@@ -24,8 +31,15 @@ from .index.backend import load as load_index
 from .index.build import build_index as _build_index
 from .index.build import expected_manifest, is_stale
 from .index.layout import MANIFEST
-from .index.store import known_model, mismatches, read_manifest
+from .index.manifest import known_model, mismatches, read_manifest
+from .index.recorded import adopt
 from .records import Answer, BuildSummary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .answer.followup import PreviousTurn
+    from .answer.generate import LLMConfig
+    from .answer.grounded import GroundedAnswer
+    from .answer.verify import Checker
 
 RETRIEVAL_MODES = MODES
 _CONTROL = {c: " " for c in range(32) if c not in (9, 10)} | {0x7F: " "}
@@ -36,6 +50,34 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 FIRST_BUILD_WAIT_SECONDS = 600.0
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """One question retrieved, as :meth:`Engine.retrieve` leaves it for :meth:`Engine.compose`.
+
+    Attributes:
+        text: what was searched (the question, or its follow-up rewrite).
+        query_vector: its embedding as a question.
+        terms: its content terms, analysed in its language and the index's.
+        language: the question's language (``en``/``fr``).
+        hits: the passages found, best first (at least the answer step's reading depth).
+        data: the served index.
+        k: how many citations the answer gives at most.
+        mode: the retrieval mode.
+        load_ms, embed_ms: milliseconds spent loading the index and embedding the question.
+    """
+
+    text: str
+    query_vector: Any
+    terms: list[str]
+    language: str
+    hits: list[Hit]
+    data: Any
+    k: int
+    mode: str
+    load_ms: float = 0.0
+    embed_ms: float = 0.0
 
 
 def _encodable(text: str) -> str:
@@ -84,8 +126,11 @@ class Engine:
         embedder: Embedder | None = None,
         auto_build: bool = True,
         on_warning: Callable[[str], None] | None = None,
+        rebuild: bool = False,
     ) -> None:
-        self.settings = settings or Settings.from_env()
+        # An index setting not given is the one the index was built with (never a silent rebuild).
+        self.settings = adopt(settings or Settings.from_env())
+        self.rebuild = rebuild
         self.embedder = embedder or embedder_for(self.settings.model)
         # Queries run on the user's cached ONNX export, once there is one (no torch import).
         self.embedder.offer_cache_dir(model_cache_dir(), lambda: known_model(self.settings.index_dir))
@@ -94,6 +139,7 @@ class Engine:
         self._index: ServedIndex | None = None
         self._manifest_stamp: tuple[int, int] | None = None
         self._lock = threading.Lock()
+        self._checker: Checker | None = None
 
     @property
     def index_dir(self) -> Path:
@@ -109,7 +155,12 @@ class Engine:
     def build(self, *, progress: bool = False, lock_wait: float = 0.0) -> BuildSummary:
         """Build or update the index now, then serve the new one."""
         summary = _build_index(
-            self.settings, embedder=self.embedder, progress=progress, on_warning=self.on_warning, lock_wait=lock_wait
+            self.settings,
+            embedder=self.embedder,
+            progress=progress,
+            on_warning=self.on_warning,
+            lock_wait=lock_wait,
+            rebuild=self.rebuild,
         )
         with self._lock:
             self._index = None
@@ -159,6 +210,7 @@ class Engine:
                 embedder=self.embedder,
                 on_warning=self.on_warning,
                 lock_wait=0.0 if usable else FIRST_BUILD_WAIT_SECONDS,
+                rebuild=self.rebuild,
             )
         except IndexBusyError as exc:
             if not usable:
@@ -186,10 +238,53 @@ class Engine:
             QuestionError: the question is empty or too long.
             IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
         """
+        started = time.perf_counter()
+        found = self.retrieve(question, k=k, query=query, mode=mode)
+        searched = time.perf_counter()
+        composed = self.compose(found)
+        done = time.perf_counter()
+        return Answer(
+            question=_encodable(question),
+            answer=composed.answer,
+            abstained=composed.abstained,
+            confidence=composed.confidence,
+            citations=tuple(composed.citations),
+            related=tuple(composed.related),
+            short=composed.short,
+            query=found.text if query else None,
+            timings_ms={
+                "total": (done - started) * 1000 - found.load_ms,
+                "embed": found.embed_ms,
+                "search": (searched - started) * 1000 - found.load_ms - found.embed_ms,
+                "answer": (done - searched) * 1000,
+            },
+        )
+
+    def retrieve(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        query: str | None = None,
+        mode: str = "hybrid",
+        fusion: Fusion | None = None,
+    ) -> Retrieval:
+        """The first half of :meth:`ask`: the question embedded (as a question), analysed, and searched.
+
+        Evaluation calls this and :meth:`compose` to try variants (a fusion, an abstention model) on
+        exactly the pipeline users get. Arguments as for :meth:`ask`; ``fusion`` overrides
+        :data:`parisqa.answer.search.DEFAULT_FUSION`.
+
+        Raises:
+            ConfigError: an unknown mode.
+            QuestionError: the question is empty or too long.
+            IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
+        """
         if mode not in RETRIEVAL_MODES:
             raise ConfigError(f"mode must be one of {', '.join(RETRIEVAL_MODES)}, got {mode!r}")
         cleaned = clean_question(question, self.settings.max_question_chars)
         search_text = clean_question(query, self.settings.max_question_chars) if query else cleaned
+        loading = time.perf_counter()
         index = self.index()
         if index is None:  # pragma: no cover - index() raises instead
             raise IndexMissingError(f"no index in '{self.index_dir}'", remedy="build")
@@ -205,26 +300,95 @@ class Engine:
         )
         embedded = time.perf_counter()
         depth = k or self.settings.top_k
-        hits = search(data, query_vector, query_terms, max(depth, READ_DEPTH), mode)
-        searched = time.perf_counter()
-        composed = compose(search_text, query_vector, query_terms, hits, data, k=depth, mode=mode, language=language)
-        done = time.perf_counter()
-        return Answer(
-            question=_encodable(question),
-            answer=composed.answer,
-            abstained=composed.abstained,
-            confidence=composed.confidence,
-            citations=tuple(composed.citations),
-            related=tuple(composed.related),
-            short=composed.short,
-            query=search_text if query else None,
-            timings_ms={
-                "total": (done - started) * 1000,
-                "embed": (embedded - started) * 1000,
-                "search": (searched - embedded) * 1000,
-                "answer": (done - searched) * 1000,
-            },
+        hits = search(data, query_vector, query_terms, max(depth, READ_DEPTH), mode, fusion)
+        return Retrieval(
+            search_text,
+            query_vector,
+            query_terms,
+            language,
+            hits,
+            data,
+            depth,
+            mode,
+            load_ms=(started - loading) * 1000,
+            embed_ms=(embedded - started) * 1000,
         )
+
+    def compose(self, found: Retrieval, *, model: dict | None = None) -> Composed:
+        """The second half of :meth:`ask`: the answer sentences, citations and decision for ``found``.
+
+        ``model`` overrides the shipped ranking and abstention model (``answer_model.json``).
+        """
+        return compose(
+            found.text,
+            found.query_vector,
+            found.terms,
+            found.hits,
+            found.data,
+            k=found.k,
+            mode=found.mode,
+            language=found.language,
+            **({"model": model} if model is not None else {}),
+        )
+
+    def answer(
+        self,
+        question: str,
+        *,
+        query: str | None = None,
+        previous: PreviousTurn | None = None,
+        llm: LLMConfig | None = None,
+        k: int | None = None,
+        mode: str = "hybrid",
+    ) -> Answer | GroundedAnswer:
+        """The whole ask pipeline, the one every front end calls: follow-up, retrieval, answer, generation.
+
+        Args:
+            question: what the user asked.
+            query: the text to search with, when the caller already resolved it (see :meth:`ask`).
+            previous: the conversation's last turn: a question that leans on it (``"and in winter?"``)
+                is searched with the topic it leans on (:func:`parisqa.answer.followup.resolve`).
+            llm: the server that writes the answer from the cited passages; each of its sentences is
+                checked against them and only supported ones kept (:meth:`generate`). None: quoted.
+            k, mode: as for :meth:`ask`.
+
+        Returns:
+            The quoted :class:`Answer`, or with ``llm`` the :class:`GroundedAnswer` around it.
+
+        Raises:
+            QuestionError: the question is empty or too long.
+            IndexMissingError, IndexCorruptError, IndexMismatchError: the index cannot be used.
+        """
+        if query is None and previous is not None:
+            from .answer.followup import resolve
+
+            query = resolve(question, previous).query
+        answer = self.ask(question, query=query, k=k, mode=mode)
+        return self.generate(answer, llm) if llm is not None else answer
+
+    def checker(self) -> Checker:
+        """The checker of generated sentences, made once with the engine's embedding model."""
+        from .answer.verify import Checker
+
+        with self._lock:
+            if self._checker is None:
+                self._checker = Checker(self.embedder)
+            return self._checker
+
+    def generate(self, answer: Answer, llm: LLMConfig) -> GroundedAnswer:
+        """Have ``llm`` write ``answer`` from its cited passages, keeping only supported sentences.
+
+        Never raises for the server: a failure gives the quoted answer with a warning.
+        """
+        from .answer.grounded import grounded_answer
+
+        return grounded_answer(answer, llm, self.checker())
+
+    def generate_stream(self, answer: Answer, llm: LLMConfig) -> Iterator[str | GroundedAnswer]:
+        """As :meth:`generate`, streamed: verified text pieces, then the :class:`GroundedAnswer` last."""
+        from .answer.grounded import stream_grounded
+
+        return stream_grounded(answer, llm, self.checker())
 
     def search_data(self, index: ServedIndex | None = None) -> ServedIndex:
         """The served index with its query-time parts (BM25, sentences) read, once per generation."""
@@ -278,7 +442,7 @@ def source_document(settings: Settings, source: str) -> tuple[bytes, str, Extrac
         CorpusError: the file cannot be read or its text extracted; the message says why.
     """
     from .corpus.reader import Unreadable
-    from .index.build import indexed_document
+    from .index.sources import indexed_document
 
     try:
         return indexed_document(settings, source)

@@ -27,6 +27,7 @@ REMEDY_TEXT = {
     "build": "run `parisqa index` to build it",
     "add_files": "add some and run `parisqa index` again",
     "wait": "wait for it to finish and try again",
+    "confirm": "pass --rebuild to confirm, or leave the option out to use the index's own",
 }
 
 
@@ -96,6 +97,15 @@ def _add_watch(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_rebuild(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="confirm rebuilding the index with another --model, --store or chunking than it was built with "
+        "(without those options the index's own are used)",
+    )
+
+
 def _add_llm(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--llm-url",
@@ -125,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_index = sub.add_parser("index", help="build or update the index from the corpus")
     _add_location(p_index)
     p_index.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    _add_rebuild(p_index)
     p_index.add_argument(
         "--wait",
         type=float,
@@ -147,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p_ask.add_argument("--no-build", action="store_true", help="never build or update the index; use it as it is")
     _add_collection(p_ask)
+    _add_rebuild(p_ask)
     p_ask.add_argument(
         "--generate",
         action="store_true",
@@ -208,14 +220,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Any:
+    """The settings of the options and ``PARISQA_*`` variables (of ``--collection`` when given); an index
+    setting given by neither is the one the index was built with (:func:`parisqa.index.recorded.adopt`)."""
     from .catalog import collection_settings
+    from .index.recorded import adopt
 
     settings = _base_settings(args, **extra)
     chosen = getattr(args, "collection", None)
-    return collection_settings(settings, chosen, args.config) if isinstance(chosen, str) else settings
+    return adopt(collection_settings(settings, chosen, args.config) if isinstance(chosen, str) else settings)
 
 
 def _base_settings(args: argparse.Namespace, **extra: Any) -> Any:
+    """The settings of the options and ``PARISQA_*`` variables alone."""
     from .config import Settings
 
     return Settings.from_env(
@@ -238,7 +254,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from .catalog import watch_flag
 
     watch = watch_flag(args.watch)
-    engine = Engine(_settings(args), auto_build=False, on_warning=_warn)
+    engine = Engine(_settings(args), auto_build=False, on_warning=_warn, rebuild=args.rebuild)
     try:
         summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
     except ParisqaError as exc:
@@ -359,34 +375,18 @@ def _place(citation: Any) -> str:
     return f"page {page}, " if page is not None else ""
 
 
-def _responder(args: argparse.Namespace, settings: Any) -> Any:
-    """For ``--generate``: a function turning the retrieval answer into the verified generated one.
-
-    Its warnings (a failed server, removed sentences) are printed on stderr, one line each.
+def _llm(settings: Any) -> Any:
+    """For ``--generate``: the LLM server that writes the answer.
 
     Raises:
         ConfigError: no LLM server given, or a bad URL or timeout.
     """
     from .answer.generate import LLMConfig
-    from .errors import ConfigError
 
     config = LLMConfig.from_settings(settings)
     if config is None:
         raise ConfigError("--generate needs an LLM server: pass --llm-url URL (or set PARISQA_LLM_URL)")
-    checker: list[Any] = []
-
-    def respond(engine: Any, answer: Any) -> Any:
-        from .answer.grounded import grounded_answer
-        from .answer.verify import Checker
-
-        if not checker:
-            checker.append(Checker(engine.embedder))
-        grounded = grounded_answer(answer, config, checker[0])
-        for warning in grounded.warnings:
-            _warn(" ".join(shown(warning).split()))
-        return grounded
-
-    return respond
+    return config
 
 
 def _say_if_building(engine: Any) -> None:
@@ -406,15 +406,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.generate:
         extra.update(llm_url=args.llm_url, llm_model=args.llm_model, llm_key=args.llm_key, llm_timeout=args.llm_timeout)
     settings = _settings(args, **extra)
-    respond = _responder(args, settings) if args.generate else None
-    engine = Engine(settings, auto_build=not args.no_build, on_warning=_warn)
+    llm = _llm(settings) if args.generate else None
+    engine = Engine(settings, auto_build=not args.no_build, on_warning=_warn, rebuild=args.rebuild)
     limit = engine.settings.max_question_chars
 
     def answer_of(question: str) -> Any:
         clean_question(question, limit)  # a bad question is refused before any build
         _say_if_building(engine)
-        answer = engine.ask(question)
-        return respond(engine, answer) if respond else answer
+        answer = engine.answer(question, llm=llm)
+        for warning in getattr(answer, "warnings", ()):  # a failed server, removed sentences
+            _warn(" ".join(shown(warning).split()))
+        return answer
 
     if args.questions is None:
         if args.question is None:

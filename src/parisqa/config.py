@@ -32,6 +32,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 7860
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 LOCAL_STORE = "local"
+# The settings an index is built with and records in its manifest. When one is not given (no flag,
+# no PARISQA_* variable), the recorded value is used; a different value given refuses to rebuild
+# unless confirmed (see parisqa.index.recorded).
+INDEX_SETTINGS = ("model", "store", "chunk_tokens", "chunk_overlap")
 
 
 def _env(name: str) -> str | None:
@@ -142,7 +146,7 @@ class Settings:
     """Where the corpus and index live and how text is chunked and answered.
 
     Attributes:
-        corpus_dir: folder of ``.txt``/``.md`` files, read recursively.
+        corpus_dir: folder of the documents (.txt, .md, .pdf, .html/.htm, .docx), read recursively.
         index_dir: folder holding ``manifest.json`` and the index generations.
         chunk_tokens: token budget of one chunk, in cl100k tokens.
         chunk_overlap: tokens of the previous chunk repeated at the start of the next one, within a
@@ -161,6 +165,9 @@ class Settings:
             answers (``PARISQA_LLM_URL``/``_MODEL``/``_KEY``/``_TIMEOUT``); no URL: quoted answers only.
             ``llm_model`` names the language model; ``model`` above is the embedding model.
         api_key: the bearer key the HTTP API (``/v1``, ``/api``) requires (``PARISQA_API_KEY``).
+        given: which of :data:`INDEX_SETTINGS` were given (as an argument or a ``PARISQA_*``
+            variable), as :meth:`from_env` records them; ``None`` (settings made directly): all of
+            them. See :meth:`is_given`.
     """
 
     corpus_dir: Path = Path("corpus")
@@ -186,6 +193,7 @@ class Settings:
     llm_key: str | None = field(default=None, repr=False)
     llm_timeout: float | str | None = None
     api_key: str | None = field(default=None, repr=False)
+    given: frozenset[str] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         store = str(self.store).strip()
@@ -223,7 +231,12 @@ class Settings:
                 given = _env("PARISQA_" + f.name.split("_")[0].upper())
             if given is not None:
                 values[f.name] = given
+        values["given"] = frozenset(name for name in INDEX_SETTINGS if name in values)
         return cls(**values)  # type: ignore[arg-type]
+
+    def is_given(self, name: str) -> bool:
+        """Whether index setting ``name`` was chosen, rather than left to the index's recorded value."""
+        return self.given is None or name in self.given
 
     def server_options(self) -> tuple[str, int, tuple[str, str] | None]:
         """Address, port and credentials of the web page: these settings, else ``PARISQA_HOST``/``PORT``/``AUTH``,
@@ -246,5 +259,7 @@ class Settings:
         return parse_upload_limit(self.max_upload_bytes)
 
     def with_(self, **changes: object) -> Settings:
-        """Return a copy with some fields changed."""
+        """Return a copy with some fields changed (an index setting changed here counts as given)."""
+        if self.given is not None and "given" not in changes:
+            changes["given"] = self.given | {name for name in changes if name in INDEX_SETTINGS}
         return replace(self, **changes)  # type: ignore[arg-type]

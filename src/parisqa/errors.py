@@ -14,6 +14,7 @@ REMEDIES = (
     "build",  # build the index (there is none yet)
     "add_files",  # add documents to the corpus, then build
     "wait",  # another process holds the index; wait for it
+    "confirm",  # the index would be rebuilt with other settings than it was built with; confirm it
 )
 
 

@@ -168,6 +168,10 @@ class ShortAnswer:
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "start": self.start, "end": self.end, "text": self.text}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ShortAnswer:
+        return cls(source=str(data["source"]), start=int(data["start"]), end=int(data["end"]), text=str(data["text"]))
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -214,6 +218,7 @@ class Answer:
             timings_ms={str(k): float(v) for k, v in (data.get("timings_ms") or {}).items()},
             query=None if data.get("query") is None else str(data["query"]),
             related=tuple(Citation.from_dict(c) for c in data.get("related") or ()),
+            short=None if data.get("short") is None else ShortAnswer.from_dict(data["short"]),
         )
 
 

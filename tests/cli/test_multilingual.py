@@ -122,7 +122,11 @@ def test_switching_model_reembeds_and_keeps_chunks(tmp_path, embedder, e5_embedd
     chunks_before = [(c.id, c.source, c.start, c.end) for c in before.chunks]
 
     warnings: list[str] = []
-    switched = build_index(minilm.with_(model="multilingual"), embedder=e5_embedder, on_warning=warnings.append)
+    with pytest.raises(ConfigError, match="built with the minilm model; re-embedding it with multilingual"):
+        build_index(minilm.with_(model="multilingual"), embedder=e5_embedder)  # not without --rebuild
+    switched = build_index(
+        minilm.with_(model="multilingual"), embedder=e5_embedder, on_warning=warnings.append, rebuild=True
+    )
     after = load_index(minilm.index_dir)
     assert [(c.id, c.source, c.start, c.end) for c in after.chunks] == chunks_before
     assert switched.unchanged == 2 and switched.added == switched.changed == 0
@@ -137,13 +141,13 @@ def test_switching_model_reembeds_and_keeps_chunks(tmp_path, embedder, e5_embedd
 
     from parisqa.index import vectors as vector_index
 
-    back = build_index(minilm, embedder=embedder)
+    back = build_index(minilm, embedder=embedder, rebuild=True)
     assert back.unchanged == 2 and back.embedded == first.chunks
     again = load_index(minilm.index_dir)
     assert np.allclose(vector_index.all_vectors(again.vectors), vector_index.all_vectors(before.vectors), atol=1e-5)
     # And a build with the other model's embedder is refused with a message naming the model.
     with pytest.raises(ConfigError, match="multilingual"):
-        build_index(minilm.with_(model="multilingual"), embedder=embedder)
+        build_index(minilm.with_(model="multilingual"), embedder=embedder, rebuild=True)
 
 
 def test_french_document_is_recorded_as_french(tmp_path, capsys, e5_embedder):
@@ -195,3 +199,26 @@ def test_bad_model_names_value_and_choices(monkeypatch, capsys):
     assert Settings.from_env().model == "multilingual"
     assert main(["index", "--model", "nope"]) != 0
     assert "nope" in capsys.readouterr().err
+
+
+def test_ask_without_model_on_a_multilingual_index_uses_it_and_leaves_the_manifest(capsys, seed_index):
+    """Issue 21: an index built with ``--model multilingual`` and asked without ``--model`` was
+    silently re-embedded with MiniLM. The recorded model is used; another one given is refused."""
+    corpus, index = seed_index
+    manifest = (index / "manifest.json").read_bytes()
+    question = "Quels défis Paris doit-il relever ?"
+    with_model = ask_json(capsys, corpus, index, question)
+    code = main(["ask", "--json", "--corpus", str(corpus), "--index", str(index), question])  # may build
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    without = json.loads(out)
+    assert [c["start"] for c in without["citations"]] == [c["start"] for c in with_model["citations"]]
+    assert without["confidence"] == with_model["confidence"]
+    assert (index / "manifest.json").read_bytes() == manifest
+
+    code = main(["ask", "--json", "--corpus", str(corpus), "--index", str(index), "--model", "minilm", question])
+    out, err = capsys.readouterr()
+    assert code == 2 and not out
+    (line,) = err.strip().splitlines()
+    assert "built with the multilingual model; re-embedding it with minilm" in line and "--rebuild" in line
+    assert (index / "manifest.json").read_bytes() == manifest

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from parisqa.config import Settings
-from parisqa.errors import CorpusError
+from parisqa.errors import ConfigError, CorpusError
 from parisqa.index.build import build_index
 from parisqa.index.store import load_index, read_manifest
 
@@ -79,12 +79,19 @@ def test_stored_vectors_are_the_models_embeddings(settings, embedder):
     assert np.allclose(fresh, stored, atol=1e-5)
 
 
-def test_changing_chunk_settings_rechunks_everything(settings, embedder):
+def test_changing_chunk_settings_rechunks_everything_once_confirmed(settings, embedder):
     build_index(settings, embedder=embedder)
     smaller = settings.with_(chunk_tokens=48)
-    summary = build_index(smaller, embedder=embedder)
+    with pytest.raises(ConfigError, match="chunked with chunk tokens 128; re-chunking it with 48") as refused:
+        build_index(smaller, embedder=embedder)
+    assert refused.value.remedy == "confirm"
+    assert read_manifest(settings.index_dir)["chunking"]["max_tokens"] == 128  # refused: nothing changed
+    summary = build_index(smaller, embedder=embedder, rebuild=True)
     assert summary.changed == 1 and summary.embedded > 0
     assert read_manifest(settings.index_dir)["chunking"]["max_tokens"] == 48
+    # Settings made without a chunk budget use the index's own: nothing is rebuilt.
+    again = build_index(settings.with_(chunk_tokens=128, given=frozenset()), embedder=embedder)
+    assert not again.rebuilt and read_manifest(settings.index_dir)["chunking"]["max_tokens"] == 48
 
 
 def test_unreadable_files_are_skipped_and_named_while_others_index(settings, corpus, embedder):
@@ -133,7 +140,7 @@ def test_leftover_build_folders_are_cleaned_by_the_next_run(settings, embedder):
     junk = settings.index_dir / ".build-999-deadbeef"
     junk.mkdir()
     (junk / "chunks.jsonl").write_text("partial")
-    build_index(settings.with_(chunk_tokens=100), embedder=embedder)
+    build_index(settings.with_(chunk_tokens=100), embedder=embedder, rebuild=True)
     assert not junk.exists()
     assert len(list(settings.index_dir.glob("gen-*"))) <= 2
 

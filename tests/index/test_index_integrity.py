@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from parisqa.cli import main
 from parisqa.config import Settings
 from parisqa.errors import IndexCorruptError, IndexMismatchError, ParisqaError
-from parisqa.index import store
+from parisqa.index import generations
 from parisqa.index.build import build_index, expected_manifest, is_stale
 from parisqa.index.layout import CHUNKS, MANIFEST, VECTORS
 from parisqa.index.store import load_index, read_manifest
@@ -289,12 +289,12 @@ def _fail_on(monkeypatch, target, name, nth, err=errno.ENOSPC):
 @pytest.mark.parametrize(
     ("target", "name", "nth", "err", "message"),
     [
-        (store, "_write_file", 1, errno.ENOSPC, "free some disk space"),
-        (store, "_write_file", 2, errno.EDQUOT, "free some disk space"),
-        (store, "_write_file", 3, errno.EIO, "check the disk"),
-        (store.os, "rename", 1, errno.EACCES, "check the folder's permissions"),
-        (store.os, "replace", 1, errno.EROFS, "check the folder's permissions"),
-        (store, "_fsync_dir", 1, errno.EIO, "check the disk"),
+        (generations, "_write_file", 1, errno.ENOSPC, "free some disk space"),
+        (generations, "_write_file", 2, errno.EDQUOT, "free some disk space"),
+        (generations, "_write_file", 3, errno.EIO, "check the disk"),
+        (generations.os, "rename", 1, errno.EACCES, "check the folder's permissions"),
+        (generations.os, "replace", 1, errno.EROFS, "check the folder's permissions"),
+        (generations, "_fsync_dir", 1, errno.EIO, "check the disk"),
     ],
 )
 def test_a_write_failing_at_any_step_leaves_the_old_index_answering(
@@ -320,7 +320,7 @@ def test_a_write_failing_at_any_step_leaves_the_old_index_answering(
 
 def test_a_failure_after_the_swap_says_the_new_index_is_in_place(index_copy, embedder, monkeypatch):
     (index_copy.corpus_dir / "lyon.txt").write_text("Lyon Notes\nLyon funds a robotics cluster.\n", encoding="utf-8")
-    _fail_on(monkeypatch, store, "_fsync_dir", 3, errno.EIO)  # the flush after the swap
+    _fail_on(monkeypatch, generations, "_fsync_dir", 3, errno.EIO)  # the flush after the swap
     with pytest.raises(ParisqaError, match="new index .* is in place but could not be flushed"):
         build_index(index_copy, embedder=embedder)
     monkeypatch.undo()

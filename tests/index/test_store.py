@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from parisqa.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, ParisqaError
-from parisqa.index import store
+from parisqa.index import generations, store
 from parisqa.index.build import build_index, expected_manifest
 from parisqa.index.store import load_index, write_index, write_lock
 from parisqa.records import Chunk
@@ -75,7 +75,7 @@ def test_manifest_mismatch_gives_a_message_not_a_faiss_assert(settings, embedder
 def test_failed_write_leaves_previous_index_intact(tmp_path, monkeypatch):
     _tiny_index(tmp_path)
     before = (tmp_path / "manifest.json").read_bytes()
-    real_write = store._write_file
+    real_write = generations._write_file
     calls = {"n": 0}
 
     def failing(path, data):
@@ -84,7 +84,7 @@ def test_failed_write_leaves_previous_index_intact(tmp_path, monkeypatch):
             raise OSError(28, "No space left on device")
         return real_write(path, data)
 
-    monkeypatch.setattr(store, "_write_file", failing)
+    monkeypatch.setattr(generations, "_write_file", failing)
     with pytest.raises(ParisqaError, match="No space left on device.*free some disk space.*previous index is intact"):
         _tiny_index(tmp_path, ("new",))
     assert (tmp_path / "manifest.json").read_bytes() == before

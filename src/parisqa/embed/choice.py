@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..config import DEFAULT_MODEL, MODELS
-from . import e5
+from . import base, e5
 from .encoder import Embedder, default_embedder
 from .model import model_dir, model_info
 
@@ -35,8 +35,8 @@ def _e5_embedder() -> e5.E5Embedder:
     return e5.E5Embedder()
 
 
-def embedder_for(model: str = DEFAULT_MODEL) -> Any:
-    """The process-wide embedder of ``model`` (loaded on first use, once)."""
+def embedder_for(model: str = DEFAULT_MODEL) -> base.Embedder:
+    """The process-wide embedder of ``model`` (loaded on first use, once); both implement :class:`base.Embedder`."""
     if _check(model) == "multilingual":
         return _e5_embedder()
     return default_embedder()

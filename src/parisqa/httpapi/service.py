@@ -7,9 +7,8 @@ and ``warnings`` when an LLM writes the answer (:mod:`parisqa.answer.grounded`).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..answer.generate import LLMConfig
@@ -88,17 +87,10 @@ class Service:
     api_key: str | None = None
     watch: Any = None  # the corpus folder's FolderWatch when it is watched (parisqa.corpus.watch)
     rebuild: Any = None  # the REST routes' background Rebuild, shared by every prefix serving this service
-    _checker: Any = field(default=None, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def checker(self) -> Any:
-        """The sentence checker, made on first use with the engine's embedding model."""
-        from ..answer.verify import Checker
-
-        with self._lock:
-            if self._checker is None:
-                self._checker = Checker(self.engine().embedder)
-            return self._checker
+        """The sentence checker: the engine's own (made on first use with its embedding model)."""
+        return self.engine().checker()
 
     def wants_generation(self, generate: bool | None) -> bool:
         """Generate when asked to, else whenever an LLM is configured.
@@ -124,13 +116,8 @@ class Service:
         Raises:
             ParisqaError: the question or the index cannot be used.
         """
-        from ..answer.grounded import grounded_answer
-
-        use_llm = self.wants_generation(generate)
-        answer = self.engine().ask(question, query=query, k=k, mode=mode)
-        if not use_llm:
-            return answer.to_dict()
-        return grounded_answer(answer, self.llm, self.checker()).to_dict()  # type: ignore[arg-type]
+        llm = self.llm if self.wants_generation(generate) else None
+        return self.engine().answer(question, query=query, k=k, mode=mode, llm=llm).to_dict()
 
     def stream(
         self, question: str, *, query: str | None = None, generate: bool | None = None
@@ -140,15 +127,16 @@ class Service:
         Raises:
             ParisqaError: before the first piece, when the question or the index cannot be used.
         """
-        from ..answer.grounded import GroundedAnswer, stream_grounded
+        from ..answer.grounded import GroundedAnswer
 
         use_llm = self.wants_generation(generate)
-        answer = self.engine().ask(question, query=query)
+        engine = self.engine()
+        answer = engine.ask(question, query=query)
         if not use_llm:
             return iter([answer.answer, answer.to_dict()])
 
         def pieces() -> Iterator[str | dict[str, Any]]:
-            for item in stream_grounded(answer, self.llm, self.checker()):  # type: ignore[arg-type]
+            for item in engine.generate_stream(answer, self.llm):
                 yield item.to_dict() if isinstance(item, GroundedAnswer) else item
 
         return pieces()

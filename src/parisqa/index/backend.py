@@ -1,18 +1,72 @@
 """Which backend serves an index: the local folder or a Milvus store, as its manifest says.
 
-Both offer the same small interface to the answer layer (``manifest``, ``size``, ``load_search()``,
-``for_hits()``; retrieval through :func:`parisqa.answer.search.search`), so the front ends and the
-answer step do not know which one they have.
+Both implement :class:`IndexBackend`, the one interface the answer layer reads (retrieval itself
+goes through :func:`parisqa.answer.search.search`, which fuses both backends' candidates with the
+same function), so the front ends and the answer step do not know which one they have. Both run
+the same conformance tests (``tests/index/test_backend_conformance.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from ..errors import IndexMissingError
+from .manifest import check_compatible, read_manifest, store_of
 from .milvus_index import MilvusIndex, load_milvus_index
-from .store import LoadedIndex, check_compatible, load_index, read_manifest, store_of
+from .store import LoadedIndex, load_index
+
+
+@runtime_checkable
+class IndexBackend(Protocol):
+    """A loaded index generation as the answer layer reads it.
+
+    Attributes:
+        kind: ``"local"`` or ``"milvus"``.
+        manifest: the manifest of the generation served.
+    """
+
+    kind: str
+    manifest: dict[str, Any]
+
+    @property
+    def size(self) -> int:
+        """Number of chunks."""
+        ...
+
+    @property
+    def generation(self) -> str:
+        """The generation served (changes with every committed build)."""
+        ...
+
+    @property
+    def languages(self) -> list[str]:
+        """The analysed languages of the index's files, English first."""
+        ...
+
+    @property
+    def bm25(self) -> Any:
+        """Term statistics: ``num_docs``, ``doc_freq`` and ``idf(term)``."""
+        ...
+
+    @property
+    def null_scores(self) -> dict[str, Any] | None:
+        """The corpus's null score statistics (:mod:`parisqa.index.nullscores`); None for an old index."""
+        ...
+
+    def load_search(self) -> IndexBackend:
+        """Read the query-time data now (once); returns the backend."""
+        ...
+
+    def language_of(self, source: str) -> str:
+        """The language a file is analysed as."""
+        ...
+
+    def for_hits(self, hits: Sequence[Any]) -> Any:
+        """The tables composing an answer reads for ``hits`` (sentences, chunk terms, statistics)."""
+        ...
+
 
 ServedIndex = LoadedIndex | MilvusIndex
 

@@ -42,7 +42,7 @@ CHUNKER_VERSION = 5
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "faiss.index"
-# Extra data files of each index generation (see parisqa.index.store.write_index).
+# Extra data files of each index generation (see parisqa.index.store.write_index and parisqa.index.sinks).
 BM25_MATRIX = "bm25.npz"
 BM25_VOCAB = "bm25_vocab.json"
 SENTENCES = "sentences.npz"

@@ -54,7 +54,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 # Bumped when the collections' fields change; a collection of another version is refused.
-SCHEMA_VERSION = 1
+# 2: a chunk row's meta carries its PDF pages, and the index folder keeps null score statistics.
+SCHEMA_VERSION = 2
 # Reciprocal rank fusion constant, as in parisqa.answer.search.RRF_K (kept equal by a test).
 RRF_K = 60
 # BM25 parameters of parisqa.index.lexical (bm25s, "lucene" variant). Milvus multiplies each term's weight
@@ -216,6 +217,8 @@ def _chunk_row(chunk: Chunk, vector: Any, language: str = "en") -> dict[str, Any
         meta["question_span"] = list(chunk.question_span)
     if chunk.answer_span is not None:
         meta["answer_span"] = list(chunk.answer_span)
+    if chunk.pages is not None:
+        meta["pages"] = list(chunk.pages)
     row = {
         "id": chunk.id,
         "source": chunk.source,
@@ -364,9 +367,13 @@ class MilvusStore:
             # from the older nested "params" entry (a server reads both), so send that form too.
             bm25["params"] = dict(bm25)
         index.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=bm25)
+        self._create(name, schema, index, meta)
+
+    def _create(self, name: str, schema: Any, index: Any, meta: StoreMeta) -> None:
+        """Create one collection of a generation, stamped with ``meta``, read with strong consistency."""
         self._call(
             "create_collection",
-            client.create_collection,
+            self.client.create_collection,
             name,
             schema=schema,
             index_params=index,
@@ -388,15 +395,7 @@ class MilvusStore:
         schema.add_field("vector", dt.FLOAT_VECTOR, dim=int(meta.dimension))
         index = client.prepare_index_params()
         index.add_index("vector", index_type="FLAT", metric_type="IP")
-        self._call(
-            "create_collection",
-            client.create_collection,
-            name,
-            schema=schema,
-            index_params=index,
-            properties=meta.properties(),
-            consistency_level="Strong",
-        )
+        self._create(name, schema, index, meta)
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -669,37 +668,16 @@ class MilvusGeneration:
         if len(vector) != self.meta.dimension:
             raise ValueError(f"query vector must have dimension {self.meta.dimension}, got {len(vector)}")
         text = " ".join(terms) if terms is not None else bm25_text(query_text)
-        client = self.store.client
-        call = self.store._call
         if mode == "hybrid" and fusion == "engine":
             return self._engine_hybrid(vector, text, k, depth)
 
-        dense = call(
-            "search",
-            client.search,
-            self.name,
-            data=[vector],
-            anns_field="dense",
-            limit=depth,
-            search_params={"metric_type": "IP"},
-            output_fields=["id"],
-        )[0]
+        dense = self._ann("dense", vector, depth, ["id"])
         dense_rank = {h["id"]: i for i, h in enumerate(dense)}
         dense_score = {h["id"]: float(h["distance"]) for h in dense}
         bm25_hits = []
         if text and mode != "dense":
-            bm25_hits = call(
-                "search",
-                client.search,
-                self.name,
-                data=[text],
-                anns_field="sparse",
-                limit=depth,
-                search_params={"metric_type": "BM25"},
-                output_fields=["id"],
-            )[0]
-        # milvus-lite reports BM25 as a distance (negated score); a server reports the score.
-        bm25_score = {h["id"]: abs(float(h["distance"])) * _BM25_SCALE for h in bm25_hits}
+            bm25_hits = self._ann("sparse", text, depth, ["id"])
+        bm25_score = _bm25_scores(bm25_hits)
         bm25_ids = sorted(bm25_score, key=lambda i: -bm25_score[i])
         bm25_rank = {cid: i for i, cid in enumerate(bm25_ids)}
 
@@ -735,35 +713,14 @@ class MilvusGeneration:
         if len(vector) != self.meta.dimension:
             raise ValueError(f"query vector must have dimension {self.meta.dimension}, got {len(vector)}")
         text = " ".join(terms)
-        client = self.store.client
-        call = self.store._call
         fields = ["id", "source"]
-        dense_hits = call(
-            "search",
-            client.search,
-            self.name,
-            data=[vector],
-            anns_field="dense",
-            limit=depth,
-            search_params={"metric_type": "IP"},
-            output_fields=fields,
-        )[0]
+        dense_hits = self._ann("dense", vector, depth, fields)
         bm25_hits = []
         if text:
-            bm25_hits = call(
-                "search",
-                client.search,
-                self.name,
-                data=[text],
-                anns_field="sparse",
-                limit=depth,
-                search_params={"metric_type": "BM25"},
-                output_fields=fields,
-            )[0]
+            bm25_hits = self._ann("sparse", text, depth, fields)
         sources = {h["id"]: h["entity"]["source"] for h in (*dense_hits, *bm25_hits)}
         dense = {h["id"]: float(h["distance"]) for h in dense_hits}
-        # milvus-lite reports BM25 as a distance (negated score); a server reports the score.
-        bm25 = {h["id"]: abs(float(h["distance"])) * _BM25_SCALE for h in bm25_hits}
+        bm25 = _bm25_scores(bm25_hits)
         bm25_order = tuple(sorted(bm25, key=lambda i: -bm25[i]))
         dense_order = tuple(h["id"] for h in dense_hits)
         only_bm25 = [i for i in bm25_order if i not in dense]
@@ -835,49 +792,40 @@ class MilvusGeneration:
             hits.append(MilvusHit(_chunk_from_row(row), float(dense), float(bm25), float(fused[cid])))
         return hits
 
-    def _bm25_of(self, ids: list[str], text: str) -> dict[str, float]:
-        hits = self.store._call(
+    def _ann(self, field: str, query: Any, limit: int, fields: list[str], where: str = "") -> list[dict[str, Any]]:
+        """One request to the engine: the ``limit`` best rows by ``dense`` (inner product) or ``sparse`` (BM25)."""
+        metric = "IP" if field == "dense" else "BM25"
+        return self.store._call(
             "search",
             self.store.client.search,
             self.name,
-            data=[text],
-            anns_field="sparse",
-            limit=len(ids),
-            filter=f"id in {_quoted(ids)}",
-            search_params={"metric_type": "BM25"},
-            output_fields=["id"],
+            data=[query],
+            anns_field=field,
+            limit=limit,
+            search_params={"metric_type": metric},
+            output_fields=fields,
+            **({"filter": where} if where else {}),
         )[0]
-        return {h["id"]: abs(float(h["distance"])) * _BM25_SCALE for h in hits}
+
+    def _bm25_of(self, ids: list[str], text: str) -> dict[str, float]:
+        return _bm25_scores(self._ann("sparse", text, len(ids), ["id"], f"id in {_quoted(ids)}"))
+
+    def _rows(self, ids: Sequence[str], fields: list[str]) -> Iterable[dict[str, Any]]:
+        """The rows of ``ids`` in this generation (``fields`` of each), fetched a batch at a time."""
+        for batch in _batches(list(ids)):
+            yield from self.store._call(
+                "query", self.store.client.query, self.name, filter=f"id in {_quoted(batch)}", output_fields=fields
+            )
 
     def chunks(self, ids: Sequence[str]) -> dict[str, Chunk]:
         """The chunks of ``ids`` that are in this generation."""
-        out: dict[str, Chunk] = {}
-        for batch in _batches(list(ids)):
-            rows = self.store._call(
-                "query",
-                self.store.client.query,
-                self.name,
-                filter=f"id in {_quoted(batch)}",
-                output_fields=_CHUNK_FIELDS,
-            )
-            out.update((r["id"], _chunk_from_row(r)) for r in rows)
-        return out
+        return {r["id"]: _chunk_from_row(r) for r in self._rows(ids, _CHUNK_FIELDS)}
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored embeddings of the chunks of ``ids`` that are in this generation (float32)."""
         import numpy as np
 
-        out: dict[str, np.ndarray] = {}
-        for batch in _batches(list(ids)):
-            rows = self.store._call(
-                "query",
-                self.store.client.query,
-                self.name,
-                filter=f"id in {_quoted(batch)}",
-                output_fields=["id", "dense"],
-            )
-            out.update((r["id"], np.asarray(r["dense"], dtype=np.float32)) for r in rows)
-        return out
+        return {r["id"]: np.asarray(r["dense"], dtype=np.float32) for r in self._rows(ids, ["id", "dense"])}
 
     def chunk_ids(self) -> list[str]:
         """Every chunk id of the generation (for checks; reads the whole id column)."""
@@ -915,6 +863,14 @@ class MilvusGeneration:
                     )
                 )
         return out
+
+
+def _bm25_scores(hits: list[dict[str, Any]]) -> dict[str, float]:
+    """BM25 scores of a sparse request's hits, on the local index's scale.
+
+    milvus-lite reports BM25 as a distance (the negated score), a server as the score.
+    """
+    return {h["id"]: abs(float(h["distance"])) * _BM25_SCALE for h in hits}
 
 
 def rrf(*ranks: dict[str, int]) -> dict[str, float]:

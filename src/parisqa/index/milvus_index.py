@@ -3,7 +3,9 @@
 With ``--store FILE.db`` (milvus-lite) or ``--store http(s)://host:port`` the chunks, their vectors,
 BM25 and the answer units live in Milvus collections (:mod:`parisqa.index.milvus`); the index folder
 keeps what makes an index an index here: ``manifest.json`` (the commit point, naming the
-collection), the write lock, and the term statistics the answer step weighs words with.
+collection), the write lock, the term statistics the answer step weighs words with, the null
+score statistics its confidence is measured against, and the extracted texts of converted files.
+The build writes the same things for both stores (:mod:`parisqa.index.sinks`), so both answer alike.
 
 :class:`MilvusIndex` offers what the answer layer reads from a local
 :class:`~parisqa.index.store.LoadedIndex`: ``manifest``, ``size``, ``load_search()``, ``search()``
@@ -27,10 +29,11 @@ from ..corpus.sentences import Sentence, SentenceTable
 from ..corpus.terms import terms
 from ..errors import IndexCorruptError, IndexMismatchError
 from ..records import Chunk
-from .layout import TERM_STATS
+from .generations import read_data_file
+from .layout import NULL_SCORES, TERM_STATS
 from .lexical import TermStats
+from .manifest import file_language, file_languages
 from .milvus import SCHEMA_VERSION, Candidates, MilvusGeneration, MilvusHit, MilvusStore, StoreMeta
-from .store import file_language, file_languages, read_data_file
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -97,6 +100,7 @@ class MilvusIndex:
     manifest: dict[str, Any]
     store: MilvusGeneration
     _stats: TermStats | None = field(default=None, repr=False)
+    _null_scores: dict[str, Any] | None = field(default=None, repr=False)
 
     kind = "milvus"
 
@@ -116,11 +120,24 @@ class MilvusIndex:
             IndexCorruptError: they are missing, damaged, or in a format this parisqa cannot read.
         """
         if self._stats is None:
+            from . import nullscores
+
             try:
-                self._stats = TermStats.from_bytes(read_data_file(self.path, self.manifest, TERM_STATS))
-            except (ValueError, KeyError, TypeError, AttributeError):
-                raise IndexCorruptError(f"index '{self.path}' has damaged {TERM_STATS}", remedy="rebuild") from None
+                stats = TermStats.from_bytes(read_data_file(self.path, self.manifest, TERM_STATS))
+                if NULL_SCORES in (self.manifest.get("data") or {}):
+                    self._null_scores = nullscores.from_bytes(read_data_file(self.path, self.manifest, NULL_SCORES))
+            except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError):
+                raise IndexCorruptError(
+                    f"index '{self.path}' has damaged {TERM_STATS} or {NULL_SCORES}", remedy="rebuild"
+                ) from None
+            self._stats = stats
         return self
+
+    @property
+    def null_scores(self) -> dict[str, Any] | None:
+        """The corpus's null score statistics (:mod:`parisqa.index.nullscores`), read with the term statistics."""
+        self.load_search()
+        return self._null_scores
 
     @property
     def bm25(self) -> TermStats:
@@ -179,9 +196,8 @@ class QueryTables:
         return self.parent.bm25
 
     @property
-    def null_scores(self) -> None:
-        """No null score statistics are computed for a Milvus store yet: the answer step's defaults apply."""
-        return None
+    def null_scores(self) -> dict[str, Any] | None:
+        return self.parent.null_scores
 
     @property
     def manifest(self) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import threading
 from typing import Any
 
 from ..errors import ParisqaError
@@ -54,7 +53,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
     """The "Ask" tab; returns the components other tabs update (FAQ examples, status)."""
     import gradio as gr
 
-    from ..answer.followup import FollowUp, previous_turn, resolve
+    from ..answer.followup import previous_turn
     from .render import document_html, document_placeholder, related_passages, transcript_html
 
     engine = ctx.engine
@@ -94,40 +93,37 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
             with gr.Column(scale=4, min_width=320):
                 document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=static_text("document.js"))
 
-    checker: list[Any] = []
-    checker_lock = threading.Lock()
-
     def generated(question: str, answer: Any, history: list[dict[str, Any]]):
         """Stream an LLM-written answer: transcripts with the verified text so far, the answer dict last."""
-        from ..answer.grounded import GroundedAnswer, stream_grounded
-        from ..answer.verify import Checker
+        from ..answer.grounded import GroundedAnswer
 
-        with checker_lock:
-            if not checker:
-                checker.append(Checker(engine.embedder))
         text = ""
-        for item in stream_grounded(answer, ctx.llm, checker[0]):
+        for item in engine.generate_stream(answer, ctx.llm):
             if isinstance(item, GroundedAnswer):
                 yield item.to_dict()
                 return
             text += item
             yield transcript_html([*history, {"question": question, "partial": text}])
 
-    def answer_turn(follow: FollowUp, history: list[dict[str, Any]], box_value: Any = "", generate: bool = False):
-        """Answer ``follow`` as the conversation's next turn: the pending turn first, then the answer.
+    def answer_turn(
+        question: str, previous: Any, history: list[dict[str, Any]], box_value: Any = "", generate: bool = False
+    ):
+        """Answer ``question`` as the conversation's next turn: the pending turn first, then the answer.
+
+        ``previous`` is the turn it may follow up on (None: searched on its own); the engine decides
+        whether it leans on it (:meth:`parisqa.api.Engine.answer`).
 
         ``box_value`` is what the question box gets: emptied after a typed question, left as it is
         (``gr.skip()``) when the question comes from a button. ``generate`` asks the LLM to write the
         answer (when one is configured), streamed and verified.
         """
-        question = follow.question
         waiting = "Searching the corpus…" if ctx.warmup.done.is_set() else "Waiting for the model to load…"
         yield transcript_html([*history, {"question": question, "pending": waiting}]), box_value, history
         ctx.warmup.done.wait()
         try:
             if ctx.warmup.fatal:
                 raise ParisqaError(ctx.warmup.error or "the model could not be loaded")
-            answer = engine.ask(question, query=follow.query)
+            answer = engine.answer(question, previous=previous)
             entry: dict[str, Any] = {"question": question, "answer": answer.to_dict()}
             if generate and ctx.llm is not None and not answer.abstained:
                 for item in generated(question, answer, history):
@@ -149,7 +145,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         if not question:
             yield transcript_html(history, notice=EMPTY_QUESTION), "", history
             return
-        yield from answer_turn(resolve(question, previous_turn(history)), history, generate=generate)
+        yield from answer_turn(question, previous_turn(history), history, generate=generate)
 
     def search_as_new(history: list[dict[str, Any]], evt: gr.EventData):
         """Undo a follow-up's rewrite: ask that turn's question again, searched on its own."""
@@ -162,8 +158,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
             gone = "That question is no longer in this conversation."
             yield transcript_html(history, notice=gone), gr.skip(), history
             return
-        follow = resolve(question, previous_turn(history[:turn])).as_new_question()
-        yield from answer_turn(follow, history, gr.skip())
+        yield from answer_turn(question, None, history, gr.skip())
 
     def open_citation(history: list[dict[str, Any]], evt: gr.EventData) -> str:
         data = getattr(evt, "_data", None) or {}

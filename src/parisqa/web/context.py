@@ -58,6 +58,7 @@ REMEDY_TEXT = {
     "build": "add documents in the Index tab, then press “Rebuild index”",
     "add_files": "add documents in the Index tab, then press “Rebuild index”",
     "wait": "wait for it to finish and try again",
+    "confirm": "start parisqa without that option to use the index's own, or confirm with `parisqa index --rebuild`",
 }
 
 
