@@ -104,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="embed on Ray Data: alone or 'local' starts Ray on this machine (or joins the one running here), "
         "an address (ray://HOST:10001, HOST:6379) joins a cluster (env PARISQA_RAY; needs parisqa[ray])",
     )
+    p_index.add_argument(
+        "--device",
+        choices=("cpu", "cuda"),
+        default="cpu",
+        help="where the build embeds: cpu (default) or cuda (fp16 on the GPU; minilm only)",
+    )
     p_index.add_argument("--ray-actors", type=int, metavar="N", help="embedding actors (default: one per CPU)")
     p_index.add_argument("--ray-batch", type=int, default=64, metavar="N", help="texts per actor call (default 64)")
 
@@ -200,6 +206,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
         require_ray()  # say what to install before anything else happens
         embedder = RayEmbedder(ray_address, model=settings.model, actors=args.ray_actors, batch_size=args.ray_batch)
+    elif args.device != "cpu":
+        from .embed.encoder import Embedder
+
+        if settings.model != "minilm":
+            raise ConfigError(f"--device cuda embeds with minilm, the index asks for {settings.model!r}")
+        embedder = Embedder(device=args.device)
     engine = Engine(settings, embedder=embedder, auto_build=False, on_warning=_warn)
     summary = engine.build(progress=sys.stderr.isatty(), lock_wait=args.wait)
     print(json.dumps(summary.to_dict()) if args.json else summary.line())

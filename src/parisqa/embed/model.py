@@ -105,9 +105,15 @@ def _cached_info(folder: str, known: tuple[tuple[int, ...], str] | None) -> Mode
     path = Path(folder)
     weights = path / "model.safetensors"
     weights_stat, sha = weights_digest(weights, known)
-    dimension = json.loads((path / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"]
-    max_seq = json.loads((path / "sentence_bert_config.json").read_text())["max_seq_length"]
-    return ModelInfo(MODEL_NAME, int(dimension), int(max_seq), sha, weights_stat)
+    dimension, max_seq = model_shape(path)
+    return ModelInfo(MODEL_NAME, dimension, max_seq, sha, weights_stat)
+
+
+def model_shape(folder: Path) -> tuple[int, int]:
+    """The vector dimension and the input limit (word pieces) a sentence-transformers folder declares."""
+    dimension = json.loads((Path(folder) / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"]
+    max_seq = json.loads((Path(folder) / "sentence_bert_config.json").read_text())["max_seq_length"]
+    return int(dimension), int(max_seq)
 
 
 def model_info(known: dict[str, Any] | None = None, precision: str = "fp32") -> ModelInfo:
