@@ -27,7 +27,19 @@ import corpora  # noqa: E402
 import numpy as np  # noqa: E402
 import vectorcache  # noqa: E402
 
-SECTIONS = ("build", "incremental", "query", "search", "cold", "memory", "peer", "extraction", "multilingual", "milvus")
+SECTIONS = (
+    "build",
+    "incremental",
+    "query",
+    "search",
+    "cold",
+    "memory",
+    "peer",
+    "extraction",
+    "multilingual",
+    "milvus",
+    "scale",
+)
 TXTAI_VERSION = "9.14.0"
 
 

@@ -34,6 +34,7 @@ from bench_milvus import bench_milvus  # noqa: E402
 from bench_multilingual import bench_multilingual  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
 from bench_query import bench_query  # noqa: E402
+from bench_scale import bench_scale  # noqa: E402
 from bench_search import bench_search  # noqa: E402
 from common import SECTIONS, Bench, log, machine_info  # noqa: E402
 from report import report  # noqa: E402
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
     if args.quick and not args.only:
-        chosen = tuple(s for s in SECTIONS if s not in ("peer", "milvus"))
+        chosen = tuple(s for s in SECTIONS if s not in ("peer", "milvus", "scale"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     out = Path(args.out)
     if args.report_only:
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "extraction": bench_extraction,
         "multilingual": bench_multilingual,
         "milvus": bench_milvus,
+        "scale": bench_scale,
     }
     out.mkdir(parents=True, exist_ok=True)
     previous = out / "RESULTS.json"

@@ -205,7 +205,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         from .index.distributed import RayEmbedder, require_ray
 
         require_ray()  # say what to install before anything else happens
-        embedder = RayEmbedder(ray_address, model=settings.model, actors=args.ray_actors, batch_size=args.ray_batch)
+        embedder = RayEmbedder(
+            ray_address, model=settings.model, actors=args.ray_actors, batch_size=args.ray_batch, device=args.device
+        )
     elif args.device != "cpu":
         from .embed.encoder import Embedder
 

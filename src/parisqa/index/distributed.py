@@ -28,7 +28,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..config import DEFAULT_MODEL
-from ..errors import DistributedBuildError, MissingDependencyError
+from ..errors import ConfigError, DistributedBuildError, MissingDependencyError
 
 log = logging.getLogger(__name__)
 progress_log = logging.getLogger("parisqa.progress")
@@ -78,11 +78,12 @@ def connect(address: str | None) -> Any:
 class _EmbedActor:
     """One model per actor, loaded once in ``__init__``; ``__call__`` embeds one batch of rows."""
 
-    def __init__(self, model: str, threads: int | None) -> None:
+    def __init__(self, model: str, threads: int | None, device: str = "cpu") -> None:
         from ..embed.choice import embedder_for
+        from ..embed.encoder import Embedder
         from ..embed.model import model_cache_dir
 
-        self.embedder = embedder_for(model)
+        self.embedder = Embedder(device=device) if device != "cpu" else embedder_for(model)
         if hasattr(self.embedder, "offer_cache_dir"):
             self.embedder.offer_cache_dir(model_cache_dir())
         if threads and hasattr(self.embedder, "threads"):
@@ -109,6 +110,8 @@ class RayEmbedder:
         cpus_per_actor: CPUs Ray reserves for each actor (and the threads its model uses).
         on_progress: called with (done, total, seconds) while results arrive (default: a log line on
             ``parisqa.progress`` every 10 s: rows done, rate, time left).
+        device: ``"cpu"``, or ``"cuda"``: each actor takes one GPU and embeds in fp16
+            (:mod:`parisqa.embed.gpu`; ``minilm`` only).
     """
 
     reports_progress = True
@@ -122,7 +125,10 @@ class RayEmbedder:
         batch_size: int = DEFAULT_BATCH_SIZE,
         cpus_per_actor: float = 1.0,
         on_progress: Callable[[int, int, float], None] | None = None,
+        device: str = "cpu",
     ) -> None:
+        if device != "cpu" and model != "minilm":
+            raise ConfigError(f"--device cuda embeds with minilm, the index asks for {model!r}")
         if actors is not None and actors < 1:
             raise ValueError(f"actors must be at least 1, got {actors}")
         if batch_size < 1:
@@ -135,6 +141,7 @@ class RayEmbedder:
         self.batch_size = batch_size
         self.cpus_per_actor = cpus_per_actor
         self.on_progress = on_progress
+        self.device = device
         self.precision = "int8" if model == "minilm-int8" else "fp32"
         self._local: Any = None
         self.last_run: dict[str, Any] = {}
@@ -178,20 +185,26 @@ class RayEmbedder:
         if not texts:
             return np.zeros((0, dim), dtype=np.float32)
         ray = connect(self.address)
-        from ray.data import DataContext
+        from ray.data import ActorPoolStrategy, DataContext
 
         context = DataContext.get_current()
         context.enable_progress_bars = False  # our own progress line, on a terminal or off it
-        actors = self.actors or max(1, int(ray.cluster_resources().get("CPU", 1) // self.cpus_per_actor))
+        logging.getLogger("ray.data").setLevel(logging.WARNING)  # its per-run plan lines are not for users
+        resources = ray.cluster_resources()
+        if self.device != "cpu":
+            actors = self.actors or max(1, int(resources.get("GPU", 0)))
+        else:
+            actors = self.actors or max(1, int(resources.get("CPU", 1) // self.cpus_per_actor))
         ds = ray.data.from_items([{"i": i, "text": t} for i, t in enumerate(texts)], override_num_blocks=actors * 4)
         threads = max(1, int(self.cpus_per_actor))
         embedded = ds.map_batches(
             _EmbedActor,
-            fn_constructor_args=(self.model, threads),
+            fn_constructor_args=(self.model, threads, self.device),
             batch_size=self.batch_size,
             batch_format="numpy",
-            concurrency=actors,
+            compute=ActorPoolStrategy(size=actors),
             num_cpus=self.cpus_per_actor,
+            num_gpus=1 if self.device != "cpu" else None,
         )  # Ray Data's actors restart after a crash and their batches are retried (its defaults)
         out = np.zeros((len(texts), dim), dtype=np.float32)
         seen = np.zeros(len(texts), dtype=bool)
