@@ -101,12 +101,10 @@ def bench_scale(b: Bench) -> dict:
         "chunks": chunks,
         "sentences": len(sentences),
         "seconds": {k: stats(v) for k, v in times.items() if v},
+        "seconds_runs": {k: v for k, v in times.items() if v},
         "chunks_per_s": rate,
         "ratio_to_txtai": {k: med["txtai"] / v for k, v in med.items() if k != "txtai"},
         "sentence_share_of_encode": 1 - med["raw_int8_chunks"] / med["raw_int8_all"],
-        # What the driver does besides embedding (reading, chunking, sentences, BM25, FAISS, writing): the
-        # ceiling on a cluster's rate however many actors embed.
-        "driver_chunks_per_s": chunks / max(med["int8"] - med["raw_int8_all"], 1e-9),
         "cpus": os.cpu_count(),
     }
     if rays:
