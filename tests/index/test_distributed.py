@@ -150,6 +150,22 @@ def test_a_worker_killed_mid_build_is_retried_or_fails_cleanly(ray_cluster, bees
     assert answer.citations or answer.related
 
 
+def test_a_ray_build_into_a_milvus_lite_store_answers(ray_cluster, bees, tmp_path, onnx_embedder):
+    pytest.importorskip("pymilvus")
+    pytest.importorskip("milvus_lite")
+    from parisqa.api import Engine
+    from parisqa.index.distributed import RayEmbedder
+
+    settings = Settings(corpus_dir=bees, index_dir=tmp_path / "index", store=str(tmp_path / "m" / "parisqa.db"))
+    summary = build_index(settings, embedder=RayEmbedder("local", actors=2, batch_size=32))
+    serial = Settings(corpus_dir=bees, index_dir=tmp_path / "serial")
+    build_index(serial, embedder=onnx_embedder)
+    assert summary.chunks == len(load_index(serial.index_dir).chunks)
+    assert read_manifest(settings.index_dir)["files"].keys() == read_manifest(serial.index_dir)["files"].keys()
+    answer = Engine(settings, embedder=onnx_embedder, auto_build=False).ask("What does the queen do?")
+    assert answer.citations or answer.related
+
+
 def test_cli_index_on_ray_prints_the_usual_summary(ray_cluster, bees, tmp_path, capsys):
     from parisqa.cli import main
 
