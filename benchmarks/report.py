@@ -403,6 +403,14 @@ def report(results: dict) -> str:
                 best >= 1.5,
             )
         )
+        memory = scale.get("build_memory")
+        if memory:
+            lines.append(
+                f"Peak memory of one {memory['chunks']:,}-chunk build (`{memory['command']}`: the model loaded, its "
+                f"vectors synthetic): {memory['peak_rss_bytes'] / 2**30:.1f} GiB (VmHWM; "
+                f"{memory['rss_before_build_bytes'] / 2**30:.1f} GiB before the build); the build without the model's "
+                f"work took {memory['seconds']:.0f} s, {memory['chunks'] / memory['seconds']:,.0f} chunks/s."
+            )
         runs = scale.get("seconds_runs", {})
         lines += [
             "Run by run (the machine's load average moved between 7 and 17 during the section): "

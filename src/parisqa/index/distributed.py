@@ -130,11 +130,11 @@ class RayEmbedder:
         if device != "cpu" and model != "minilm":
             raise ConfigError(f"--device cuda embeds with minilm, the index asks for {model!r}")
         if actors is not None and actors < 1:
-            raise ValueError(f"actors must be at least 1, got {actors}")
+            raise ConfigError(f"actors must be at least 1, got {actors}")
         if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+            raise ConfigError(f"batch_size must be at least 1, got {batch_size}")
         if cpus_per_actor <= 0:
-            raise ValueError(f"cpus_per_actor must be greater than 0, got {cpus_per_actor}")
+            raise ConfigError(f"cpus_per_actor must be greater than 0, got {cpus_per_actor}")
         self.address = address if address is not None else os.environ.get(RAY_ENV, "local")
         self.model = model
         self.actors = actors
