@@ -40,6 +40,7 @@ SECTIONS = (
     "milvus",
     "ocr",
     "tables",
+    "scale",
 )
 TXTAI_VERSION = "9.14.0"
 

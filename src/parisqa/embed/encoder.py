@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import MissingDependencyError
-from .model import model_dir, model_info, remember_weights, remembered_weights
+from .model import model_cache_dir, model_dir, model_info, model_shape, remember_weights, remembered_weights
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -31,6 +31,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 BACKENDS = ("auto", "onnx", "torch")
+PRECISIONS = ("fp32", "int8")
 _EXPORT_FAILED = "export-failed.json"
 
 
@@ -54,6 +55,10 @@ class Embedder:
         batch_size: texts per forward pass when encoding many.
         backend: one of :data:`BACKENDS`.
         cache_dir: where the ONNX export is cached (default: none until :meth:`offer_cache_dir`).
+        precision: ``"fp32"``, or ``"int8"`` for the ``minilm-int8`` model (ONNX Runtime only: its
+            weight matrices quantised, :func:`parisqa.embed.onnx.load_int8`; no torch fallback).
+        device: ``"cpu"``, or ``"cuda"``: the model in fp16 on the GPU, tokenised on CPU threads
+            (:mod:`parisqa.embed.gpu`; vectors within cosine 0.9996 of the CPU path).
     """
 
     def __init__(
@@ -63,9 +68,23 @@ class Embedder:
         *,
         backend: str = "auto",
         cache_dir: Path | None = None,
+        precision: str = "fp32",
+        device: str = "cpu",
     ) -> None:
         if backend not in BACKENDS:
             raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
+        if precision == "int8" and backend == "torch":
+            raise ValueError("precision 'int8' runs on ONNX Runtime; use backend 'auto' or 'onnx'")
+        self.precision = precision
+        if device != "cpu" and not device.startswith("cuda"):
+            raise ValueError(f"device must be 'cpu' or 'cuda' (or 'cuda:N'), got {device!r}")
+        if device != "cpu" and precision != "fp32":
+            raise ValueError("on a GPU the model runs in fp16; precision 'int8' is for CPUs")
+        self.device = device
+        # ONNX Runtime's intra-op threads (default: its own choice, every core); set before loading.
+        self.threads: int | None = None
         self._folder = folder
         self.batch_size = batch_size
         self.requested_backend = backend
@@ -114,6 +133,33 @@ class Embedder:
         """Pick and load the backend; ``self.backend`` is set last, so other threads wait for it."""
         from . import onnx as onnxmodel
 
+        if self.device != "cpu":
+            from .gpu import DEFAULT_GPU_BATCH, CudaEncoder
+
+            dimension, max_seq = model_shape(self.folder)
+            self._onnx = CudaEncoder(self.folder, max_seq, dimension, device=self.device)
+            self.batch_size = max(self.batch_size, DEFAULT_GPU_BATCH)
+            self.backend = "cuda"
+            return
+        if self.precision == "int8":
+            self._load_int8(onnxmodel)
+            return
+        self._load_fp32(onnxmodel)
+
+    def _load_int8(self, onnxmodel: Any) -> None:
+        """The int8 model, quantised from the fp32 export (exported first when the cache has none)."""
+        if self._cache_dir is None:
+            self._cache_dir = model_cache_dir()
+        self.requested_backend = "onnx"
+        self._load_fp32(onnxmodel)
+        info = model_info(self._known_weights())
+        try:
+            self._onnx = onnxmodel.load_int8(self._cache_dir, info, self.folder, self.threads)
+        except onnxmodel.OnnxUnavailable as exc:
+            self._onnx = self.backend = None
+            raise MissingDependencyError(f"the int8 model is unavailable: {exc}") from None
+
+    def _load_fp32(self, onnxmodel: Any) -> None:
         if self.requested_backend == "torch":
             self._model = _load_sentence_transformer(self.folder)
             self.backend = "torch"
@@ -127,7 +173,7 @@ class Embedder:
             return
         info = model_info(self._known_weights())
         try:
-            self._onnx = onnxmodel.load(self._cache_dir, info, self.folder)
+            self._onnx = onnxmodel.load(self._cache_dir, info, self.folder, self.threads)
             remember_weights(self._cache_dir, info)
             self.backend = "onnx"
             return
@@ -229,7 +275,7 @@ def _progress_bar(total: int) -> Any:
     return tqdm(total=total, desc="Embedding", unit="text")
 
 
-@lru_cache(maxsize=1)
-def default_embedder() -> Embedder:
-    """The process-wide embedder, so the model loads once however many callers ask."""
-    return Embedder()
+@lru_cache(maxsize=2)
+def default_embedder(precision: str = "fp32") -> Embedder:
+    """The process-wide embedder of a precision, so the model loads once however many callers ask."""
+    return Embedder(precision=precision)

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,16 +49,20 @@ class ModelInfo:
     # (size, mtime_ns, inode, ctime_ns): lets a later run skip re-hashing. The inode and ctime catch a
     # file replaced with one of the same size and copied-back mtime (cp -p, rsync -a, touch -r).
     weights_stat: tuple[int, ...]
+    # "fp32", or "int8": the weight matrices quantised (another model as far as the index is concerned).
+    precision: str = "fp32"
 
     def to_dict(self) -> dict[str, Any]:
+        int8 = self.precision == "int8"
         return {
-            "name": self.name,
+            "name": f"{self.name}-int8" if int8 else self.name,
             "dimension": self.dimension,
             "max_seq_length": self.max_seq_length,
             "weights_sha256": self.weights_sha256,
             "weights_stat": list(self.weights_stat),
             "normalized": True,
-            "choice": "minilm",
+            "choice": "minilm-int8" if int8 else "minilm",
+            **({"precision": "int8"} if int8 else {}),
         }
 
 
@@ -101,20 +105,28 @@ def _cached_info(folder: str, known: tuple[tuple[int, ...], str] | None) -> Mode
     path = Path(folder)
     weights = path / "model.safetensors"
     weights_stat, sha = weights_digest(weights, known)
-    dimension = json.loads((path / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"]
-    max_seq = json.loads((path / "sentence_bert_config.json").read_text())["max_seq_length"]
-    return ModelInfo(MODEL_NAME, int(dimension), int(max_seq), sha, weights_stat)
+    dimension, max_seq = model_shape(path)
+    return ModelInfo(MODEL_NAME, dimension, max_seq, sha, weights_stat)
 
 
-def model_info(known: dict[str, Any] | None = None) -> ModelInfo:
+def model_shape(folder: Path) -> tuple[int, int]:
+    """The vector dimension and the input limit (word pieces) a sentence-transformers folder declares."""
+    dimension = json.loads((Path(folder) / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"]
+    max_seq = json.loads((Path(folder) / "sentence_bert_config.json").read_text())["max_seq_length"]
+    return int(dimension), int(max_seq)
+
+
+def model_info(known: dict[str, Any] | None = None, precision: str = "fp32") -> ModelInfo:
     """Describe the bundled model.
 
     Args:
         known: the ``model`` entry of an existing manifest; when the weights file has the same size,
             modification time, inode and change time as recorded there, its recorded hash is reused
             instead of hashing 90 MB again.
+        precision: ``"fp32"`` or ``"int8"`` (the ``minilm-int8`` choice).
     """
-    return _cached_info(str(model_dir()), known_weights(known))
+    info = _cached_info(str(model_dir()), known_weights(known))
+    return info if precision == "fp32" else replace(info, precision=precision)
 
 
 def model_cache_dir() -> Path:

@@ -497,7 +497,9 @@ def _encode(embedder: Any, texts: list[str], bar: bool) -> Any:
     """
     import numpy as np
 
-    if bar or len(texts) <= PROGRESS_SLICE:
+    if bar or len(texts) <= PROGRESS_SLICE or getattr(embedder, "reports_progress", False):
+        # An embedder that reports its own progress (the Ray stage, parisqa.index.distributed) gets
+        # every text at once: slicing would start one distributed job per slice.
         return embedder.encode(texts, show_progress=bar)
     started = last = time.monotonic()
     parts = []
