@@ -213,15 +213,21 @@ room before it is shaped.</p>
 
 def recipes_pdf() -> bytes:
     """The recipes page printed to PDF by headless Chromium."""
+    return chromium_pdf(RECIPES_HTML)
+
+
+def chromium_pdf(page: str) -> bytes:
+    """The HTML ``page`` printed to PDF by headless Chromium (no header or footer lines)."""
+    import shutil
     import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        source, out = Path(folder) / "recipes.html", Path(folder) / "recipes.pdf"
-        source.write_text(RECIPES_HTML, encoding="utf-8")
+        source, out = Path(folder) / "page.html", Path(folder) / "page.pdf"
+        source.write_text(page, encoding="utf-8")
         subprocess.run(
             [
-                "/usr/bin/chromium",
+                shutil.which("chromium") or "/usr/bin/chromium",
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",

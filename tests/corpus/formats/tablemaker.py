@@ -6,13 +6,12 @@ Shared by the PDF table tests and benchmarks/bench_tables.py.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "system"))
+from docmaker import chromium_pdf  # noqa: E402, F401  (re-exported; Chromium's print to PDF, shared with the document tests)
 
 
 @dataclass(frozen=True)
@@ -172,29 +171,6 @@ def html(shape: Shape, before: str = "", after: str = "") -> str:
         f"<p>{after or 'The office publishes the next figures in the spring, with the yearly report.'}</p>"
         "</body></html>"
     )
-
-
-def chromium_pdf(page: str) -> bytes:
-    """``page`` printed to PDF by headless Chromium (no header or footer lines)."""
-    with tempfile.TemporaryDirectory() as folder:
-        source, out = Path(folder) / "page.html", Path(folder) / "page.pdf"
-        source.write_text(page, encoding="utf-8")
-        subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-pdf-header-footer",
-                f"--user-data-dir={folder}/profile",
-                f"--print-to-pdf={out}",
-                source.as_uri(),
-            ],
-            capture_output=True,
-            timeout=120,
-            check=True,
-        )
-        return out.read_bytes()
 
 
 def fpdf_pdf(shape: Shape, ruled: bool = True) -> bytes:
