@@ -18,7 +18,10 @@ baseline of its first character), not per character. Layout rules, in order:
   line pitch (measured per font size), an indent, a change of font size, a heading or a list bullet;
 - a word hyphenated at a line end is joined without its hyphen (kept when the word already holds a
   hyphen, as in "state-of-the-art");
-- a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined.
+- a paragraph broken by a page break (no final punctuation, next page starts in lower case) is joined;
+- a line whose words stand apart in columns (a gap wider than 1.5 times the font size at a space) is a
+  table row: its cells are joined by `` | `` (as the HTML and Word extractors write rows), it is a block
+  of its own, and consecutive rows are one table, one line each.
 """
 
 from __future__ import annotations
@@ -32,7 +35,8 @@ from parisqa.errors import ExtractionError
 
 from .base import Extracted
 
-EXTRACTOR_VERSION = "1"
+# 2: table rows (cells in columns) as "a | b" lines.
+EXTRACTOR_VERSION = "2"
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?(?:\d{1,4}|[ivxlcdm]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _BULLET = re.compile(r"^(?:[-*+\u2022\u00b7\u25aa\u25cf\u25e6\u2023\u2013]|\d{1,3}[.)]|[A-Za-z][.)])\s")
 _FINAL = ".!?:;\"'\u201d\u2019)]"
@@ -58,6 +62,7 @@ class _Line:
     position: int = 0  # index among the page's lines
     heading: int = 0
     bold: bool = False  # first and last characters in a bold font
+    cells: tuple[int, ...] = ()  # offsets in ``text`` of the spaces that separate table cells
 
 
 def _open(source: str, data: bytes):
@@ -97,10 +102,35 @@ def _page_lines(textpage) -> tuple[list[_Line], str]:
         if "\ufffe" in text[s:e]:
             raw.FPDFText_GetCharOrigin(textpage, e - 1, x, y)
         line = _Line(s, text[s:e], round(size * 2) / 2, first_y, first_x, y.value, len(lines))
+        line.cells = _cell_gaps(textpage, s, text[s:e], size)
         if e - s <= 100 and raw.FPDFText_GetFontWeight(textpage, s) >= 600:
             line.bold = raw.FPDFText_GetFontWeight(textpage, e - 1) >= 600
         lines.append(line)
     return lines, text
+
+
+# A space this much wider than the font size separates two table cells, not two words.
+_CELL_GAP = 1.5
+
+
+def _cell_gaps(textpage, start: int, text: str, size: float) -> tuple[int, ...]:
+    """Offsets of the spaces in a line that stand for a column gap (one box call on each side of a space)."""
+    import pypdfium2.raw as raw
+
+    if " " not in text or size <= 0:
+        return ()
+    left, right, bottom, top = _double(), _double(), _double(), _double()
+    gaps = []
+    for m in re.finditer(r" +", text):
+        a, b = m.start() - 1, m.end()
+        if a < 0 or b >= len(text):
+            continue
+        raw.FPDFText_GetCharBox(textpage, start + a, left, right, bottom, top)
+        before = right.value
+        raw.FPDFText_GetCharBox(textpage, start + b, left, right, bottom, top)
+        if left.value - before > _CELL_GAP * size:
+            gaps.append(m.start())
+    return tuple(gaps)
 
 
 def _double():
@@ -253,8 +283,12 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
         prev: _Line | None = None
         for line in lines:
             text = line.text
+            row = bool(line.cells) and not line.heading
+            prev_row = prev is not None and bool(prev.cells) and not prev.heading
             new_block = (
                 prev is None
+                or row
+                or prev_row
                 or line.heading
                 or prev.heading
                 or line.size != prev.size
@@ -268,13 +302,26 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
             elif prev is None:
                 if out:
                     put("\n\n")
+            elif row and prev_row:
+                put("\n")  # the next row of the same table
             elif new_block:
                 put("\n\n")
             else:
                 put(" ")
             if line.heading:
                 put("#" * line.heading + " ")
-            _put_line(line, put, runs, lambda: length)
+            if row:
+                bounds = [0, *line.cells, len(text)]
+                for n, (a, b) in enumerate(zip(bounds, bounds[1:])):
+                    piece = text[a:b].strip(" ")
+                    if not piece:
+                        continue
+                    if n:
+                        put(" | ")
+                    offset = a + (len(text[a:b]) - len(text[a:b].lstrip(" ")))
+                    _put_line(line, put, runs, lambda: length, offset, offset + len(piece))
+            else:
+                _put_line(line, put, runs, lambda: length)
             prev = line
         last_block_open = prev is not None and not prev.heading and prev.text.rstrip()[-1:] not in _FINAL
         spans.append((page_start, length))
@@ -287,11 +334,14 @@ def _assemble(pages: list[list[_Line]]) -> Extracted:
     return Extracted(text, "pdf", version(), tuple(bounds), tuple(runs_by_page))
 
 
-def _put_line(line: _Line, put, runs: list[tuple[int, int, int]], where) -> None:
-    """Write one line's characters, dropping pdfium's end-of-line hyphens inside words, and map them."""
-    text = line.text
+def _put_line(
+    line: _Line, put, runs: list[tuple[int, int, int]], where, begin: int = 0, end: int | None = None
+) -> None:
+    """Write one line's characters (``[begin, end)`` of it), dropping pdfium's end-of-line hyphens
+    inside words, and map them."""
+    text = line.text[: len(line.text) if end is None else end]
     base = line.start
-    i = 0
+    i = begin
     n = len(text)
     while i < n:
         j = text.find("\ufffe", i)
