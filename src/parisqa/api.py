@@ -171,7 +171,15 @@ class Engine:
         else:
             log.warning(message)
 
-    def ask(self, question: str, *, k: int | None = None, query: str | None = None, mode: str = "hybrid") -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        query: str | None = None,
+        mode: str = "hybrid",
+        min_confidence: float | None = None,
+    ) -> Answer:
         """Answer one question from the corpus.
 
         Args:
@@ -181,6 +189,8 @@ class Engine:
                 question expanded with the conversation); reported in ``Answer.query``.
             mode: retrieval mode, one of :data:`RETRIEVAL_MODES`: ``"hybrid"`` (the default, what
                 users get), ``"dense"`` or ``"bm25"`` (the baselines evaluation compares against).
+            min_confidence: decline when the answer's confidence is below this (default:
+                ``settings.min_confidence``; the fitted threshold applies in any case).
 
         Raises:
             QuestionError: the question is empty or too long.
@@ -207,7 +217,18 @@ class Engine:
         depth = k or self.settings.top_k
         hits = search(data, query_vector, query_terms, max(depth, READ_DEPTH), mode)
         searched = time.perf_counter()
-        composed = compose(search_text, query_vector, query_terms, hits, data, k=depth, mode=mode, language=language)
+        floor = self.settings.min_confidence if min_confidence is None else min_confidence
+        composed = compose(
+            search_text,
+            query_vector,
+            query_terms,
+            hits,
+            data,
+            k=depth,
+            mode=mode,
+            language=language,
+            min_confidence=float(floor or 0.0),
+        )
         done = time.perf_counter()
         return Answer(
             question=_encodable(question),

@@ -6,7 +6,8 @@ Two PDFs with tables (fpdf2), two HTML pages with navigation and footer around t
 files with tables and ``label: value`` lines (python-docx), a Markdown FAQ, a plain text note and a
 French Markdown page. The text was written for parisqa (CC0); the shop, its people and its numbers are
 invented. The files are committed; this script is how they were made (fpdf2 and python-docx are in the
-``test`` extra), with fixed creation dates so that a rerun gives the same text.
+``test`` extra), with fixed creation dates: a rerun gives the same text (the Word files differ only in
+their zip timestamps).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import datetime as dt
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent / "corpus"
-WHEN = dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
 
 NAV = """<header><nav><ul>
 <li><a href="/">Home</a></li><li><a href="/workshop">Workshop</a></li><li><a href="/hire">Bike hire</a></li>
@@ -24,6 +25,11 @@ NAV = """<header><nav><ul>
 FOOTER = """<footer><p>We use cookies to make this site work. <a href="/privacy">Privacy policy</a> ·
 <a href="/terms">Terms</a> · <a href="/sitemap">Sitemap</a></p><p>Follow us on Instagram and Strava.</p>
 <p>© 2026 Quayside Cycles Ltd. All rights reserved.</p></footer>"""
+
+
+def _page(title: str, body: str) -> str:
+    head = f"<head><title>{title} | Quayside Cycles</title></head>"
+    return f"<!doctype html><html>{head}<body>{NAV}{body}{FOOTER}</body></html>\n"
 
 
 def _pdf(path: Path, title: str, blocks: list[tuple[str, object]]) -> None:
@@ -160,8 +166,7 @@ a former courier who wanted a workshop where people could watch their bike being
 <p>Phone: 01632 960418</p>
 <p>Email: bookings@quaysidecycles.example</p>
 </article></main>"""
-    page = f"<!doctype html><html><head><title>About us | Quayside Cycles</title></head><body>{NAV}{body}{FOOTER}</body></html>"
-    (OUT / "about.html").write_text(page + "\n", encoding="utf-8")
+    (OUT / "about.html").write_text(_page("About us", body), encoding="utf-8")
 
 
 def hours_page() -> None:
@@ -180,8 +185,7 @@ def hours_page() -> None:
 <p>We close for our winter break from 24 December to 2 January. Hire bikes can be returned to the drop box
 by the door outside opening hours.</p>
 </article></main>"""
-    page = f"<!doctype html><html><head><title>Opening hours | Quayside Cycles</title></head><body>{NAV}{body}{FOOTER}</body></html>"
-    (OUT / "opening-hours.html").write_text(page + "\n", encoding="utf-8")
+    (OUT / "opening-hours.html").write_text(_page("Opening hours", body), encoding="utf-8")
 
 
 def staff_handbook() -> None:

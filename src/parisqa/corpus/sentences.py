@@ -38,10 +38,19 @@ def is_table_row(line: str) -> bool:
     return "|" in line and bool(_TABLE_ROW.match(line))
 
 
+# A label names a field; with one of these it is a sentence ("The reason is simple: ...").
+_CLAUSE_WORDS = frozenset(
+    "is are was were be been has have had will would can could do does did est sont était".split()
+)
+
+
 def is_label_value(line: str) -> bool:
-    """Whether one line is a ``label: value`` line (at most six words before the colon)."""
+    """Whether one line is a ``label: value`` line (at most five words before the colon, no verb)."""
     match = _LABEL_VALUE.match(line)
-    return bool(match) and len(line[: match.end()].split()) <= 7 and "://" not in line[: match.end() + 2]
+    if not match or "://" in line[: match.end() + 2]:
+        return False
+    label = line[: match.end()].rsplit(":", 1)[0].split()
+    return len(label) <= 5 and not any(w.lower() in _CLAUSE_WORDS for w in label)
 
 
 def _is_label(line: str) -> bool:

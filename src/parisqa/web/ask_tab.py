@@ -89,6 +89,17 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
                     visible=ctx.llm is not None,
                     elem_id="pq-generate",
                 )
+                # The user's floor on confidence (--min-confidence / PARISQA_MIN_CONFIDENCE is its default):
+                # stricter declining for those who would rather have no answer than a doubtful one.
+                strictness = gr.Slider(
+                    minimum=0.0,
+                    maximum=1.0,
+                    step=0.05,
+                    value=float(ctx.settings.min_confidence or 0.0),
+                    label="Decline answers below this confidence",
+                    info="0: the fitted threshold alone decides; higher: fewer, surer answers",
+                    elem_id="pq-min-confidence",
+                )
                 examples = gr.HTML("", elem_id="pq-faq", js_on_load=static_text("faq.js"))
             with gr.Column(scale=4, min_width=320):
                 document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=static_text("document.js"))
@@ -112,12 +123,18 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
             text += item
             yield transcript_html([*history, {"question": question, "partial": text}])
 
-    def answer_turn(follow: FollowUp, history: list[dict[str, Any]], box_value: Any = "", generate: bool = False):
+    def answer_turn(
+        follow: FollowUp,
+        history: list[dict[str, Any]],
+        box_value: Any = "",
+        generate: bool = False,
+        min_confidence: float | None = None,
+    ):
         """Answer ``follow`` as the conversation's next turn: the pending turn first, then the answer.
 
         ``box_value`` is what the question box gets: emptied after a typed question, left as it is
         (``gr.skip()``) when the question comes from a button. ``generate`` asks the LLM to write the
-        answer (when one is configured), streamed and verified.
+        answer (when one is configured), streamed and verified. ``min_confidence`` is the slider's floor.
         """
         question = follow.question
         waiting = "Searching the corpus…" if ctx.warmup.done.is_set() else "Waiting for the model to load…"
@@ -126,7 +143,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         try:
             if ctx.warmup.fatal:
                 raise ParisqaError(ctx.warmup.error or "the model could not be loaded")
-            answer = engine.ask(question, query=follow.query)
+            answer = engine.ask(question, query=follow.query, min_confidence=min_confidence)
             entry: dict[str, Any] = {"question": question, "answer": answer.to_dict()}
             if generate and ctx.llm is not None and not answer.abstained:
                 for item in generated(question, answer, history):
@@ -142,13 +159,16 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         history = [*history, entry]
         yield transcript_html(history), box_value, history
 
-    def chat_turn(question: str, history: list[dict[str, Any]], generate: bool = False):
+    def chat_turn(
+        question: str, history: list[dict[str, Any]], generate: bool = False, min_confidence: float | None = None
+    ):
         question = (question or "").strip()
         history = list(history or [])
         if not question:
             yield transcript_html(history, notice=EMPTY_QUESTION), "", history
             return
-        yield from answer_turn(resolve(question, previous_turn(history)), history, generate=generate)
+        follow = resolve(question, previous_turn(history))
+        yield from answer_turn(follow, history, generate=generate, min_confidence=min_confidence)
 
     def search_as_new(history: list[dict[str, Any]], evt: gr.EventData):
         """Undo a follow-up's rewrite: ask that turn's question again, searched on its own."""
@@ -202,15 +222,15 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         "api_visibility": "private",
         "show_progress": "hidden",
     }
-    box.submit(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
-    send.click(chat_turn, [box, turns, generate], [chat, box, turns], **answer_events)
+    box.submit(chat_turn, [box, turns, generate, strictness], [chat, box, turns], **answer_events)
+    send.click(chat_turn, [box, turns, generate, strictness], [chat, box, turns], **answer_events)
 
     def pick(evt: gr.EventData) -> str:
         return str((getattr(evt, "_data", None) or {}).get("question", ""))
 
     pick.__annotations__["evt"] = gr.EventData
     examples.pick(pick, None, box, api_visibility="private", show_progress="hidden").then(
-        chat_turn, [box, turns, generate], [chat, box, turns], **answer_events
+        chat_turn, [box, turns, generate, strictness], [chat, box, turns], **answer_events
     )
     chat.cite(open_citation, [turns], document, api_visibility="private")
     chat.undo(search_as_new, [turns], [chat, box, turns], **answer_events)
