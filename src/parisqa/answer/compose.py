@@ -28,6 +28,7 @@ from .answertypes import (
     entity_coverage,
     expected_type,
     is_factoid,
+    noun_phrase_span,
     question_entities,
     short_span,
     type_match,
@@ -538,7 +539,9 @@ def _faq_matched(faq_best: tuple[float, int] | None, faq_match: float = FAQ_MATC
 
 
 # Attributes whose value has a recognisable form (a price, a time, a phone number ...).
-_VALUED = frozenset(("money", "time", "duration", "age", "distance", "percent", "count", "phone", "email", "date"))
+_VALUED = frozenset(
+    ("money", "time", "duration", "age", "distance", "percent", "count", "phone", "email", "date", "option")
+)
 
 
 def _short_answer(
@@ -563,6 +566,8 @@ def _short_answer(
         span = _unit_value(question, first, hits, data, focus, language) if focus else None
     if span is None:
         span = short_span(question, first.text, _common_words(data))
+    if span is None:
+        span = noun_phrase_span(question, first.text)  # "what" questions get a noun phrase, not null
     if span is None:
         return None
     start, end = first.start + span[0], first.start + span[1]

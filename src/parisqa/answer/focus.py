@@ -26,6 +26,7 @@ _ATTRIBUTES_EN: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
         ("email", r"\be-?mail\b"),
+        ("option", r"\b(?:which|what) (?:[\w-]+ )?(?:flag|switch|option|command-line option)s?\b"),
         ("phone", r"\b(?:phone|telephone|mobile) number\b|\bphone\b|\bnumber (?:to|should I) call\b"),
         ("percent", r"\b(?:percentage|per ?cent|discount)\b"),
         ("duration", r"\bhow long\b(?! (?:is|are) the)|\bhow much time\b|\bhow many (?:minutes|hours|days|weeks)\b"),
@@ -77,7 +78,8 @@ _ATTRIBUTES_FR: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 def attribute(question: str, language: str = "en") -> str | None:
     """The kind of value asked for: ``money``, ``time``, ``date``, ``duration``, ``count``, ``age``,
-    ``distance``, ``percent``, ``person``, ``place``, ``phone``, ``email``; None for anything else (a
+    ``distance``, ``percent``, ``person``, ``place``, ``phone``, ``email``, ``option`` (a command-line
+    flag); None for anything else (a
     reason, a procedure, a yes/no question, a thing named by a noun phrase)."""
     for name, pattern in _ATTRIBUTES_FR if language == "fr" else _ATTRIBUTES_EN:
         if pattern.search(question):
@@ -121,6 +123,7 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
     "count": re.compile(rf"\b{_NUM}\b", re.IGNORECASE),
     "phone": re.compile(r"(?<![\w/])\+?\(?\d[\d ()\u00a0.-]{6,}\d\b"),
     "email": re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),
+    "option": re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(?:=\S+)?"),
     "date": re.compile(
         r"\b(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:January|February|March|April|May|June|July|August|September|October|"
         r"November|December|janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre)"
