@@ -4,6 +4,7 @@
     python eval/answer_eval.py --only cycleshop   # some collections (the seed is always in)
     python eval/answer_eval.py --fit              # refit the confidence model on all, write answer_model.json
     python eval/answer_eval.py --misses cycleshop # print that corpus's misses
+    python eval/answer_eval.py --model multilingual --only cycleshop,beekeeping   # multilingual-e5 indexes
 
 Per corpus: key fact in the answer (answerable questions with ``answers``: the answer text holds one,
 after declining), short answer holding the expected value (factoid questions: a gold answer of at most
@@ -193,16 +194,18 @@ def main() -> None:
     parser.add_argument("--misses", help="print the misses of this corpus")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--grid", action="store_true", help="compare ranker weights of the focus features")
+    parser.add_argument("--model", default="minilm", help="embedding model of the indexes (minilm, multilingual)")
     args = parser.parse_args()
 
     only = set(args.only.split(",")) | {"seed"} if args.only else None
-    colls = [open_collection(*c) for c in find_collections(list(DEFAULT_ROOTS), only, True)]
+    colls = [open_collection(*c, model=args.model) for c in find_collections(list(DEFAULT_ROOTS), only, True)]
     seed_kinds = {
         row["id"]: row.get("kind", "")
         for row in map(json.loads, (ROOT / "dev.jsonl").read_text(encoding="utf-8").splitlines())
     }
     model = answer_model()
-    names = list(model["abstention"]["features"])
+    abstention = (model.get("models", {}).get(args.model) or {}).get("abstention") or model["abstention"]
+    names = list(abstention["features"])
     per = {}
     for coll in colls:
         per[coll.name] = run(coll, model)
@@ -215,8 +218,8 @@ def main() -> None:
         w, b, threshold = fit(others, names)
         probs = 1 / (1 + np.exp(-(features(per[held], names) @ w + b)))
         report["loco"][held] = figures(per[held], probs, threshold)
-        shipped = np.array([support_probability(r["composed"].features, model["abstention"]) for r in per[held]])
-        report["shipped"][held] = figures(per[held], shipped, model["abstention"]["threshold"])
+        shipped = np.array([support_probability(r["composed"].features, abstention) for r in per[held]])
+        report["shipped"][held] = figures(per[held], shipped, abstention["threshold"])
     for title, table in (("leave-one-corpus-out", report["loco"]), ("shipped answer_model.json", report["shipped"])):
         print(f"\n## {title}")
         keys = list(next(iter(table.values())))
@@ -230,7 +233,7 @@ def main() -> None:
         for r in per[args.misses]:
             c = r["composed"]
             p = model_probs[id(r)]
-            ok = r["right"] if r["kind"] == "answerable" else p < model["abstention"]["threshold"]
+            ok = r["right"] if r["kind"] == "answerable" else p < abstention["threshold"]
             if not ok or r["short"] is False:
                 short = c.short.text if c.short else None
                 print(
@@ -242,16 +245,21 @@ def main() -> None:
     if args.fit:
         w, b, threshold = fit(per, names)
         model = dict(model)
-        model["abstention"] = {
+        fitted = {
             "features": names,
             "weights": [round(float(v), 6) for v in w],
             "bias": round(b, 6),
             "threshold": round(threshold, 4),
         }
-        model["note"] = (
-            f"confidence fitted by eval/answer_eval.py --fit on {', '.join(per)} "
+        note = (
+            f"confidence fitted by eval/answer_eval.py --fit --model {args.model} on {', '.join(per)} "
             f"({sum(len(r) for r in per.values())} questions; label: the answer is right)"
         )
+        if args.model == "minilm":
+            model["abstention"], model["note"] = fitted, note
+        else:  # another embedding model keeps its own, next to its cosine scale
+            model["models"] = {**model["models"], args.model: {**model["models"][args.model], "abstention": fitted}}
+            model["models"][args.model]["abstention_note"] = note
         path = ROOT.parent / "src" / "parisqa" / "answer" / "answer_model.json"
         path.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print("wrote", path, json.dumps(model["abstention"]))

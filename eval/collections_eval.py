@@ -121,10 +121,12 @@ def find_collections(roots: list[Path], only: set[str] | None, seed: bool) -> li
     return [f for f in found if only is None or f[0] in only]
 
 
-def open_collection(name: str, corpus: Path, questions: Path) -> Collection:
+def open_collection(name: str, corpus: Path, questions: Path, model: str = "minilm") -> Collection:
     # LAYOUT changes when the index gains data (the null score statistics): a cached index is rebuilt.
-    key = hashlib.sha256((str(corpus.resolve()) + LAYOUT).encode()).hexdigest()[:10]
-    engine = Engine(Settings(corpus_dir=corpus, index_dir=CACHE / f"{name}-{key}" / "index"))
+    # Another embedding model gets its own cached index.
+    layout = LAYOUT if model == "minilm" else f"{LAYOUT}-{model}"
+    key = hashlib.sha256((str(corpus.resolve()) + layout).encode()).hexdigest()[:10]
+    engine = Engine(Settings(corpus_dir=corpus, index_dir=CACHE / f"{name}-{key}" / "index", model=model))
     started = time.perf_counter()
     engine.build()
     # Extra keys (e.g. dev.jsonl's "kind") are dropped: the loader accepts only its own.

@@ -78,6 +78,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _model_cache: Pat
         "PARISQA_LLM_KEY",
         "PARISQA_LLM_TIMEOUT",
         "PARISQA_API_KEY",
+        "PARISQA_MIN_CONFIDENCE",
     ):
         monkeypatch.delenv(name, raising=False)
 

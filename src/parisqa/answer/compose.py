@@ -163,11 +163,24 @@ def model_settings(name: str, model: dict[str, Any] | None = None) -> dict[str, 
     0.04, against MiniLM's 0.32 and 0.19), so each model has: ``cosine_scale`` (``from``/``to`` mean
     and std: its cosines are mapped linearly onto MiniLM's scale before the ranker and the abstention
     model see them; ``null`` for none), ``faq_match_cosine`` (on its raw cosine) and
-    ``extra_sentence_margin``. A model without an entry gets MiniLM's values.
+    ``extra_sentence_margin``, and optionally its own ``abstention`` (the confidence model fitted on
+    its scores). A model without an entry gets MiniLM's values.
     """
     models = (model or answer_model()).get("models") or {}
     base = {"cosine_scale": None, "faq_match_cosine": FAQ_MATCH_COSINE, "extra_sentence_margin": EXTRA_SENTENCE_MARGIN}
     return {**base, **(models.get(name) or {})}
+
+
+def _abstention_of(model: dict[str, Any], per_model: dict[str, Any]) -> dict[str, Any]:
+    """The confidence model for this embedding model: its own (``models.<name>.abstention``, fitted on
+    its scores by ``eval/answer_eval.py --fit --model NAME``) or the shared one. A negative shared
+    threshold (declining switched off, as the evaluation scripts do) wins."""
+    own = per_model.get("abstention")
+    if not own:
+        return model["abstention"]
+    if model["abstention"]["threshold"] < 0:
+        return {**own, "threshold": model["abstention"]["threshold"]}
+    return own
 
 
 def cosine_rescaler(scale: dict[str, Any] | None, *, inverse: bool = False) -> Any:
@@ -460,7 +473,8 @@ def compose(
     raw = {"dense": unscale(features["dense"]), "sentence": unscale(features["sentence"]), "bm25": bm25_top}
     for name, value in raw.items():
         features[f"{name}_z"] = max(-5.0, min(10.0, z_score(value, null, name, NULL_DEFAULTS[name])))
-    confidence = support_probability(features, model["abstention"])
+    abstention = _abstention_of(model, per_model)
+    confidence = support_probability(features, abstention)
 
     # Citations: passages used by the answer first (in order of use), then the other hits.
     order: list[int] = []
@@ -469,7 +483,7 @@ def compose(
             order.append(s.hit_rank)
     # Every passage the answer quotes is cited, even beyond k; the others fill up to k.
     order += [r for r in range(len(hits)) if r not in order][: max(0, k - len(order))]
-    if confidence < max(model["abstention"]["threshold"], min_confidence):
+    if confidence < max(abstention["threshold"], min_confidence):
         # The closest passages, in retrieval order, as related reading (not as an answer).
         related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
         return Composed(ABSTAIN_TEXT, True, confidence, [], related, features)
