@@ -194,6 +194,7 @@ def main() -> None:
     parser.add_argument("--misses", help="print the misses of this corpus")
     parser.add_argument("--json", help="write the figures here")
     parser.add_argument("--grid", action="store_true", help="compare ranker weights of the focus features")
+    parser.add_argument("--dump", help="write the factoid questions' answer units and short answers here (JSONL)")
     parser.add_argument("--model", default="minilm", help="embedding model of the indexes (minilm, multilingual)")
     args = parser.parse_args()
 
@@ -212,6 +213,18 @@ def main() -> None:
         judge_rows(coll, per[coll.name], seed_kinds)
     if args.grid:
         grid(colls, per, model, seed_kinds)
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as out:
+            for name, rows in per.items():
+                for r in rows:
+                    if r["short"] is None:
+                        continue
+                    c = r["composed"]
+                    unit = re.split(r"\s*\[\d{1,3}\]", c.answer, maxsplit=1)[0]
+                    golds = [_HEDGE.sub("", a).strip() or a for a in r["item"].answers]
+                    record = {"corpus": name, "question": r["item"].question, "language": r["language"], "unit": unit}
+                    record |= {"short": c.short.text if c.short else None, "golds": golds, "holds": r["short"]}
+                    out.write(json.dumps(record, ensure_ascii=False) + "\n")
     report: dict[str, Any] = {"features": names, "loco": {}, "shipped": {}}
     for held in per:
         others = {n: r for n, r in per.items() if n != held}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -516,6 +517,14 @@ def _typed_value(
             lo = labelled[1]  # the value side of "Saturday: 8:30 to 17:00"
     found = [(a + lo, b + lo) for a, b in values(focus.attribute, text[lo:hi])]
     fresh = [(a, b) for a, b in found if text[a:b].strip().lower() not in asked]
+    if focus.attribute == "count" and fresh:
+        # "how many years": the number followed by the word the question counts ("five years") first.
+        counted = []
+        for a, b in fresh:
+            unit = re.match(r"\s+([^\W\d][\w-]*)", text[b:])
+            if unit and set(terms(unit.group(1), language)) & set(focus.qualifiers):
+                counted.append((a, b + unit.end()))
+        fresh = counted + fresh
     if not fresh and lo > 0:
         return (lo, hi) if hi > lo else None
     return fresh[0] if fresh else None
