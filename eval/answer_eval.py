@@ -275,7 +275,7 @@ def main() -> None:
             model["models"][args.model]["abstention_note"] = note
         path = ROOT.parent / "src" / "parisqa" / "answer" / "answer_model.json"
         path.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        print("wrote", path, json.dumps(model["abstention"]))
+        print("wrote", path, json.dumps(fitted))
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
 

@@ -51,7 +51,7 @@ READ_DEPTH = 6
 # A further sentence joins the answer when it scores within this margin of the best one (MiniLM's
 # value; each model's is in answer_model.json, "models").
 EXTRA_SENTENCE_MARGIN = 0.10
-MAX_SENTENCES = 3
+MAX_SENTENCES = 2
 # A factoid answer takes a second sentence only when it scores within this margin of the best (seed dev
 # set, eval/dev_eval.py: 0.0 -> key fact 0.735, median 21 words; 0.05 -> 0.765, 24 words; 0.10 -> 0.765,
 # 26 words; three sentences for every question -> 0.794, 27 words).

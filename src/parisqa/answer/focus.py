@@ -138,12 +138,18 @@ VALUE_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 
 
+_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+
+
 def values(kind: str | None, text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` that are values of ``kind`` (empty for a kind without a pattern)."""
     pattern = VALUE_PATTERNS.get(kind or "")
     if pattern is None:
         return []
-    return [(m.start(), m.end()) for m in pattern.finditer(text) if m.group(0).strip()]
+    found = [(m.start(), m.end()) for m in pattern.finditer(text) if m.group(0).strip()]
+    if kind == "count":  # a year is a date, not a count ("2026 Partner of the Year")
+        found = [(a, b) for a, b in found if not _YEAR.fullmatch(text[a:b].strip())]
+    return found
 
 
 # --- qualifiers --------------------------------------------------------------------------------
