@@ -2,7 +2,7 @@
 
     python eval/collections_eval.py                       # every collection + the seed article
     python eval/collections_eval.py --root DIR            # collections under DIR/<name>/{corpus/,questions.jsonl}
-    python eval/collections_eval.py --fit                 # refit the abstention model on all, write answer_model.json
+    (the confidence model in answer_model.json is fitted by eval/answer_eval.py --fit, its one writer)
     python eval/collections_eval.py --json out.json --only faq,wiki
 
 Why: the seed article alone is too small and too familiar to tell whether a retrieval or abstention
@@ -281,7 +281,6 @@ def main() -> None:
     parser.add_argument("--root", action="append", help="folder of collections (repeatable)")
     parser.add_argument("--only", help="comma-separated collection names")
     parser.add_argument("--no-seed", action="store_true", help="leave out the seed article (eval/dev.jsonl)")
-    parser.add_argument("--fit", action="store_true", help="refit the abstention model on all corpora")
     parser.add_argument("--no-candidates", action="store_true", help="skip the fusion candidates")
     parser.add_argument("--json", help="write all figures here")
     args = parser.parse_args()
@@ -393,8 +392,6 @@ def main() -> None:
     report["shipped model (in-sample)"] = shipped
     print_table("shipped answer_model.json, in-sample", {"shipped": shipped}, colls, None)
 
-    if args.fit:
-        write_model(answers["shipped"], model)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
 
@@ -432,31 +429,6 @@ def choose_fusion_loco(retrieval: dict[str, dict[str, dict]], names: list[str]) 
             f"bm25 {value('bm25', held):.3f}  shipped {value('shipped', held):.3f}"
         )
     return out
-
-
-def write_model(per_coll: dict[str, list[dict]], model: dict) -> None:
-    names = FEATURE_SETS[SHIPPED_FEATURES]
-    x = np.vstack([features_of(rows, names) for rows in per_coll.values()])
-    y = np.concatenate([labels_of(rows) for rows in per_coll.values()])
-    w, b = fit(x, y, names)
-    threshold = transfer_threshold(
-        [(1 / (1 + np.exp(-(features_of(rows, names) @ w + b))), labels_of(rows)) for rows in per_coll.values()]
-    )
-    model = dict(model)
-    model["abstention"] = {
-        "features": list(names),
-        "weights": [round(float(v), 6) for v in w],
-        "bias": round(b, 6),
-        "threshold": round(threshold, 4),
-    }
-    model["note"] = (
-        f"abstention fitted by eval/collections_eval.py --fit on {', '.join(per_coll)} ({len(y)} questions); "
-        "ranker by eval/dev_eval.py --fit"
-    )
-    path = ROOT / "src" / "parisqa" / "answer" / "answer_model.json"
-    path.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    answer_model.cache_clear()
-    print("wrote", path, json.dumps(model["abstention"]))
 
 
 def print_table(title: str, table: dict[str, dict[str, dict]], colls: list[Collection], key: str | None) -> None:

@@ -1,12 +1,16 @@
 """Compose a short extractive answer with citations, or abstain.
 
-No language model: the best passages are cut into sentences (precomputed, with their embeddings, at
-index time), each sentence is scored against the question, and the one to three sentences that
-answer it are quoted verbatim with inline markers. When the question matches the question of an FAQ
-pair, that pair's answer is quoted. A small logistic model over measured features (similarity of the
-best passage and sentence, FAQ match, topical overlap, whether the question's names occur in the
-passage, whether the kind of fact asked for is missing) gives a calibrated confidence; below its
-threshold parisqa abstains and lists the closest passages as related reading instead.
+No language model: the best passages are cut into answer units (sentences, list items, ``label: value``
+lines, table rows; precomputed with their embeddings at index time), each unit is scored against the
+question and its focus (:mod:`parisqa.answer.focus`: the asked-for value and the qualifiers it must
+carry), and the one or two units that answer it are quoted verbatim with inline markers; the short
+answer is the asked-for value inside the first (in a table row, under the asked column,
+:mod:`parisqa.answer.units`). When the question matches the question of an FAQ pair, that pair's
+answer is quoted. A small logistic model over measured features (similarity, FAQ match, topical
+overlap, the question's names and qualifiers in the answer, whether the asked-for value is missing,
+question words the corpus never uses) gives the confidence that the answer is right; below its
+threshold, or the user's ``min_confidence``, parisqa abstains and lists the closest passages as
+related reading instead.
 """
 
 from __future__ import annotations
@@ -145,7 +149,8 @@ ALL_FEATURES = FEATURES + RELATIVE_FEATURES
 def answer_model() -> dict[str, Any]:
     """The sentence-ranking weights and the abstention model, fitted on the development set.
 
-    Written by ``eval/dev_eval.py --fit``; see that script for how.
+    The ranker by ``eval/dev_eval.py --fit`` (its focus weights chosen with ``eval/answer_eval.py --grid``),
+    the confidence model by ``eval/answer_eval.py --fit``; see those scripts for how.
     """
     text = resources.files(__package__).joinpath("answer_model.json").read_text(encoding="utf-8")
     model = json.loads(text)
