@@ -466,7 +466,11 @@ def compose(
         if faq_answer
         or type_match(kind, " ".join(s.text for s in chosen), question, _common_words(data), best_language) != 0.0
         else 1.0,
-        "qualifiers": max(s.qualified for s in chosen),
+        # A matched FAQ pair's question carries what was asked about, its answer need not repeat it.
+        "qualifiers": max(
+            [s.qualified for s in chosen]
+            + ([coverage_of(focus, set(data.chunk_terms(best_hit.row)), data)] if faq_answer else [])
+        ),
         "value_missing": 1.0
         if (focus.attribute in _VALUED and not faq_answer and not any(s.valued for s in chosen))
         else 0.0,
