@@ -2,7 +2,7 @@
 
     python eval/collections_eval.py                       # every collection + the seed article
     python eval/collections_eval.py --root DIR            # collections under DIR/<name>/{corpus/,questions.jsonl}
-    python eval/collections_eval.py --fit                 # refit the abstention model on all, write answer_model.json
+    (the confidence model in answer_model.json is fitted by eval/answer_eval.py --fit, its one writer)
     python eval/collections_eval.py --json out.json --only faq,wiki
 
 Why: the seed article alone is too small and too familiar to tell whether a retrieval or abstention
@@ -48,7 +48,7 @@ from parisqa.api import Engine
 from parisqa.config import Settings
 from parisqa.evaluation import metrics as m
 from parisqa.evaluation.datasets import QUESTION_KEYS, EvalItem, load_questions
-from parisqa.evaluation.fitting import choose_threshold, ece, fit_logistic, signs_for, update_answer_model
+from parisqa.evaluation.fitting import choose_threshold, ece, fit_logistic, signs_for
 from parisqa.evaluation.runner import RelevanceJudge
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,10 +116,12 @@ def find_collections(roots: list[Path], only: set[str] | None, seed: bool) -> li
     return [f for f in found if only is None or f[0] in only]
 
 
-def open_collection(name: str, corpus: Path, questions: Path) -> Collection:
+def open_collection(name: str, corpus: Path, questions: Path, model: str = "minilm") -> Collection:
     # LAYOUT changes when the index gains data (the null score statistics): a cached index is rebuilt.
-    key = hashlib.sha256((str(corpus.resolve()) + LAYOUT).encode()).hexdigest()[:10]
-    engine = Engine(Settings(corpus_dir=corpus, index_dir=CACHE / f"{name}-{key}" / "index"))
+    # Another embedding model gets its own cached index.
+    layout = LAYOUT if model == "minilm" else f"{LAYOUT}-{model}"
+    key = hashlib.sha256((str(corpus.resolve()) + layout).encode()).hexdigest()[:10]
+    engine = Engine(Settings(corpus_dir=corpus, index_dir=CACHE / f"{name}-{key}" / "index", model=model))
     started = time.perf_counter()
     engine.build()
     # Extra keys (e.g. dev.jsonl's "kind") are dropped: the loader accepts only its own.
@@ -270,7 +272,6 @@ def main() -> None:
     parser.add_argument("--root", action="append", help="folder of collections (repeatable)")
     parser.add_argument("--only", help="comma-separated collection names")
     parser.add_argument("--no-seed", action="store_true", help="leave out the seed article (eval/dev.jsonl)")
-    parser.add_argument("--fit", action="store_true", help="refit the abstention model on all corpora")
     parser.add_argument("--no-candidates", action="store_true", help="skip the fusion candidates")
     parser.add_argument("--json", help="write all figures here")
     args = parser.parse_args()
@@ -380,8 +381,6 @@ def main() -> None:
     report["shipped model (in-sample)"] = shipped
     print_table("shipped answer_model.json, in-sample", {"shipped": shipped}, colls, None)
 
-    if args.fit:
-        write_model(answers["shipped"], model)
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str) + "\n", encoding="utf-8")
 
@@ -419,24 +418,6 @@ def choose_fusion_loco(retrieval: dict[str, dict[str, dict]], names: list[str]) 
             f"bm25 {value('bm25', held):.3f}  shipped {value('shipped', held):.3f}"
         )
     return out
-
-
-def write_model(per_coll: dict[str, list[dict]], model: dict) -> None:
-    names = FEATURE_SETS[SHIPPED_FEATURES]
-    x = np.vstack([features_of(rows, names) for rows in per_coll.values()])
-    y = np.concatenate([labels_of(rows) for rows in per_coll.values()])
-    w, b = fit(x, y, names)
-    threshold = transfer_threshold(
-        [(1 / (1 + np.exp(-(features_of(rows, names) @ w + b))), labels_of(rows)) for rows in per_coll.values()]
-    )
-    abstention = {
-        "features": list(names),
-        "weights": [round(float(v), 6) for v in w],
-        "bias": round(b, 6),
-        "threshold": round(threshold, 4),
-    }
-    note = f"abstention fitted by eval/collections_eval.py --fit on {', '.join(per_coll)} ({len(y)} questions)"
-    print("wrote", update_answer_model("abstention", abstention, note), json.dumps(abstention))
 
 
 def print_table(title: str, table: dict[str, dict[str, dict]], colls: list[Collection], key: str | None) -> None:

@@ -81,6 +81,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, _model_cache: Pat
         "PARISQA_API_KEYS",
         "PARISQA_WATCH",
         "PARISQA_CONFIG",
+        "PARISQA_MIN_CONFIDENCE",
     ):
         monkeypatch.delenv(name, raising=False)
 

@@ -75,3 +75,18 @@ def test_llm_and_api_key_settings_come_from_the_environment_and_stay_out_of_the_
     assert LLMConfig.from_settings(Settings()) is None  # no URL: quoted answers only
     with pytest.raises(ConfigError, match="PARISQA_LLM_TIMEOUT.*'soon'"):
         LLMConfig.from_settings(settings.with_(llm_timeout="soon"))
+
+
+def test_min_confidence_from_the_environment_and_checked(monkeypatch):
+    from parisqa.config import Settings
+    from parisqa.errors import ConfigError
+
+    monkeypatch.setenv("PARISQA_MIN_CONFIDENCE", "0.7")
+    assert Settings.from_env().min_confidence == 0.7
+    assert Settings.from_env(min_confidence="0.2").min_confidence == 0.2
+    monkeypatch.delenv("PARISQA_MIN_CONFIDENCE")
+    assert Settings.from_env().min_confidence is None
+    with pytest.raises(ConfigError, match=r"min_confidence must be between 0 and 1, got 1\.5"):
+        Settings(min_confidence=1.5)
+    with pytest.raises(ConfigError, match="min_confidence must be a number between 0 and 1, got 'high'"):
+        Settings(min_confidence="high")

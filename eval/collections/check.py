@@ -13,6 +13,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 MIN_ANSWERABLE, MIN_UNANSWERABLE = 40, 20
+SUFFIXES = (".txt", ".md", ".pdf", ".html", ".docx")
+
+
+def _text(path: Path) -> str:
+    """A document's text as parisqa indexes it (PDF, HTML and Word files are extracted)."""
+    if path.suffix in (".txt", ".md"):
+        return path.read_text(encoding="utf-8")
+    from parisqa.corpus.formats import extract
+
+    return extract(path.name, path.read_bytes()).text
 
 
 def check(folder: Path) -> list[str]:
@@ -21,11 +31,7 @@ def check(folder: Path) -> list[str]:
     corpus = folder / "corpus"
     if not corpus.is_dir():
         return [f"{folder.name}: no corpus/ folder (run prepare.py first)"]
-    docs = {
-        p.relative_to(corpus).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(corpus.rglob("*"))
-        if p.suffix in (".txt", ".md")
-    }
+    docs = {p.relative_to(corpus).as_posix(): _text(p) for p in sorted(corpus.rglob("*")) if p.suffix in SUFFIXES}
     ids: set[str] = set()
     counts = {"answerable": 0, "in": 0, "out": 0}
     for number, line in enumerate((folder / "questions.jsonl").read_text(encoding="utf-8").splitlines(), 1):

@@ -223,7 +223,15 @@ class Engine:
         else:
             log.warning(message)
 
-    def ask(self, question: str, *, k: int | None = None, query: str | None = None, mode: str = "hybrid") -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        query: str | None = None,
+        mode: str = "hybrid",
+        min_confidence: float | None = None,
+    ) -> Answer:
         """Answer one question from the corpus.
 
         Args:
@@ -233,6 +241,8 @@ class Engine:
                 question expanded with the conversation); reported in ``Answer.query``.
             mode: retrieval mode, one of :data:`RETRIEVAL_MODES`: ``"hybrid"`` (the default, what
                 users get), ``"dense"`` or ``"bm25"`` (the baselines evaluation compares against).
+            min_confidence: decline when the answer's confidence is below this (default:
+                ``settings.min_confidence``; the fitted threshold applies in any case).
 
         Raises:
             QuestionError: the question is empty or too long.
@@ -241,7 +251,8 @@ class Engine:
         started = time.perf_counter()
         found = self.retrieve(question, k=k, query=query, mode=mode)
         searched = time.perf_counter()
-        composed = self.compose(found)
+        floor = self.settings.min_confidence if min_confidence is None else min_confidence
+        composed = self.compose(found, min_confidence=float(floor or 0.0))
         done = time.perf_counter()
         return Answer(
             question=_encodable(question),
@@ -314,10 +325,11 @@ class Engine:
             embed_ms=(embedded - started) * 1000,
         )
 
-    def compose(self, found: Retrieval, *, model: dict | None = None) -> Composed:
+    def compose(self, found: Retrieval, *, model: dict | None = None, min_confidence: float = 0.0) -> Composed:
         """The second half of :meth:`ask`: the answer sentences, citations and decision for ``found``.
 
-        ``model`` overrides the shipped ranking and abstention model (``answer_model.json``).
+        ``model`` overrides the shipped ranking and abstention model (``answer_model.json``);
+        ``min_confidence`` declines an answer less confident than it (on top of the fitted threshold).
         """
         return compose(
             found.text,
@@ -328,6 +340,7 @@ class Engine:
             k=found.k,
             mode=found.mode,
             language=found.language,
+            min_confidence=min_confidence,
             **({"model": model} if model is not None else {}),
         )
 
@@ -340,6 +353,7 @@ class Engine:
         llm: LLMConfig | None = None,
         k: int | None = None,
         mode: str = "hybrid",
+        min_confidence: float | None = None,
     ) -> Answer | GroundedAnswer:
         """The whole ask pipeline, the one every front end calls: follow-up, retrieval, answer, generation.
 
@@ -350,7 +364,7 @@ class Engine:
                 is searched with the topic it leans on (:func:`parisqa.answer.followup.resolve`).
             llm: the server that writes the answer from the cited passages; each of its sentences is
                 checked against them and only supported ones kept (:meth:`generate`). None: quoted.
-            k, mode: as for :meth:`ask`.
+            k, mode, min_confidence: as for :meth:`ask`.
 
         Returns:
             The quoted :class:`Answer`, or with ``llm`` the :class:`GroundedAnswer` around it.
@@ -363,7 +377,7 @@ class Engine:
             from .answer.followup import resolve
 
             query = resolve(question, previous).query
-        answer = self.ask(question, query=query, k=k, mode=mode)
+        answer = self.ask(question, query=query, k=k, mode=mode, min_confidence=min_confidence)
         return self.generate(answer, llm) if llm is not None else answer
 
     def checker(self) -> Checker:

@@ -170,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_ask.add_argument("--json", action="store_true", help="print the answer as one JSON object")
     p_ask.add_argument("-k", type=int, metavar="N", help="passages to retrieve (env PARISQA_TOP_K; default 5)")
     p_ask.add_argument(
+        "--min-confidence",
+        metavar="P",
+        help="decline answers whose confidence is below P, 0 to 1 (env PARISQA_MIN_CONFIDENCE; "
+        "default: the fitted threshold alone)",
+    )
+    p_ask.add_argument(
         "--questions",
         metavar="FILE",
         help="answer every line of FILE ('-' for stdin), one JSON object per line with --json",
@@ -436,7 +442,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from .api import Engine, clean_question
     from .errors import QuestionError
 
-    extra = {"top_k": args.k} if args.k is not None else {}
+    extra: dict[str, Any] = {"top_k": args.k} if args.k is not None else {}
+    if args.min_confidence is not None:
+        extra["min_confidence"] = args.min_confidence
     if args.generate:
         extra.update(llm_url=args.llm_url, llm_model=args.llm_model, llm_key=args.llm_key, llm_timeout=args.llm_timeout)
     settings = _settings(args, **extra)

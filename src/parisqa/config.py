@@ -56,6 +56,16 @@ def _int(name: str, value: object, minimum: int, maximum: int | None = None) -> 
     return number
 
 
+def _probability(name: str, value: object) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name} must be a number between 0 and 1, got {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise ConfigError(f"{name} must be between 0 and 1, got {number:g}")
+    return number
+
+
 def _folder(name: str, path: Path) -> None:
     """Refuse a path that exists but is not a folder (a missing one is created or reported later)."""
     if path.exists() and not path.is_dir():
@@ -170,6 +180,8 @@ class Settings:
         given: which of :data:`INDEX_SETTINGS` were given (as an argument or a ``PARISQA_*``
             variable), as :meth:`from_env` records them; ``None`` (settings made directly): all of
             them. See :meth:`is_given`.
+        min_confidence: decline every answer whose confidence is below this (``PARISQA_MIN_CONFIDENCE``,
+            0 to 1); None: the fitted threshold alone decides. It can only make declining stricter.
     """
 
     corpus_dir: Path = Path("corpus")
@@ -196,6 +208,7 @@ class Settings:
     llm_timeout: float | str | None = None
     api_key: str | None = field(default=None, repr=False)
     given: frozenset[str] | None = field(default=None, repr=False)
+    min_confidence: float | str | None = None
 
     def __post_init__(self) -> None:
         store = str(self.store).strip()
@@ -209,6 +222,8 @@ class Settings:
         object.__setattr__(self, "top_k", _int("top_k", self.top_k, 1, 100))
         object.__setattr__(self, "max_question_chars", _int("max_question_chars", self.max_question_chars, 1))
         object.__setattr__(self, "model", parse_model(self.model))
+        if self.min_confidence is not None:
+            object.__setattr__(self, "min_confidence", _probability("min_confidence", self.min_confidence))
         # A file where a folder belongs fails every command the same way, before anything reads it.
         _folder("index", self.index_dir)
         _folder("corpus", self.corpus_dir)

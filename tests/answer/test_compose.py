@@ -38,7 +38,7 @@ def check_exact(answer, base: Path) -> None:
         assert not answer.citations
         return
     cited = {c.n: c for c in answer.citations}
-    pieces = re.split(r"\s*(\[\d+\])\s*", answer.answer.strip())
+    pieces = re.split(r"\s*(\[\d{1,3}\])\s*", answer.answer.strip())  # "[2026]" in a quote is no marker
     quoted = [(pieces[i], int(pieces[i + 1][1:-1])) for i in range(0, len(pieces) - 1, 2)]
     assert quoted and "".join(p for p, _ in quoted) and pieces[-1] == ""
     for text, n in quoted:

@@ -231,3 +231,18 @@ def test_a_long_build_off_a_terminal_prints_progress_lines(capsys, corpus, monke
     assert all(re.fullmatch(r"indexing: \d+ of \d+ texts embedded \(\d+%\), about \d+ (s|min) left", x) for x in lines)
     shares = [int(line.split("(")[1].split("%")[0]) for line in lines]
     assert shares == sorted(shares) and shares[-1] < 100
+
+
+def test_ask_min_confidence_declines_below_the_floor(capsys, corpus, embedder, monkeypatch):
+    question = "What challenges does Paris face in becoming an AI leader?"
+    code, out, _ = run(capsys, "ask", "--json", question)
+    answered = json.loads(out)
+    assert code == 0 and answered["abstained"] is False
+    code, out, _ = run(capsys, "ask", "--json", "--min-confidence", "1", question)
+    declined = json.loads(out)
+    assert code == 0 and declined["abstained"] is True and declined["related"]
+    monkeypatch.setenv("PARISQA_MIN_CONFIDENCE", "1")
+    code, out, _ = run(capsys, "ask", "--json", question)
+    assert json.loads(out)["abstained"] is True
+    code, _, err = run(capsys, "ask", "--min-confidence", "2", question)
+    assert code == 2 and "min_confidence must be between 0 and 1, got 2" in err

@@ -70,3 +70,35 @@ def test_the_table_groups_rows_by_chunk_and_round_trips():
     again = SentenceTable.from_bytes(table.to_bytes())
     assert again.start.tolist() == [0, 6, 20] and again.question.tolist() == [False, True, False]
     assert again.vectors.dtype == np.float16 and np.allclose(again.vectors, vectors)
+
+
+def test_table_rows_and_label_value_lines_are_units_of_their_own():
+    source = (
+        "Item | Price | Weight\n"
+        "Croissant | £1.60 | 80 g\n"
+        "Baguette | £1.20 | 250 g\n"
+        "\n"
+        "Phone: 01632 960418\n"
+        "Email: shop@example.org\n"
+        "Address: 14 Harbour Street,\n"
+        "Harwick\n"
+        "\n"
+        "Monday: closed\n"
+        "Saturday: 8:30 to 17:00\n"
+    )
+    found = texts(source, chunk_sentences(chunk_of(source)))
+    assert found == [
+        "Item | Price | Weight",
+        "Croissant | £1.60 | 80 g",
+        "Baguette | £1.20 | 250 g",
+        "Phone: 01632 960418",
+        "Email: shop@example.org",
+        "Address: 14 Harbour Street,\nHarwick",  # a wrapped value stays with its label
+        "Monday: closed",
+        "Saturday: 8:30 to 17:00",
+    ]
+
+
+def test_wrapped_running_text_with_a_colon_is_not_cut_into_label_lines():
+    source = "The rule is simple and it applies\nto every file of the form: name.ext and more.\n"
+    assert texts(source, chunk_sentences(chunk_of(source))) == [source.strip()]

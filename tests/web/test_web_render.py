@@ -288,3 +288,33 @@ def test_a_notice_is_shown_after_the_turns():
     assert 'role="alert"' in page and "Type a question first" in page
     page = transcript_html([{"question": "q?", "answer": _answer()}], notice="<b>x</b>")
     assert page.index("pq-notice") > page.index("pq-turn") and "<b>x</b>" not in page
+
+
+def test_a_quoted_table_row_is_shown_as_a_small_table_under_its_headers():
+    from parisqa.web.render import turn_html
+
+    passage = "Bike | Half day | Full day\nCity bike | £12 | £20\nE-bike | £25 | £40"
+    start = passage.index("City bike")
+    citation = {
+        "n": 1,
+        "source": "hire.pdf",
+        "start": 0,
+        "end": len(passage),
+        "text": passage,
+        "score": 1.0,
+        "highlights": [{"start": start, "end": start + len("City bike | £12 | £20")}],
+    }
+    answer = {
+        "question": "How much for a half day on a city bike?",
+        "answer": "City bike | £12 | £20 [1]",
+        "abstained": False,
+        "confidence": 0.9,
+        "citations": [citation],
+        "related": [],
+        "short": {"source": "hire.pdf", "start": start + 12, "end": start + 15, "text": "£12"},
+    }
+    html = turn_html(0, {"question": answer["question"], "answer": answer})
+    assert '<table class="pq-row"><thead><tr><th>Bike</th><th>Half day</th><th>Full day</th></tr></thead>' in html
+    assert '<td>City bike</td><td><mark class="short">£12</mark></td><td>£20</td>' in html
+    assert "City bike | £12" not in html.split("pq-cite")[0]  # the answer shows the table, not the pipes
+    assert 'data-target="pq-t0-c1"' in html  # the marker still opens the passage

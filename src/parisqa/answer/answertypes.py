@@ -489,6 +489,17 @@ def _novel_span(text: str, question: str, max_words: int = 6) -> tuple[int, int]
     return _trim(text, best[0].start(), best[-1].end())
 
 
+_Q_WHAT = re.compile(r"^\W*(?:(?:in|on|at|from|to|by|for|with) )?(?:what|which)\b", re.IGNORECASE)
+
+
+def noun_phrase_span(question: str, text: str) -> tuple[int, int] | None:
+    """For a "what"/"which" question that is not a request for an explanation: the longest run of
+    words of ``text`` the question does not hold (at most four), as its noun-phrase answer."""
+    if not _Q_WHAT.search(question) or is_explanatory(question):
+        return None
+    return _novel_span(text, question, max_words=4)
+
+
 def short_span(question: str, text: str, common: Any = None) -> tuple[int, int] | None:
     """The span of ``text`` (offsets into it) holding just the fact a factoid question asks for.
 

@@ -1,18 +1,23 @@
 """Compose a short extractive answer with citations, or abstain.
 
-No language model: the best passages are cut into sentences (precomputed, with their embeddings, at
-index time), each sentence is scored against the question, and the one to three sentences that
-answer it are quoted verbatim with inline markers. When the question matches the question of an FAQ
-pair, that pair's answer is quoted. A small logistic model over measured features (similarity of the
-best passage and sentence, FAQ match, topical overlap, whether the question's names occur in the
-passage, whether the kind of fact asked for is missing) gives a calibrated confidence; below its
-threshold parisqa abstains and lists the closest passages as related reading instead.
+No language model: the best passages are cut into answer units (sentences, list items, ``label: value``
+lines, table rows; precomputed with their embeddings at index time), each unit is scored against the
+question and its focus (:mod:`parisqa.answer.focus`: the asked-for value and the qualifiers it must
+carry), and the one or two units that answer it are quoted verbatim with inline markers; the short
+answer is the asked-for value inside the first (in a table row, under the asked column,
+:mod:`parisqa.answer.units`). When the question matches the question of an FAQ pair, that pair's
+answer is quoted. A small logistic model over measured features (similarity, FAQ match, topical
+overlap, the question's names and qualifiers in the answer, whether the asked-for value is missing,
+question words the corpus never uses) gives the confidence that the answer is right; below its
+threshold, or the user's ``min_confidence``, parisqa abstains and lists the closest passages as
+related reading instead.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,8 +28,19 @@ from ..corpus.terms import terms, terms_any
 from ..index.nullscores import z_score
 from ..index.store import LoadedIndex
 from ..records import Citation, ShortAnswer, Span
-from .answertypes import answer_sentences, entity_coverage, expected_type, question_entities, short_span, type_match
+from .answertypes import (
+    answer_sentences,
+    entity_coverage,
+    expected_type,
+    is_factoid,
+    noun_phrase_span,
+    question_entities,
+    short_span,
+    type_match,
+)
+from .focus import Focus, coverage, day_match, question_focus, values
 from .search import Hit
+from .units import Row, header_terms, label_value, pick_cell, table_row
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -39,7 +55,7 @@ READ_DEPTH = 6
 # A further sentence joins the answer when it scores within this margin of the best one (MiniLM's
 # value; each model's is in answer_model.json, "models").
 EXTRA_SENTENCE_MARGIN = 0.10
-MAX_SENTENCES = 3
+MAX_SENTENCES = 2
 # A factoid answer takes a second sentence only when it scores within this margin of the best (seed dev
 # set, eval/dev_eval.py: 0.0 -> key fact 0.735, median 21 words; 0.05 -> 0.765, 24 words; 0.10 -> 0.765,
 # 26 words; three sentences for every question -> 0.794, 27 words).
@@ -77,20 +93,51 @@ class _Sentence:
     cosine: float
     score: float
     fact: float = 0.0  # > 0: holds the kind of fact asked for; < 0: does not; 0: nothing asked
+    table: Row | None = None  # the table row this unit is, with its header
+    qualified: float = 1.0  # share of the question's qualifiers the unit (with its headers) carries
+    valued: bool = False  # holds a value of the asked-for attribute
 
 
 # --- the fitted model ----------------------------------------------------------------------------
 
 # Features of a candidate sentence; its score is their weighted sum (weights in answer_model.json).
-SENTENCE_FEATURES = ("cosine", "chunk_cosine", "coverage", "chunk_bm25", "type", "faq", "prior", "entities")
+# ``qualifiers``: share of the question's qualifiers the unit carries (its words, its passage's headings,
+# its table's column headers); ``value``: it holds a value of the asked-for attribute (a price for "how
+# much"); ``day``: 1 when it names a day of the week the question asks about, -1 when only others.
+SENTENCE_FEATURES = (
+    "cosine",
+    "chunk_cosine",
+    "coverage",
+    "chunk_bm25",
+    "type",
+    "faq",
+    "prior",
+    "entities",
+    "qualifiers",
+    "value",
+    "day",
+)
 # Which sentence features each retrieval mode may use: the baselines see only their own signal.
 MODE_FEATURES = {
     "hybrid": set(SENTENCE_FEATURES),
-    "dense": {"cosine", "chunk_cosine", "type", "faq", "prior"},
-    "bm25": {"coverage", "chunk_bm25", "type", "prior", "entities"},
+    "dense": {"cosine", "chunk_cosine", "type", "faq", "prior", "value", "day"},
+    "bm25": {"coverage", "chunk_bm25", "type", "prior", "entities", "qualifiers", "value", "day"},
 }
 # Features of a composed answer for the abstention model.
-FEATURES = ("dense", "sentence", "faq", "topical", "entities", "type_missing")
+# ``qualifiers``: share of the question's qualifiers the answer's first unit carries; ``value_missing``:
+# a value of the asked-for attribute was asked and no answer unit holds one; ``unknown``: share of the
+# question's qualifiers that occur nowhere in the corpus ("turnover", "Wi-Fi" in a shop's files).
+FEATURES = (
+    "dense",
+    "sentence",
+    "faq",
+    "topical",
+    "entities",
+    "type_missing",
+    "qualifiers",
+    "value_missing",
+    "unknown",
+)
 # Scores made relative to the corpus: z-scores against what it gives unrelated questions
 # (parisqa.index.nullscores); the defaults stand in for an index built without those statistics.
 RELATIVE_FEATURES = ("dense_z", "sentence_z", "bm25_z")
@@ -102,7 +149,8 @@ ALL_FEATURES = FEATURES + RELATIVE_FEATURES
 def answer_model() -> dict[str, Any]:
     """The sentence-ranking weights and the abstention model, fitted on the development set.
 
-    Written by ``eval/dev_eval.py --fit``; see that script for how.
+    The ranker by ``eval/dev_eval.py --fit`` (its focus weights chosen with ``eval/answer_eval.py --grid``),
+    the confidence model by ``eval/answer_eval.py --fit``; see those scripts for how.
     """
     text = resources.files(__package__).joinpath("answer_model.json").read_text(encoding="utf-8")
     model = json.loads(text)
@@ -121,11 +169,24 @@ def model_settings(name: str, model: dict[str, Any] | None = None) -> dict[str, 
     0.04, against MiniLM's 0.32 and 0.19), so each model has: ``cosine_scale`` (``from``/``to`` mean
     and std: its cosines are mapped linearly onto MiniLM's scale before the ranker and the abstention
     model see them; ``null`` for none), ``faq_match_cosine`` (on its raw cosine) and
-    ``extra_sentence_margin``. A model without an entry gets MiniLM's values.
+    ``extra_sentence_margin``, and optionally its own ``abstention`` (the confidence model fitted on
+    its scores). A model without an entry gets MiniLM's values.
     """
     models = (model or answer_model()).get("models") or {}
     base = {"cosine_scale": None, "faq_match_cosine": FAQ_MATCH_COSINE, "extra_sentence_margin": EXTRA_SENTENCE_MARGIN}
     return {**base, **(models.get(name) or {})}
+
+
+def _abstention_of(model: dict[str, Any], per_model: dict[str, Any]) -> dict[str, Any]:
+    """The confidence model for this embedding model: its own (``models.<name>.abstention``, fitted on
+    its scores by ``eval/answer_eval.py --fit --model NAME``) or the shared one. A negative shared
+    threshold (declining switched off, as the evaluation scripts do) wins."""
+    own = per_model.get("abstention")
+    if not own:
+        return model["abstention"]
+    if model["abstention"]["threshold"] < 0:
+        return {**own, "threshold": model["abstention"]["threshold"]}
+    return own
 
 
 def cosine_rescaler(scale: dict[str, Any] | None, *, inverse: bool = False) -> Any:
@@ -219,6 +280,7 @@ def candidates(
     kind = expected_type(question, language)
     common = _common_words(data)
     entities_by_language: dict[str, list[str]] = {}
+    focus_by_language: dict[str, Focus] = {}
     weights = _idf_weights(query_terms, data)
     read = list(hits[:READ_DEPTH])
     top_bm25 = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
@@ -241,6 +303,9 @@ def candidates(
         if chunk_language not in entities_by_language:
             entities_by_language[chunk_language] = question_entities(question, chunk_language)
         entities = entities_by_language[chunk_language]
+        if chunk_language not in focus_by_language:
+            focus_by_language[chunk_language] = question_focus(question, language, chunk_language)
+        focus = focus_by_language[chunk_language]
         bm25 = hit.scores.get("bm25", 0.0) / top_bm25 if top_bm25 > 0 else 0.0
         heading_terms = set(terms(" ".join(chunk.heading_path), chunk_language))
         for offset, row in enumerate(span):
@@ -255,7 +320,13 @@ def candidates(
             coverage = _coverage(weights, sentence_terms)
             type_score = type_match(kind, text, question, common, chunk_language) - 0.5 if kind else 0.0
             cosine = scale(float(cosines[offset]))
-            sentences.append(_Sentence(row, rank, start, end, text, cosine, 0.0, type_score))
+            in_table = table_row(chunk.text, start - chunk.start, end - chunk.start)
+            carried = sentence_terms | heading_terms | (header_terms(in_table, chunk_language) if in_table else set())
+            qualified = coverage_of(focus, carried, data)
+            valued = bool(focus.attribute and values(focus.attribute, text))
+            sentences.append(
+                _Sentence(row, rank, start, end, text, cosine, 0.0, type_score, in_table, qualified, valued)
+            )
             rows.append(
                 [
                     cosine,
@@ -266,15 +337,33 @@ def candidates(
                     scale(faq_cosine) if faq_cosine else 0.0,
                     1.0 / (1 + rank),
                     entity_coverage(entities, sentence_terms | heading_terms),
+                    qualified,
+                    1.0 if valued else 0.0,
+                    day_match(focus, text),
                 ]
             )
     features = np.array(rows, dtype=np.float32).reshape(len(rows), len(SENTENCE_FEATURES))
     return Candidates(sentences, features, faq_best)
 
 
+def coverage_of(focus: Focus, found: set[str], data: AnswerData) -> float:
+    """IDF-weighted share of the question's qualifiers in ``found`` (see :func:`parisqa.answer.focus.coverage`)."""
+    return coverage(focus, found, data.bm25.idf)
+
+
+def unknown_share(focus: Focus, data: AnswerData) -> float:
+    """Share of the question's qualifiers that no passage of the corpus holds."""
+    if not focus.qualifiers:
+        return 0.0
+    df = data.bm25.doc_freq
+    return sum(1 for t in focus.qualifiers if df.get(t, 0) == 0) / len(focus.qualifiers)
+
+
 def _is_label(text: str, heading_path: Sequence[str]) -> bool:
     """Whether a sentence is only a title or heading: under three words, or a heading of its passage."""
     stripped = text.strip().strip("#*=-_ ").strip()
+    if label_value(stripped) or "|" in stripped:
+        return False  # "Monday: closed", "Tea | £2": short, but a fact
     return len(stripped.split()) < 3 or stripped in heading_path
 
 
@@ -303,6 +392,7 @@ def compose(
     mode: str = "hybrid",
     model: dict[str, Any] | None = None,
     language: str = "en",
+    min_confidence: float = 0.0,
 ) -> Composed:
     """Answer ``question`` from ``hits`` (best first), or abstain.
 
@@ -316,6 +406,8 @@ def compose(
         mode: the retrieval mode; the dense and BM25 baselines rank sentences with their own signal only.
         model: ranking weights and abstention model (default: the fitted ones shipped with parisqa).
         language: the question's language (``en`` or ``fr``): its answer-type cues and names.
+        min_confidence: the user's floor: below it parisqa declines even when the fitted threshold
+            would answer (``--min-confidence``); it never makes parisqa answer more.
 
     The embedding model's own settings (cosine scale, FAQ threshold, sentence margin) are those of the
     model the index was built with (its manifest), see :func:`model_settings`.
@@ -358,6 +450,7 @@ def compose(
     kind = expected_type(question, language)
     best_hit = hits[chosen[0].hit_rank]
     best_language = data.language_of(best_hit.chunk.source)
+    focus = question_focus(question, language, best_language)
     read = hits[:READ_DEPTH]
     answer_terms = set().union(*(set(terms(s.text, data.language_of(hits[s.hit_rank].chunk.source))) for s in chosen))
     dense_top = max(read, key=lambda h: h.scores.get("dense", 0.0))
@@ -373,6 +466,15 @@ def compose(
         if faq_answer
         or type_match(kind, " ".join(s.text for s in chosen), question, _common_words(data), best_language) != 0.0
         else 1.0,
+        # A matched FAQ pair's question carries what was asked about, its answer need not repeat it.
+        "qualifiers": max(
+            [s.qualified for s in chosen]
+            + ([coverage_of(focus, set(data.chunk_terms(best_hit.row)), data)] if faq_answer else [])
+        ),
+        "value_missing": 1.0
+        if (focus.attribute in _VALUED and not faq_answer and not any(s.valued for s in chosen))
+        else 0.0,
+        "unknown": unknown_share(focus, data),
     }
     null = data.null_scores
     bm25_top = max((h.scores.get("bm25", 0.0) for h in read), default=0.0)
@@ -381,7 +483,8 @@ def compose(
     raw = {"dense": unscale(features["dense"]), "sentence": unscale(features["sentence"]), "bm25": bm25_top}
     for name, value in raw.items():
         features[f"{name}_z"] = max(-5.0, min(10.0, z_score(value, null, name, NULL_DEFAULTS[name])))
-    confidence = support_probability(features, model["abstention"])
+    abstention = _abstention_of(model, per_model)
+    confidence = support_probability(features, abstention)
 
     # Citations: passages used by the answer first (in order of use), then the other hits.
     order: list[int] = []
@@ -390,7 +493,7 @@ def compose(
             order.append(s.hit_rank)
     # Every passage the answer quotes is cited, even beyond k; the others fill up to k.
     order += [r for r in range(len(hits)) if r not in order][: max(0, k - len(order))]
-    if confidence < model["abstention"]["threshold"]:
+    if confidence < max(abstention["threshold"], min_confidence):
         # The closest passages, in retrieval order, as related reading (not as an answer).
         related = [_citation(i + 1, h) for i, h in enumerate(hits[:k])]
         return Composed(ABSTAIN_TEXT, True, confidence, [], related, features)
@@ -400,8 +503,63 @@ def compose(
         highlights.setdefault(s.hit_rank, []).append((s.start, s.end))
     citations = [_citation(number[r], hits[r], highlights.get(r, ())) for r in order]
     parts = [f"{s.text} [{number[s.hit_rank]}]" for s in chosen]
-    short = _short_answer(question, chosen, hits, data)
+    short = _short_answer(question, chosen, hits, data, focus, best_language)
     return Composed(" ".join(parts), False, confidence, citations, [], features, short)
+
+
+def _typed_value(
+    question: str, unit: _Sentence, hits: Sequence[Hit], data: AnswerData, focus: Focus, language: str
+) -> tuple[int, int] | None:
+    """Offsets in ``unit.text`` of the value asked for: in a row, inside the cell the question asks for."""
+    text = unit.text
+    lo, hi = 0, len(text)
+    if unit.table is not None:
+        chunk = hits[unit.hit_rank].chunk
+        cell = pick_cell(focus, chunk.text, unit.table, language, data.bm25.idf)
+        if cell is not None:
+            lo = max(0, cell[0] - (unit.start - chunk.start))
+            hi = min(len(text), cell[1] - (unit.start - chunk.start))
+    asked = question.lower()
+    if unit.table is None:
+        labelled = label_value(text)
+        if labelled is not None and not values(focus.attribute, text[: labelled[1]]):
+            lo = labelled[1]  # the value side of "Saturday: 8:30 to 17:00"
+    found = [(a + lo, b + lo) for a, b in values(focus.attribute, text[lo:hi])]
+    fresh = [(a, b) for a, b in found if text[a:b].strip().lower() not in asked]
+    if focus.attribute == "count" and fresh:
+        # "how many years": the number followed by the word the question counts ("five years") first.
+        counted = []
+        for a, b in fresh:
+            unit = re.match(r"\s+([^\W\d][\w-]*)", text[b:])
+            if unit and set(terms(unit.group(1), language)) & set(focus.qualifiers):
+                counted.append((a, b + unit.end()))
+        fresh = counted + fresh
+    if not fresh and lo > 0:
+        return (lo, hi) if hi > lo else None
+    return fresh[0] if fresh else None
+
+
+def _unit_value(
+    question: str, unit: _Sentence, hits: Sequence[Hit], data: AnswerData, focus: Focus, language: str
+) -> tuple[int, int] | None:
+    """For a factoid question answered by a ``label: value`` line or a table row: the value side, or the
+    cell the question asks for ("What is the company number?" -> "07731942")."""
+    if unit.table is not None:
+        if not (is_factoid(question) or focus.attribute):
+            return None
+        chunk = hits[unit.hit_rank].chunk
+        cell = pick_cell(focus, chunk.text, unit.table, language, data.bm25.idf)
+        if cell is None:
+            return None
+        lo, hi = cell[0] - (unit.start - chunk.start), cell[1] - (unit.start - chunk.start)
+        return (lo, hi) if 0 <= lo < hi <= len(unit.text) else None
+    labelled = label_value(unit.text)
+    if labelled is None:
+        return None
+    if not (set(terms(labelled[0], language)) & set(focus.qualifiers)) and not is_factoid(question):
+        return None  # the label is not what was asked about
+    value = unit.text[labelled[1] :].rstrip(" .;")
+    return (labelled[1], labelled[1] + len(value)) if value else None
 
 
 def _faq_matched(faq_best: tuple[float, int] | None, faq_match: float = FAQ_MATCH_COSINE) -> bool:
@@ -412,12 +570,36 @@ def _faq_matched(faq_best: tuple[float, int] | None, faq_match: float = FAQ_MATC
     return faq_best is not None and faq_best[0] >= faq_match
 
 
-def _short_answer(question: str, chosen: list[_Sentence], hits: Sequence[Hit], data: AnswerData) -> ShortAnswer | None:
-    """The exact span of the first answer sentence that holds just the fact asked for, if any."""
+# Attributes whose value has a recognisable form (a price, a time, a phone number ...).
+_VALUED = frozenset(
+    ("money", "time", "duration", "age", "distance", "percent", "count", "phone", "email", "date", "option")
+)
+
+
+def _short_answer(
+    question: str,
+    chosen: list[_Sentence],
+    hits: Sequence[Hit],
+    data: AnswerData,
+    focus: Focus | None = None,
+    language: str = "en",
+) -> ShortAnswer | None:
+    """The exact span of the first answer unit that holds just the fact asked for, if any.
+
+    A value of the asked-for attribute comes first (in a table row, the one in the column whose
+    header names the question's qualifier); otherwise the typed span of :func:`short_span`.
+    """
     if not chosen:
         return None
-    first = chosen[0]
-    span = short_span(question, first.text, _common_words(data))
+    first = next((s for s in chosen if s.valued), chosen[0])
+    span = _typed_value(question, first, hits, data, focus, language) if focus and first.valued else None
+    if span is None:
+        first = chosen[0]
+        span = _unit_value(question, first, hits, data, focus, language) if focus else None
+    if span is None:
+        span = short_span(question, first.text, _common_words(data))
+    if span is None:
+        span = noun_phrase_span(question, first.text)  # "what" questions get a noun phrase, not null
     if span is None:
         return None
     start, end = first.start + span[0], first.start + span[1]

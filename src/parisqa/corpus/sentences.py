@@ -1,8 +1,10 @@
-"""Answer units: the sentences (and list items) of a chunk, with exact offsets.
+"""Answer units: the sentences, list items, ``label: value`` lines and table rows of a chunk, with exact offsets.
 
 Answers are composed from these units, so each must be a span of its source file. A chunk is first
-cut into line groups (list items, paragraphs, an FAQ question and its answer), then each group into
-sentences.
+cut into line groups (list items, paragraphs, an FAQ question and its answer, a table row, a
+``label: value`` line), then each group into sentences. A table row or a ``label: value`` line is one
+line and one unit: "Croissant | £1.60" is not glued to the next row, nor "Phone: 0161 ..." to "Email:
+...", so the answer can quote just the row that holds the asked-for value.
 """
 
 from __future__ import annotations
@@ -24,6 +26,33 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;\u2026\u3002][\"'\u201d\u2019)\]*_]*$")  # c
 _ENDS_SENTENCE_FR = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]*_\u00bb \u00a0\u202f]*$")
 
 
+# A table row as the extractors write it ("| a | b |" or "a | b"), or a Markdown table's rule line.
+_TABLE_ROW = re.compile(r"^\s*\|?[^|\n]*\S[^|\n]*(?:\|[^|\n]*)+$")
+# "Phone: 01632 960418", "Samedi : 8 h 30": a short label, a colon, and a value on the same line.
+# The label opens with a capital letter: a wrapped line of running text ("of the form: x") is not one.
+_LABEL_VALUE = re.compile(r"^\s*[A-ZÀ-Ý][^:.!?|\n]{0,39}?\s?:\s+\S")
+
+
+def is_table_row(line: str) -> bool:
+    """Whether one line is a row of a table (cells joined by ``|``)."""
+    return "|" in line and bool(_TABLE_ROW.match(line))
+
+
+# A label names a field; with one of these it is a sentence ("The reason is simple: ...").
+_CLAUSE_WORDS = frozenset(
+    "is are was were be been has have had will would can could do does did est sont était".split()
+)
+
+
+def is_label_value(line: str) -> bool:
+    """Whether one line is a ``label: value`` line (at most five words before the colon, no verb)."""
+    match = _LABEL_VALUE.match(line)
+    if not match or "://" in line[: match.end() + 2]:
+        return False
+    label = line[: match.end()].rsplit(":", 1)[0].split()
+    return len(label) <= 5 and not any(w.lower() in _CLAUSE_WORDS for w in label)
+
+
 def _is_label(line: str) -> bool:
     return "\n" not in line and "\r" not in line and label_like(line)
 
@@ -42,6 +71,7 @@ def _groups(text: str, language: str = "en") -> list[tuple[int, int]]:
     ends_sentence = _ENDS_SENTENCE_FR if language == "fr" else _ENDS_SENTENCE
     groups: list[tuple[int, int]] = []
     current: tuple[int, int] | None = None
+    alone = False  # the current group is a table row, which no further line joins
     for s, e in line_spans(text):
         ls, le = strip_span(text, s, e)
         if ls == le:
@@ -50,9 +80,12 @@ def _groups(text: str, language: str = "en") -> list[tuple[int, int]]:
             current = None
             continue
         line = text[s:e]
-        starts_new = current is None or bool(_LIST_START.match(line))
+        row = is_table_row(line)
+        # A label: value line opens a unit (a wrapped value may continue it); a table row is one line.
+        starts_new = current is None or bool(_LIST_START.match(line)) or row or alone or is_label_value(line)
         if current is not None and not starts_new and ends_sentence.search(text[current[0] : current[1]]):
             starts_new = True
+        alone = row
         if starts_new:
             if current:
                 groups.append(current)

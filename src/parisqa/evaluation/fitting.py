@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 # The parts of answer_model.json a fit may replace.
-PARTS = ("ranker", "abstention")
+PARTS = ("ranker", "abstention", "models")
 # Signs the abstention weights must have: more similarity or coverage can only make an answer more
 # likely to be supported, a missing answer type only less. Fitting without them on a small set learns
 # accidents of how the set was written (e.g. that unanswerable questions reuse the article's names).

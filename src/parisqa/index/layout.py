@@ -36,8 +36,9 @@ SCHEMA_VERSION = 1
 # splitting of chunks into answer units (sentences) changes: unchanged files keep both from the old
 # index. 3: CRLF and CR-only files split into sentences like LF files. 4: numbered and bold FAQ
 # questions; "Q:"/"A:" and emphasis kept out of answer sentences. 5: each file's language is
-# detected and recorded; French files get French sentence rules and BM25 analysis.
-CHUNKER_VERSION = 5
+# detected and recorded; French files get French sentence rules and BM25 analysis. 6: table rows and
+# ``label: value`` lines are answer units of their own (parisqa.corpus.sentences).
+CHUNKER_VERSION = 6
 
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"

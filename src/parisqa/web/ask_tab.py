@@ -89,6 +89,17 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
                     visible=ctx.llm is not None,
                     elem_id="pq-generate",
                 )
+                # The user's floor on confidence (--min-confidence / PARISQA_MIN_CONFIDENCE is its default):
+                # stricter declining for those who would rather have no answer than a doubtful one.
+                strictness = gr.Slider(
+                    minimum=0.0,
+                    maximum=1.0,
+                    step=0.05,
+                    value=float(ctx.settings.min_confidence or 0.0),
+                    label="Decline answers below this confidence",
+                    info="0: the fitted threshold alone decides; higher: fewer, surer answers",
+                    elem_id="pq-min-confidence",
+                )
                 examples = gr.HTML("", elem_id="pq-faq", js_on_load=static_text("faq.js"))
             with gr.Column(scale=4, min_width=320):
                 document = gr.HTML(document_placeholder(), elem_id="pq-document", js_on_load=static_text("document.js"))
@@ -106,7 +117,12 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
             yield transcript_html([*history, {"question": question, "partial": text}])
 
     def answer_turn(
-        question: str, previous: Any, history: list[dict[str, Any]], box_value: Any = "", generate: bool = False
+        question: str,
+        previous: Any,
+        history: list[dict[str, Any]],
+        box_value: Any = "",
+        generate: bool = False,
+        min_confidence: float | None = None,
     ):
         """Answer ``question`` as the conversation's next turn: the pending turn first, then the answer.
 
@@ -115,7 +131,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
 
         ``box_value`` is what the question box gets: emptied after a typed question, left as it is
         (``gr.skip()``) when the question comes from a button. ``generate`` asks the LLM to write the
-        answer (when one is configured), streamed and verified.
+        answer (when one is configured), streamed and verified. ``min_confidence`` is the slider's floor.
         """
         waiting = "Searching the corpus…" if ctx.warmup.done.is_set() else "Waiting for the model to load…"
         yield transcript_html([*history, {"question": question, "pending": waiting}]), box_value, history
@@ -123,7 +139,7 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         try:
             if ctx.warmup.fatal:
                 raise ParisqaError(ctx.warmup.error or "the model could not be loaded")
-            answer = engine.answer(question, previous=previous)
+            answer = engine.answer(question, previous=previous, min_confidence=min_confidence)
             entry: dict[str, Any] = {"question": question, "answer": answer.to_dict()}
             if generate and ctx.llm is not None and not answer.abstained:
                 for item in generated(question, answer, history):
@@ -139,13 +155,16 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         history = [*history, entry]
         yield transcript_html(history), box_value, history
 
-    def chat_turn(question: str, history: list[dict[str, Any]], generate: bool = False):
+    def chat_turn(
+        question: str, history: list[dict[str, Any]], generate: bool = False, min_confidence: float | None = None
+    ):
         question = (question or "").strip()
         history = list(history or [])
         if not question:
             yield transcript_html(history, notice=EMPTY_QUESTION), "", history
             return
-        yield from answer_turn(question, previous_turn(history), history, generate=generate)
+        previous = previous_turn(history)
+        yield from answer_turn(question, previous, history, generate=generate, min_confidence=min_confidence)
 
     def search_as_new(history: list[dict[str, Any]], evt: gr.EventData):
         """Undo a follow-up's rewrite: ask that turn's question again, searched on its own."""
@@ -221,15 +240,15 @@ def build_ask_tab(ctx: WebContext) -> dict[str, Any]:
         "show_progress": "hidden",
     }
     ask_turn = clearing_document(chat_turn)
-    box.submit(ask_turn, [box, turns, generate], [chat, box, turns, document], **answer_events)
-    send.click(ask_turn, [box, turns, generate], [chat, box, turns, document], **answer_events)
+    box.submit(ask_turn, [box, turns, generate, strictness], [chat, box, turns, document], **answer_events)
+    send.click(ask_turn, [box, turns, generate, strictness], [chat, box, turns, document], **answer_events)
 
     def pick(evt: gr.EventData) -> str:
         return str((getattr(evt, "_data", None) or {}).get("question", ""))
 
     pick.__annotations__["evt"] = gr.EventData
     examples.pick(pick, None, box, api_visibility="private", show_progress="hidden").then(
-        ask_turn, [box, turns, generate], [chat, box, turns, document], **answer_events
+        ask_turn, [box, turns, generate, strictness], [chat, box, turns, document], **answer_events
     )
     chat.cite(open_citation, [turns], document, api_visibility="private")
     chat.undo(clearing_document(search_as_new), [turns], [chat, box, turns, document], **answer_events)

@@ -154,6 +154,58 @@ def answer_html(text: str, turn: int, known: Iterable[int], short: Mapping[str, 
     return _MARKER.sub(marker, text_with_tables(text, 0, span, cls="short", title="the short answer"))
 
 
+_PIECE = re.compile(r"(.*?)\s*\[(\d{1,3})\]\s*", re.DOTALL)
+
+
+def _row_table(text: str, citation: Mapping[str, Any], short: str) -> str | None:
+    """A quoted table row as a small table with its column headers, or None when ``text`` is no row of
+    ``citation``'s passage. The cell holding the short answer is marked."""
+    from ..answer.units import table_row
+
+    passage = str(citation.get("text") or "")
+    at = passage.find(text)
+    if "|" not in text or at < 0:
+        return None
+    row = table_row(passage, at, at + len(text))
+    if row is None:
+        return None
+    cells = [passage[a:b] for a, b in row.cells]
+
+    def cell(value: str, tag: str) -> str:
+        body = f'<mark class="short">{esc(value)}</mark>' if tag == "td" and short and value == short else esc(value)
+        return f"<{tag}>{body}</{tag}>"
+
+    head = ""
+    if row.header and len(row.header) == len(cells):
+        head = "<thead><tr>" + "".join(cell(h, "th") for h in row.header) + "</tr></thead>"
+    body = "<tbody><tr>" + "".join(cell(c, "td") for c in cells) + "</tr></tbody>"
+    return f'<table class="pq-row">{head}{body}</table>'
+
+
+def answer_body_html(answer: Mapping[str, Any], turn: int) -> str:
+    """The answer text (see :func:`answer_html`), with each quoted table row shown as a small table
+    under its column headers instead of cells joined by pipes."""
+    text = str(answer.get("answer", ""))
+    citations = {int(c.get("n", 0)): c for c in answer.get("citations") or []}
+    short = answer.get("short")
+    fact = str(short.get("text") or "") if isinstance(short, Mapping) else ""
+    pieces = list(_PIECE.finditer(text))
+    if "|" not in text or not pieces or "".join(m.group(0) for m in pieces) != text:
+        return answer_html(text, turn, citations, short)
+    out = []
+    marked = False
+    for match in pieces:
+        piece, n = match.group(1), int(match.group(2))
+        table = _row_table(piece, citations[n], fact) if n in citations else None
+        if table is None:
+            out.append(answer_html(match.group(0), turn, citations, None if marked else short))
+            marked = marked or bool(fact and fact in piece)
+        else:
+            out.append(table + answer_html(f"[{n}] ", turn, citations))
+            marked = marked or bool(fact and fact in piece)
+    return "".join(out)
+
+
 def _scores(citation: Mapping[str, Any]) -> str:
     parts = []
     score = citation.get("score")
@@ -318,11 +370,7 @@ def turn_html(turn: int, entry: Mapping[str, Any]) -> str:
         citations = list(answer.get("citations") or [])
         confidence = answer.get("confidence")
         parts.append('<div class="pq-a pq-answered">')
-        parts.append(
-            '<div class="pq-text">'
-            f"{answer_html(str(answer.get('answer', '')), turn, (c.get('n') for c in citations), answer.get('short'))}"
-            "</div>"
-        )
+        parts.append(f'<div class="pq-text">{answer_body_html(answer, turn)}</div>')
         meta = []
         if isinstance(confidence, (int, float)):
             meta.append(f"confidence {confidence:.2f}")

@@ -179,3 +179,30 @@ def test_pdf_printed_by_chromium(tmp_path: Path):
     blocks = ex.text.split("\n\n")
     for sentence in makedocs.sentences(4, 1):
         assert sentence in blocks
+
+
+def test_table_rows_are_lines_of_cells_joined_by_pipes():
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "", 11)
+    pdf.multi_cell(0, 6, "Our prices for the season, all taxes included.", new_x="LMARGIN", new_y="NEXT")
+    with pdf.table(first_row_as_headings=True, line_height=7) as table:
+        for cells in (("Bike", "Half day", "Full day"), ("City bike", "£12", "£20"), ("E-bike", "£25", "£40")):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.multi_cell(0, 6, "A deposit is taken for every bike.", new_x="LMARGIN", new_y="NEXT")
+    ex = extract("prices.pdf", bytes(pdf.output()))
+    lines = ex.text.splitlines()
+    assert "Bike | Half day | Full day" in lines
+    assert "City bike | £12 | £20" in lines
+    assert "E-bike | £25 | £40" in lines
+    # rows follow each other line by line; the paragraphs around the table stay blocks of their own
+    start = ex.text.index("Bike | Half day")
+    assert ex.text[start:].startswith("Bike | Half day | Full day\nCity bike | £12 | £20\nE-bike | £25 | £40\n\n")
+    assert "Our prices for the season, all taxes included." in ex.text.split("\n\n")[0]
+    # every cell maps back to the page (highlighting): the runs cover the cells' characters
+    covered = sum(n for page in ex.char_map for _, _, n in page)
+    assert covered >= len("CitybikeE-bike£12£20£25£40")
