@@ -29,8 +29,12 @@ def test_updating_one_part_keeps_the_other_and_both_notes(tmp_path):
     assert model["ranker"] == ranker and model["abstention"] == abstention  # the second write kept the first
     assert model["models"] == shipped["models"]
     assert model["notes"] == {"ranker": "ranker by test A", "abstention": "abstention by test B"}
-    with pytest.raises(ValueError, match="ranker, abstention, got 'models'"):
-        update_answer_model("models", {}, "no", path)
+    models = {**shipped["models"], "multilingual": {**shipped["models"]["multilingual"], "abstention": abstention}}
+    update_answer_model("models", models, "per-model confidence by test C", path)  # eval/answer_eval.py --model
+    model = json.loads(path.read_text(encoding="utf-8"))
+    assert model["models"] == models and model["ranker"] == ranker and model["abstention"] == abstention
+    with pytest.raises(ValueError, match="ranker, abstention, models, got 'thresholds'"):
+        update_answer_model("thresholds", {}, "no", path)
     assert not list(tmp_path.glob(".*.tmp"))
 
 

@@ -1,7 +1,8 @@
 """Fitting the answer model: the maths, and the one writer of ``answer_model.json``.
 
-The development scripts (``eval/dev_eval.py`` fits the sentence ranker, ``eval/collections_eval.py``
-the abstention model, leave-one-corpus-out) measure; the fitting and the file belong here. Each
+The development scripts (``eval/dev_eval.py`` fits the sentence ranker, ``eval/answer_eval.py`` the
+confidence (abstention) model, leave-one-corpus-out, and with ``--model`` another embedding model's own
+entry under ``models``) measure; the fitting and the file belong here. Each
 part of the model is written by :func:`update_answer_model`, which replaces that part only, with
 its own note, so running one script never undoes what the other fitted.
 """
