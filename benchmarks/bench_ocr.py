@@ -31,7 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "system"))
 sys.path.insert(0, str(ROOT / "src"))
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import docmaker  # noqa: E402
 
@@ -117,6 +116,10 @@ def run(runs: int, documents: dict[str, bytes] | None = None) -> dict:
     documents = documents or _documents()
     sources = {name: extract(f"{name}.pdf", pdf).text for name, pdf in documents.items()}
     peers = _peers()
+    # Tesseract on one thread for every way, as parisqa runs it. Only in the environment the peers'
+    # Tesseract processes inherit, from here on: set at import time, it reached this process's own
+    # OpenMP runtime (FAISS's) and turned the search section's IVF training into minutes of spinning.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     rows = []
     for dpi, angle in SETTINGS:
         scans = {name: docmaker.scan_pdf(pdf, dpi, angle) for name, pdf in documents.items()}
