@@ -15,7 +15,8 @@ def test_the_message_has_no_front_end_words_and_the_remedy_is_data():
 
 
 def test_an_unknown_remedy_is_refused_by_name():
-    with pytest.raises(ValueError, match="remedy must be one of rebuild, build, add_files, wait, got 'reboot'"):
+    expected = "remedy must be one of rebuild, build, add_files, wait, confirm, got 'reboot'"
+    with pytest.raises(ValueError, match=expected):
         ParisqaError("x", remedy="reboot")
 
 

@@ -75,9 +75,9 @@ def test_converted_uploads_are_checked_by_content(tmp_path):
         "slides.pdf": (html, "the content is HTML, not PDF; rename it to .html"),
         "report.docx": (b"%PDF-1.7\n", "the content is PDF, not DOCX; rename it to .pdf"),
         "page.html": (b"%PDF-1.7\n", "the file is PDF, not HTML"),
-        "photo.pdf": (b"\x89PNG\r\n\x1a\n", "the content is IMAGE, not PDF; rename it to .png, .jpg or .tiff"),
-        "scan.png": (b"%PDF-1.7\n", "the content is PDF, not IMAGE; rename it to .pdf"),
-        "notes.jpg": (b"just text", "the content is not IMAGE"),
+        "photo.pdf": (b"\x89PNG\r\n\x1a\n", "the content is an image, not PDF; rename it to .png, .jpg or .tiff"),
+        "scan.png": (b"%PDF-1.7\n", "the content is PDF, not an image; rename it to .pdf"),
+        "notes.jpg": (b"just text", "the content is not an image"),
         "empty.docx": (b"", "it is empty"),
     }
     for name, (data, reason) in cases.items():

@@ -62,7 +62,9 @@ def test_int8_is_its_own_model_in_the_manifest(int8, corpus, tmp_path, embedder)
     model = read_manifest(settings.index_dir)["model"]
     assert model["choice"] == "minilm-int8" and model["name"].endswith("-int8") and model["precision"] == "int8"
     warnings: list[str] = []
-    summary = build_index(settings.with_(model="minilm"), embedder=embedder, on_warning=warnings.append)
+    summary = build_index(
+        settings.with_(model="minilm"), embedder=embedder, on_warning=warnings.append, rebuild=True
+    )
     assert summary.embedded == summary.chunks  # another model: every chunk embedded again
     assert any("embedding every chunk again" in w for w in warnings)
 

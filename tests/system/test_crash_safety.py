@@ -48,7 +48,7 @@ PHASE_AFTER_MARK = (("written", "finishing"), ("write", "writing"), ("loaded", "
 
 SHIM = textwrap.dedent(
     """
-    import os, parisqa.embed.encoder as _e, parisqa.index.build as _i
+    import os, parisqa.embed.encoder as _e, parisqa.index.sinks as _i
 
     _fd = int(os.environ["PARISQA_TEST_MARK_FD"])
 

@@ -342,7 +342,7 @@ def test_status_line_when_there_is_nothing_to_index(tmp_path, embedder):
     engine = Engine(settings, embedder=embedder)
     warmup = Warmup(engine).start()
     assert warmup.done.wait(60)
-    assert warmup.error and "no .txt, .md, .pdf, .html or .docx files" in warmup.error
+    assert warmup.error and "no .txt, .md, .pdf, .html, .docx or image files" in warmup.error
     state, text = status_text(WebContext(settings, engine, warmup, 100))
     assert state == "error" and "Index tab" in text
 

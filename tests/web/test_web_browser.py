@@ -190,7 +190,7 @@ def test_upload_rebuild_and_answer_from_the_new_document(page, site, tmp_path):
     refused.write_bytes(b"\x89PNG\r\n\x1a\n a picture named like a PDF")
     upload.set_input_files(str(refused))
     page.wait_for_selector("#pq-outcome .pq-msg-error")
-    assert "refused 'slides.pdf': the content is not PDF" in page.locator("#pq-outcome").inner_text()
+    assert "refused 'slides.pdf': the content is an image, not PDF" in page.locator("#pq-outcome").inner_text()
 
     new = tmp_path / "nantes-quantum.txt"
     new.write_text(

@@ -104,6 +104,11 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+def _named(kind: str) -> str:
+    """A format as messages name it: "PDF", "DOCX", "HTML", "an image"."""
+    return "an image" if kind == "image" else kind.upper()
+
+
 def format_of(path: Path | str) -> str | None:
     """``"pdf"``, ``"html"``, ``"docx"`` or ``"image"`` for a suffix this package converts, else None."""
     return _KIND.get(Path(path).suffix.lower())
@@ -163,10 +168,10 @@ def check_kind(path: Path | str, data: bytes) -> str:
             raise ExtractionError(source, "damaged or not a Word document (no word/document.xml); re-save it as .docx")
         if found is None:
             raise ExtractionError(
-                source, f"the content is not {kind.upper()} (the extension lies?); convert it or rename it"
+                source, f"the content is not {_named(kind)} (the extension lies?); convert it or rename it"
             )
         real = ".png, .jpg or .tiff (by its type)" if found == "image" else f".{found}"
-        raise ExtractionError(source, f"the content is {found.upper()}, not {kind.upper()}; rename it to {real}")
+        raise ExtractionError(source, f"the content is {_named(found)}, not {_named(kind)}; rename it to {real}")
     return kind
 
 
