@@ -74,3 +74,11 @@ def test_bad_precision_names_the_value():
         Embedder(precision="int4")
     with pytest.raises(ValueError, match="precision 'int8' runs on ONNX Runtime"):
         Embedder(backend="torch", precision="int8")
+
+
+def test_the_process_wide_embedder_is_one_per_precision_however_it_is_asked_for():
+    from parisqa.embed.choice import embedder_for
+    from parisqa.embed.encoder import default_embedder
+
+    assert default_embedder() is default_embedder("fp32") is embedder_for("minilm")
+    assert default_embedder("int8") is embedder_for("minilm-int8") is not default_embedder()

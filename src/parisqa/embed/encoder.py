@@ -275,7 +275,12 @@ def _progress_bar(total: int) -> Any:
     return tqdm(total=total, desc="Embedding", unit="text")
 
 
-@lru_cache(maxsize=2)
 def default_embedder(precision: str = "fp32") -> Embedder:
-    """The process-wide embedder of a precision, so the model loads once however many callers ask."""
+    """The process-wide embedder of a precision, so the model loads once however many callers ask
+    (``default_embedder()`` and ``default_embedder("fp32")`` are the same one)."""
+    return _default_embedder(precision)
+
+
+@lru_cache(maxsize=2)
+def _default_embedder(precision: str) -> Embedder:
     return Embedder(precision=precision)
