@@ -8,6 +8,7 @@ end-to-end document tests and the browser test.
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 PDF_FACT = "The Grenoble observatory recorded two hundred and twelve clear nights in 2024."
@@ -216,9 +217,12 @@ def recipes_pdf() -> bytes:
     return chromium_pdf(RECIPES_HTML)
 
 
+# Debian's Chromium, which prints HTML to PDF for the document and PDF table tests.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
 def chromium_pdf(page: str) -> bytes:
     """The HTML ``page`` printed to PDF by headless Chromium (no header or footer lines)."""
-    import shutil
     import subprocess
     import tempfile
 
@@ -227,7 +231,7 @@ def chromium_pdf(page: str) -> bytes:
         source.write_text(page, encoding="utf-8")
         subprocess.run(
             [
-                shutil.which("chromium") or "/usr/bin/chromium",
+                CHROMIUM,
                 "--headless",
                 "--no-sandbox",
                 "--disable-gpu",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "system"))
-from docmaker import chromium_pdf  # noqa: E402, F401  (re-exported; Chromium's print to PDF, shared with the document tests)
+from docmaker import CHROMIUM, chromium_pdf  # noqa: E402, F401  (re-exported; Chromium's print to PDF, shared with the document tests)
 
 
 @dataclass(frozen=True)
