@@ -19,8 +19,6 @@ its text-layer PDF (one job, no optimisation), read back by pdfium. All three ru
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
@@ -182,21 +180,17 @@ def table(result: dict) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs of each way (median reported; default 3)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error(f"--runs must be at least 1, got {args.runs}")
-    result = run(args.runs)
-    if args.json:
-        print(json.dumps(result))
-        return
-    print(f"{result['tesseract']}; French scan read as: {result['french_languages']}")
+def _heading(result: dict) -> list[str]:
+    lines = [f"{result['tesseract']}; French scan read as: {result['french_languages']}"]
     if result["peers_missing"]:
-        print(f"not installed (pip install -e '.[compare]'): {', '.join(result['peers_missing'])}")
-    print("\n".join(table(result)))
+        lines.append(f"not installed (pip install -e '.[compare]'): {', '.join(result['peers_missing'])}")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    from common import standalone
+
+    standalone(__doc__, run, argv, "way", _heading, table)
 
 
 if __name__ == "__main__":

@@ -21,9 +21,7 @@ camelot is not measured: it needs Ghostscript and OpenCV, which this machine doe
 
 from __future__ import annotations
 
-import argparse
 import io
-import json
 import statistics
 import sys
 import time
@@ -132,22 +130,16 @@ def table(result: dict) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs of each read (median reported; default 3)")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error(f"--runs must be at least 1, got {args.runs}")
-    result = run(args.runs)
-    if args.json:
-        print(json.dumps(result))
-        return
+def _heading(result: dict) -> list[str]:
     if result["pdfplumber_version"] is None:
-        print("pdfplumber is not installed (pip install -e '.[compare]'): parisqa alone")
-    else:
-        print(f"pdfplumber {result['pdfplumber_version']}")
-    print("\n".join(table(result)))
+        return ["pdfplumber is not installed (pip install -e '.[compare]'): parisqa alone"]
+    return [f"pdfplumber {result['pdfplumber_version']}"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    from common import standalone
+
+    standalone(__doc__, run, argv, "read", _heading, table)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import platform
 import shutil
@@ -43,6 +44,24 @@ SECTIONS = (
     "scale",
 )
 TXTAI_VERSION = "9.14.0"
+
+
+def standalone(
+    doc: str, run: Any, argv: list[str] | None, what: str, heading: Any, table: Any
+) -> None:
+    """The ``main`` of a section that also runs on its own: ``--runs N`` (median of N runs of each
+    ``what``) and ``--json``; else ``heading(result)`` lines, then ``table(result)``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help=f"runs of each {what} (median reported; default 3)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error(f"--runs must be at least 1, got {args.runs}")
+    result = run(args.runs)
+    if args.json:
+        print(json.dumps(result))
+        return
+    print("\n".join([*heading(result), *table(result)]))
 
 
 def log(message: str) -> None:
