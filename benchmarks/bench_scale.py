@@ -60,6 +60,7 @@ def bench_scale(b: Bench) -> dict:
 
         from parisqa.index.distributed import RayEmbedder
 
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report over the network
         ray.init(num_cpus=os.cpu_count(), include_dashboard=False, log_to_driver=False)
         rays = {n: RayEmbedder("local", model="minilm-int8", actors=n, batch_size=64) for n in (1, 2)}
         # Ray itself starts outside the timings (paid once per cluster); each build still starts its own

@@ -48,6 +48,7 @@ def ray_cluster(tmp_path_factory: pytest.TempPathFactory, _model_cache: Path):
     ray = _ray()
     if ray.is_initialized():
         ray.shutdown()
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no usage report over the network
     ray.init(
         num_cpus=2,
         include_dashboard=False,

@@ -68,6 +68,8 @@ def connect(address: str | None) -> Any:
     target = None if (address or "").strip().lower() in LOCAL_ADDRESSES else address
     if target is None and os.environ.get("RAY_ADDRESS"):
         target = os.environ["RAY_ADDRESS"]
+    # Ray reports usage statistics over the network by default; parisqa reaches for no network.
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         ray.init(address=target, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
     except (ConnectionError, RuntimeError, ValueError) as exc:
